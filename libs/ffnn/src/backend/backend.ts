@@ -1,0 +1,105 @@
+/**
+ * The backend contract: the small set of kernels the one training algorithm needs.
+ *
+ * Every matrix is dense and row-major in a Float64Array (the parity dtype) or a Float32Array
+ * (the speed dtype); all arrays passed to one call share a dtype. Outputs are always owned by
+ * the caller, so nothing is allocated per batch, and nothing but typed arrays and numbers
+ * crosses the seam. `m, n, k` are gemm's dimensions; `rows, cols` describe a matrix.
+ *
+ * A backend is correct when it passes the contract suite (test/backend-contract.test.ts),
+ * which compares it with the reference kernels in js.ts within a tolerance taken from the dtype.
+ */
+
+export type FloatArray = Float64Array | Float32Array;
+export type DType = 'float64' | 'float32';
+
+/** Canonical activation names (aliases are resolved in activations.ts before reaching a backend). */
+export type ActivationName = 'identity' | 'relu' | 'logistic' | 'tanh' | 'softmax' | 'softsign' | 'softplus';
+
+/** Numeric codes for activations, shared with the native addon (keep in sync with native/src/activations.rs). */
+export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
+  identity: 0,
+  relu: 1,
+  logistic: 2,
+  tanh: 3,
+  softmax: 4,
+  softsign: 5,
+  softplus: 6,
+};
+
+export interface Backend {
+  /** 'js' or 'native'. */
+  readonly name: string;
+
+  /**
+   * C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
+   * A is stored m x k (or k x m when transA), B is k x n (or n x k when transB), C is m x n.
+   * beta = 0 means C is overwritten (its old contents, even NaN, are ignored).
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    b: FloatArray,
+    beta: number,
+    c: FloatArray,
+  ): void;
+
+  /** x[i, j] += v[j] for a rows x cols matrix x. */
+  addRowVector(rows: number, cols: number, x: FloatArray, v: FloatArray): void;
+
+  /** out[j] = (sum over i of x[i, j]) / divisor, summing rows in order (numpy's axis-0 reduction). */
+  columnMeans(rows: number, cols: number, x: FloatArray, divisor: number, out: FloatArray): void;
+
+  /** Applies the activation in place to the first `rows * cols` entries of x (softmax works by row). */
+  activate(activation: number, rows: number, cols: number, x: FloatArray): void;
+
+  /**
+   * Backpropagates through an activation in place: delta = delta * f'(z), with f' written in
+   * terms of the layer OUTPUT a = f(z) (so forward buffers are reused). For softmax this is the
+   * Jacobian-vector product by row: delta = a * (delta - sum(delta * a)).
+   */
+  activationBackward(activation: number, rows: number, cols: number, a: FloatArray, delta: FloatArray): void;
+
+  /** out[i] = p[i] - y[i] for the first `length` entries. */
+  subtract(length: number, p: FloatArray, y: FloatArray, out: FloatArray): void;
+
+  /**
+   * Finishes a weight gradient, in sklearn's order: g = (g + alpha * w + l1 * sign(w)) / divisor.
+   * The l1 term is skipped when l1 is 0, so the result is bit-identical to sklearn's L2-only path.
+   */
+  finishWeightGradient(length: number, g: FloatArray, w: FloatArray, alpha: number, l1: number, divisor: number): void;
+
+  /**
+   * SGD with momentum, fused, in sklearn's order:
+   *   v = momentum * v - lr * g
+   *   update = nesterov ? momentum * v - lr * g : v
+   *   p += update
+   */
+  sgdStep(length: number, p: FloatArray, g: FloatArray, v: FloatArray, lr: number, momentum: number, nesterov: boolean): void;
+
+  /**
+   * Adam, fused, in sklearn's order (lrT already holds the bias correction):
+   *   m = beta1 * m + (1 - beta1) * g
+   *   v = beta2 * v + (1 - beta2) * (g * g)
+   *   p += ((-lrT) * m) / (sqrt(v) + epsilon)
+   */
+  adamStep(
+    length: number,
+    p: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
+
+  /** Copies rows indices[start .. start+count) of src (cols wide) into dst, in that order. */
+  gatherRows(cols: number, src: FloatArray, indices: Int32Array, start: number, count: number, dst: FloatArray): void;
+}
