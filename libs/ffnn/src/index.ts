@@ -1,0 +1,16 @@
+/** @ffnn/core: the public API. */
+export { FFNNClassifier, type FitOptions, type HistoryEntry } from './classifier.ts';
+export type { FFNNOptions, EpochMetrics, FfnnWarning, HistoryOptions, ActivationOption, BackendOption } from './options.ts';
+export { OPTIONS, OPTION_NAMES, defaultOptions } from './options.ts';
+export { FfnnError, type FfnnErrorCode } from './errors.ts';
+export { RandomState } from './random.ts';
+export { ACTIVATIONS, ACTIVATION_ALIASES } from './activations.ts';
+export { LOSSES, LOSS_ALIASES, type LossName } from './losses.ts';
+export { INIT_METHODS, type InitSpec, type InitMethodName } from './init.ts';
+export type { Backend, FloatArray, DType, ActivationName } from './backend/backend.ts';
+export { jsBackend } from './backend/js.ts';
+export { selectBackend } from './backend/select.ts';
+export { type Matrix, type MatrixInput, toMatrix, toArrays } from './matrix.ts';
+export type { Label, TargetInput, TargetKind } from './labels.ts';
+export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, modelFromJSON, writeFileAtomic } from './io/model-json.ts';
+export { VERSION } from './version.ts';

@@ -1,0 +1,116 @@
+/**
+ * Targets the way scikit-learn's LabelBinarizer sees them: sorted unique classes; binary targets
+ * become ONE column (1 where the label is classes[1]), multiclass targets one-hot columns in class
+ * order, and an indicator matrix is multilabel (classes 0..K-1, one column each).
+ */
+import { FfnnError, describeValue } from './errors.ts';
+
+export type Label = number | string;
+export type TargetKind = 'binary' | 'multiclass' | 'multilabel';
+export type TargetInput = readonly Label[] | ArrayLike<number> | readonly (readonly number[])[];
+
+export interface TargetEncoding {
+  kind: TargetKind;
+  classes: Label[];
+  /** Output units: 1 for binary, K otherwise. */
+  nOutputs: number;
+}
+
+function isIndicatorMatrix(y: TargetInput): y is readonly (readonly number[])[] {
+  return Array.isArray(y) && y.length > 0 && (Array.isArray(y[0]) || ArrayBuffer.isView(y[0]));
+}
+
+/** Sorted unique labels: numbers numerically, strings by code unit (numpy's order for ASCII). */
+export function uniqueSorted(labels: ArrayLike<Label>, param = 'y'): Label[] {
+  let sawNumber = false;
+  let sawString = false;
+  const seen = new Set<Label>();
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new FfnnError('INVALID_DATA', `${param}: expected finite labels, got ${v} at index ${i}`, { param, index: i });
+      sawNumber = true;
+    } else if (typeof v === 'string') sawString = true;
+    else throw new FfnnError('INVALID_DATA', `${param}: expected number or string labels, got ${describeValue(v)} at index ${i}`, { param, index: i });
+    seen.add(v);
+  }
+  if (sawNumber && sawString) {
+    throw new FfnnError('INVALID_DATA', `${param}: expected labels of one type, got a mix of numbers and strings`, { param });
+  }
+  const out = [...seen];
+  if (sawNumber) (out as number[]).sort((a, b) => a - b);
+  else out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return out;
+}
+
+/** Number of rows in a target input. */
+export function targetLength(y: TargetInput): number {
+  return y.length;
+}
+
+/** Works out the encoding from the training targets (or from `classes` given to partialFit). */
+export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetEncoding {
+  if (!y || typeof (y as { length?: unknown }).length !== 'number') {
+    throw new FfnnError('INVALID_DATA', `y: expected an array of labels or an indicator matrix, got ${describeValue(y)}`, { param: 'y' });
+  }
+  if (y.length === 0) throw new FfnnError('EMPTY_DATA', 'y: expected at least one label, got 0', { param: 'y' });
+  if (isIndicatorMatrix(y)) {
+    const k = y[0].length;
+    if (k === 0) throw new FfnnError('EMPTY_DATA', 'y: the indicator matrix has rows of length 0', { param: 'y' });
+    return { kind: 'multilabel', classes: Array.from({ length: k }, (_, i) => i), nOutputs: k };
+  }
+  const cls = classes ? uniqueSorted(classes, 'classes') : uniqueSorted(y as ArrayLike<Label>);
+  if (cls.length < 2) {
+    throw new FfnnError('SINGLE_CLASS', `y: expected at least 2 classes, got ${cls.length} (${cls.map(describeValue).join(', ')})`, {
+      param: classes ? 'classes' : 'y',
+      got: cls,
+    });
+  }
+  return cls.length === 2 ? { kind: 'binary', classes: cls, nOutputs: 1 } : { kind: 'multiclass', classes: cls, nOutputs: cls.length };
+}
+
+/** Encodes targets into a rows x nOutputs 0/1 matrix (Float64Array; the caller casts to its dtype). */
+export function encodeTargets(enc: TargetEncoding, y: TargetInput, param = 'y'): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(n * enc.nOutputs);
+  if (enc.kind === 'multilabel') {
+    if (!isIndicatorMatrix(y)) throw new FfnnError('INVALID_DATA', `${param}: the model is multilabel: expected an indicator matrix (rows of 0/1)`, { param });
+    for (let i = 0; i < n; i++) {
+      const row = y[i];
+      if (!row || row.length !== enc.nOutputs) {
+        throw new FfnnError('SHAPE_MISMATCH', `${param}: expected every row to have ${enc.nOutputs} columns, got ${row?.length} in row ${i}`, { param, row: i });
+      }
+      for (let j = 0; j < enc.nOutputs; j++) {
+        const v = row[j];
+        if (v !== 0 && v !== 1) throw new FfnnError('INVALID_DATA', `${param}: an indicator matrix holds 0 or 1, got ${describeValue(v)} at row ${i}, column ${j}`, { param, row: i, col: j });
+        out[i * enc.nOutputs + j] = v;
+      }
+    }
+    return out;
+  }
+  if (isIndicatorMatrix(y)) throw new FfnnError('INVALID_DATA', `${param}: the model has class labels: expected a 1-D array of labels, got a matrix`, { param });
+  const index = new Map<Label, number>();
+  enc.classes.forEach((c, i) => index.set(c, i));
+  const labels = y as ArrayLike<Label>;
+  for (let i = 0; i < n; i++) {
+    const c = index.get(labels[i]);
+    if (c === undefined) {
+      throw new FfnnError('UNKNOWN_LABEL', `${param}: label ${describeValue(labels[i])} at index ${i} is not one of the classes [${enc.classes.map(describeValue).join(', ')}]`, {
+        param,
+        index: i,
+      });
+    }
+    if (enc.kind === 'binary') out[i] = c === 1 ? 1 : 0;
+    else out[i * enc.nOutputs + c] = 1;
+  }
+  return out;
+}
+
+/** Row r of the encoded outputs predicted from probabilities: sklearn's thresholds and argmax. */
+export function decideRow(enc: TargetEncoding, p: ArrayLike<number>, offset: number): number {
+  if (enc.kind === 'binary') return p[offset] > 0.5 ? 1 : 0;
+  // first maximum wins
+  let best = 0;
+  for (let j = 1; j < enc.nOutputs; j++) if (p[offset + j] > p[offset + best]) best = j;
+  return best;
+}

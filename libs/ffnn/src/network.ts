@@ -1,0 +1,190 @@
+/**
+ * The forward and backward passes of a multilayer perceptron over a Backend, in scikit-learn's
+ * order of operations (`_forward_pass`, `_backprop`, `_compute_loss_grad`). All buffers are
+ * allocated once for a batch capacity; a smaller batch uses the leading rows, so nothing is
+ * allocated per batch.
+ */
+import { activationCode } from './activations.ts';
+import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
+import { type Loss, clipEpsilon } from './losses.ts';
+import { allocate } from './matrix.ts';
+
+export interface NetworkShape {
+  /** [nFeatures, ...hidden, nOutputs] */
+  layerSizes: readonly number[];
+  /** One activation per non-input layer: hidden layers then the output layer. */
+  activations: readonly ActivationName[];
+  dtype: DType;
+}
+
+export class Network {
+  readonly layerSizes: readonly number[];
+  readonly activations: readonly ActivationName[];
+  readonly dtype: DType;
+  /** coefs[l] is layerSizes[l] x layerSizes[l+1], row-major. */
+  readonly coefs: FloatArray[];
+  readonly intercepts: FloatArray[];
+  readonly coefGrads: FloatArray[];
+  readonly interceptGrads: FloatArray[];
+
+  private readonly codes: number[];
+  private readonly paramList: FloatArray[];
+  private readonly gradList: FloatArray[];
+  private capacity = 0;
+  /** acts[0] holds the input batch; acts[l] the output of layer l. */
+  private acts: FloatArray[] = [];
+  /** deltas[l] is dLoss/dZ of layer l (l >= 1); deltas[0] is unused. */
+  private deltas: FloatArray[] = [];
+  private targets: FloatArray = new Float64Array(0);
+
+  constructor(
+    shape: NetworkShape,
+    public backend: Backend,
+  ) {
+    this.layerSizes = [...shape.layerSizes];
+    this.activations = [...shape.activations];
+    this.dtype = shape.dtype;
+    this.codes = this.activations.map(activationCode);
+    const L = this.layerSizes.length - 1;
+    this.coefs = [];
+    this.intercepts = [];
+    this.coefGrads = [];
+    this.interceptGrads = [];
+    for (let l = 0; l < L; l++) {
+      const fanIn = this.layerSizes[l];
+      const fanOut = this.layerSizes[l + 1];
+      this.coefs.push(allocate(this.dtype, fanIn * fanOut));
+      this.intercepts.push(allocate(this.dtype, fanOut));
+      this.coefGrads.push(allocate(this.dtype, fanIn * fanOut));
+      this.interceptGrads.push(allocate(this.dtype, fanOut));
+    }
+    this.paramList = [...this.coefs, ...this.intercepts];
+    this.gradList = [...this.coefGrads, ...this.interceptGrads];
+  }
+
+  get nLayers(): number {
+    return this.layerSizes.length;
+  }
+
+  get nOutputs(): number {
+    return this.layerSizes[this.layerSizes.length - 1];
+  }
+
+  /** Parameters in sklearn's optimizer order: all coefs, then all intercepts. */
+  get params(): FloatArray[] {
+    return this.paramList;
+  }
+
+  /** Gradients in the same order as params. */
+  get grads(): FloatArray[] {
+    return this.gradList;
+  }
+
+  /** Makes sure the batch buffers hold `rows` rows (grows only; called outside the batch loop). */
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    this.acts = this.layerSizes.map((size) => allocate(this.dtype, rows * size));
+    this.deltas = this.layerSizes.map((size, l) => (l === 0 ? allocate(this.dtype, 0) : allocate(this.dtype, rows * size)));
+    this.targets = allocate(this.dtype, rows * this.nOutputs);
+  }
+
+  /** The input buffer of the current batch (rows x nFeatures, leading rows used). */
+  get input(): FloatArray {
+    return this.acts[0];
+  }
+
+  /** The output of the last forward pass (rows x nOutputs, leading rows used). */
+  get output(): FloatArray {
+    return this.acts[this.acts.length - 1];
+  }
+
+  /** Loads batch rows of X and Y, picked by indices[start .. start+rows). */
+  gatherBatch(x: FloatArray, y: FloatArray, indices: Int32Array, start: number, rows: number): void {
+    this.backend.gatherRows(this.layerSizes[0], x, indices, start, rows, this.acts[0]);
+    this.backend.gatherRows(this.nOutputs, y, indices, start, rows, this.targets);
+  }
+
+  /** Z = A W + b, then the layer's activation, for every layer: reads `input`, fills `output`. */
+  forward(rows: number): FloatArray {
+    const b = this.backend;
+    for (let l = 0; l < this.coefs.length; l++) {
+      const fanIn = this.layerSizes[l];
+      const fanOut = this.layerSizes[l + 1];
+      b.gemm(false, false, rows, fanOut, fanIn, 1, this.acts[l], this.coefs[l], 0, this.acts[l + 1]);
+      b.addRowVector(rows, fanOut, this.acts[l + 1], this.intercepts[l]);
+      b.activate(this.codes[l], rows, fanOut, this.acts[l + 1]);
+    }
+    return this.output;
+  }
+
+  /** The regularisation part of the batch loss: (0.5 alpha sum ||W||^2 + l1 sum |W|) / rows. */
+  penalty(rows: number, alpha: number, l1: number): number {
+    let loss = 0;
+    if (alpha !== 0) {
+      let values = 0;
+      for (const w of this.coefs) {
+        let dot = 0;
+        for (let i = 0; i < w.length; i++) dot += w[i] * w[i];
+        values += dot;
+      }
+      loss += (0.5 * alpha * values) / rows;
+    }
+    if (l1 !== 0) {
+      let values = 0;
+      for (const w of this.coefs) for (let i = 0; i < w.length; i++) values += Math.abs(w[i]);
+      loss += (l1 * values) / rows;
+    }
+    return loss;
+  }
+
+  /**
+   * Forward then backward over the gathered batch: fills coefGrads and interceptGrads and
+   * returns the batch loss (data loss plus penalty, with the weights before this update).
+   */
+  forwardBackward(rows: number, loss: Loss, alpha: number, l1: number): number {
+    const b = this.backend;
+    const p = this.forward(rows);
+    const nOut = this.nOutputs;
+    const L = this.coefs.length;
+    const outAct = this.activations[L - 1];
+    const value = loss.value(rows, nOut, p, this.targets, clipEpsilon(this.dtype)) + this.penalty(rows, alpha, l1);
+
+    // output delta: P - Y for the natural pairs, else dL/dP through the activation's derivative
+    const top = this.deltas[L];
+    if (outAct === loss.naturalActivation) b.subtract(rows * nOut, p, this.targets, top);
+    else {
+      loss.gradient(rows * nOut, p, this.targets, top);
+      b.activationBackward(this.codes[L - 1], rows, nOut, p, top);
+    }
+
+    for (let l = L - 1; l >= 0; l--) {
+      const fanIn = this.layerSizes[l];
+      const fanOut = this.layerSizes[l + 1];
+      // gW = (A^T D + alpha W [+ l1 sign W]) / n ;  gb = mean of D over rows
+      b.gemm(true, false, fanIn, fanOut, rows, 1, this.acts[l], this.deltas[l + 1], 0, this.coefGrads[l]);
+      b.finishWeightGradient(fanIn * fanOut, this.coefGrads[l], this.coefs[l], alpha, l1, rows);
+      b.columnMeans(rows, fanOut, this.deltas[l + 1], rows, this.interceptGrads[l]);
+      if (l > 0) {
+        // D_{l} = D_{l+1} W^T, then through layer l's activation
+        b.gemm(false, true, rows, fanIn, fanOut, 1, this.deltas[l + 1], this.coefs[l], 0, this.deltas[l]);
+        b.activationBackward(this.codes[l - 1], rows, fanIn, this.acts[l], this.deltas[l]);
+      }
+    }
+    return value;
+  }
+
+  /** Data loss (no penalty) of the current batch's forward output against its targets. */
+  batchDataLoss(rows: number, loss: Loss): number {
+    return loss.value(rows, this.nOutputs, this.output, this.targets, clipEpsilon(this.dtype));
+  }
+
+  /** Copies all parameters (for snapshots). */
+  snapshot(): FloatArray[] {
+    return this.params.map((p) => p.slice());
+  }
+
+  restore(snapshot: readonly FloatArray[]): void {
+    this.params.forEach((p, i) => p.set(snapshot[i]));
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The classifier's options: scikit-learn MLPClassifier's parameters in camelCase with sklearn's
+ * defaults, plus ffnn's extensions. One declarative table says, for each option, its default and
+ * what is valid; `resolveOptions` checks every option against it at fit time.
+ */
+import { ACTIVATION_ALIASES } from './activations.ts';
+import type { ActivationName, DType } from './backend/backend.ts';
+import { FfnnError, describeValue } from './errors.ts';
+import { INIT_METHODS, type InitSpec } from './init.ts';
+import { LOSS_ALIASES, type LossName } from './losses.ts';
+import type { LearningRateSchedule } from './optimizers.ts';
+
+export type ActivationOption = keyof typeof ACTIVATION_ALIASES;
+export type BackendOption = 'js' | 'native' | 'auto';
+
+/** Numeric metrics passed to `onEpoch` after every epoch. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  validationLoss?: number;
+  validationScore?: number;
+  learningRate: number;
+  seconds: number;
+}
+
+export interface FfnnWarning {
+  code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED';
+  message: string;
+}
+
+export interface HistoryOptions {
+  /** Record coefs and intercepts after every epoch (epoch 0 = the initial weights). */
+  weights?: boolean;
+  /** Record the weight gradients of each epoch's last batch. */
+  gradients?: boolean;
+}
+
+export interface FFNNOptions {
+  hiddenLayerSizes: number | readonly number[];
+  activation: ActivationOption | readonly ActivationOption[];
+  solver: 'sgd' | 'adam';
+  alpha: number;
+  batchSize: 'auto' | number;
+  learningRate: LearningRateSchedule;
+  learningRateInit: number;
+  powerT: number;
+  maxIter: number;
+  shuffle: boolean;
+  randomState: number | null;
+  tol: number;
+  verbose: boolean | 0 | 1 | 2;
+  warmStart: boolean;
+  momentum: number;
+  nesterovsMomentum: boolean;
+  earlyStopping: boolean;
+  validationFraction: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  nIterNoChange: number;
+  // ffnn's extensions
+  outputActivation: 'auto' | ActivationOption;
+  loss: 'auto' | keyof typeof LOSS_ALIASES;
+  l1: number;
+  init: InitSpec;
+  dtype: DType;
+  backend: BackendOption;
+  history: boolean | HistoryOptions;
+  onEpoch: ((metrics: EpochMetrics) => void | boolean) | null;
+  onWarning: ((warning: FfnnWarning) => void) | null;
+  /** Where verbose output goes (default console.log). */
+  log: ((line: string) => void) | null;
+}
+
+interface OptionSpec {
+  default: unknown;
+  /** Human description of valid values, used in error messages. */
+  expected: string;
+  valid: (value: unknown) => boolean;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const oneOf =
+  (...values: readonly unknown[]) =>
+  (v: unknown) =>
+    values.includes(v);
+const ACTIVATION_NAMES = Object.keys(ACTIVATION_ALIASES);
+const isActivation = (v: unknown) => typeof v === 'string' && ACTIVATION_NAMES.includes(v);
+const INIT_NAMES = Object.keys(INIT_METHODS);
+const isFn = (v: unknown) => v === null || typeof v === 'function';
+
+function isInitSpec(v: unknown): boolean {
+  if (typeof v === 'string') return INIT_NAMES.includes(v);
+  if (!v || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  if (!INIT_NAMES.includes(o.method as string)) return false;
+  if (o.method === 'uniform') {
+    const low = o.low ?? -0.05;
+    const high = o.high ?? 0.05;
+    return isNumber(low) && isNumber(high) && Number.isFinite(low) && Number.isFinite(high) && low <= high;
+  }
+  if (o.method === 'normal') {
+    const mean = o.mean ?? 0;
+    const std = o.std ?? 0.05;
+    return isNumber(mean) && isNumber(std) && Number.isFinite(mean) && std >= 0 && Number.isFinite(std);
+  }
+  return true;
+}
+
+/** The one table of options: defaults are scikit-learn's where sklearn has the option. */
+export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
+  hiddenLayerSizes: {
+    default: [100],
+    expected: 'a whole number >= 1 or an array of them (an empty array means no hidden layer)',
+    valid: (v) => (isInt(v) && (v as number) >= 1) || (Array.isArray(v) && v.every((s) => isInt(s) && s >= 1)),
+  },
+  activation: {
+    default: 'relu',
+    expected: `one of ${ACTIVATION_NAMES.join(', ')} (or an array of them, one per hidden layer)`,
+    valid: (v) => isActivation(v) || (Array.isArray(v) && v.length > 0 && v.every(isActivation)),
+  },
+  solver: { default: 'adam', expected: "'sgd' or 'adam'", valid: oneOf('sgd', 'adam') },
+  alpha: { default: 1e-4, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
+  batchSize: { default: 'auto', expected: "'auto' or a whole number >= 1", valid: (v) => v === 'auto' || (isInt(v) && (v as number) >= 1) },
+  learningRate: { default: 'constant', expected: "'constant', 'invscaling' or 'adaptive'", valid: oneOf('constant', 'invscaling', 'adaptive') },
+  learningRateInit: { default: 1e-3, expected: 'a finite number > 0', valid: (v) => isNumber(v) && v > 0 && Number.isFinite(v) },
+  powerT: { default: 0.5, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
+  maxIter: { default: 200, expected: 'a whole number >= 1', valid: (v) => isInt(v) && (v as number) >= 1 },
+  shuffle: { default: true, expected: 'true or false', valid: oneOf(true, false) },
+  randomState: { default: null, expected: 'null or a whole number in [0, 4294967295]', valid: (v) => v === null || (isInt(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) },
+  tol: { default: 1e-4, expected: 'a number >= 0', valid: (v) => isNumber(v) && v >= 0 },
+  verbose: { default: false, expected: 'false, true, 0, 1 or 2', valid: oneOf(false, true, 0, 1, 2) },
+  warmStart: { default: false, expected: 'true or false', valid: oneOf(true, false) },
+  momentum: { default: 0.9, expected: 'a number in [0, 1]', valid: (v) => isNumber(v) && v >= 0 && v <= 1 },
+  nesterovsMomentum: { default: true, expected: 'true or false', valid: oneOf(true, false) },
+  earlyStopping: { default: false, expected: 'true or false', valid: oneOf(true, false) },
+  validationFraction: { default: 0.1, expected: 'a number in (0, 1)', valid: (v) => isNumber(v) && v > 0 && v < 1 },
+  beta1: { default: 0.9, expected: 'a number in [0, 1)', valid: (v) => isNumber(v) && v >= 0 && v < 1 },
+  beta2: { default: 0.999, expected: 'a number in [0, 1)', valid: (v) => isNumber(v) && v >= 0 && v < 1 },
+  epsilon: { default: 1e-8, expected: 'a finite number > 0', valid: (v) => isNumber(v) && v > 0 && Number.isFinite(v) },
+  nIterNoChange: { default: 10, expected: 'a whole number >= 1 or Infinity', valid: (v) => (isInt(v) && (v as number) >= 1) || v === Infinity },
+  outputActivation: { default: 'auto', expected: `'auto' or one of ${ACTIVATION_NAMES.join(', ')}`, valid: (v) => v === 'auto' || isActivation(v) },
+  loss: { default: 'auto', expected: `'auto' or one of ${Object.keys(LOSS_ALIASES).join(', ')}`, valid: (v) => v === 'auto' || (typeof v === 'string' && v in LOSS_ALIASES) },
+  l1: { default: 0, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
+  init: {
+    default: 'glorot',
+    expected: `one of ${INIT_NAMES.join(', ')}, or {method: 'uniform', low, high} / {method: 'normal', mean, std}`,
+    valid: isInitSpec,
+  },
+  dtype: { default: 'float64', expected: "'float64' or 'float32'", valid: oneOf('float64', 'float32') },
+  backend: { default: 'js', expected: "'js', 'native' or 'auto'", valid: oneOf('js', 'native', 'auto') },
+  history: {
+    default: false,
+    expected: 'true, false or {weights?: boolean, gradients?: boolean}',
+    valid: (v) => typeof v === 'boolean' || (!!v && typeof v === 'object' && !Array.isArray(v)),
+  },
+  onEpoch: { default: null, expected: 'a function or null', valid: isFn },
+  onWarning: { default: null, expected: 'a function or null', valid: isFn },
+  log: { default: null, expected: 'a function or null', valid: isFn },
+};
+
+export const OPTION_NAMES = Object.keys(OPTIONS) as (keyof FFNNOptions)[];
+
+export function defaultOptions(): FFNNOptions {
+  const out: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    const d = OPTIONS[name].default;
+    out[name] = Array.isArray(d) ? [...d] : d;
+  }
+  return out as unknown as FFNNOptions;
+}
+
+/** Checks option names at construction (typos fail early); values are checked by validateOptions. */
+export function checkOptionNames(options: Record<string, unknown>): void {
+  for (const name of Object.keys(options)) {
+    if (!(name in OPTIONS)) {
+      throw new FfnnError('INVALID_PARAM', `unknown option ${describeValue(name)}; valid options are: ${OPTION_NAMES.join(', ')}`, { param: name });
+    }
+  }
+}
+
+/** Validates every option against the table; throws INVALID_PARAM naming the first bad one. */
+export function validateOptions(options: FFNNOptions): void {
+  for (const name of OPTION_NAMES) {
+    const value = options[name];
+    const spec = OPTIONS[name];
+    if (!spec.valid(value)) {
+      throw new FfnnError('INVALID_PARAM', `${name}: expected ${spec.expected}, got ${describeValue(value)}`, {
+        param: name,
+        expected: spec.expected,
+        got: value,
+      });
+    }
+  }
+}
+
+/** What fit needs, resolved from the options and the targets. */
+export interface ResolvedArchitecture {
+  hiddenLayerSizes: number[];
+  hiddenActivations: ActivationName[];
+}
+
+export function resolveArchitecture(options: FFNNOptions): ResolvedArchitecture {
+  const hidden = typeof options.hiddenLayerSizes === 'number' ? [options.hiddenLayerSizes] : [...options.hiddenLayerSizes];
+  const act = options.activation;
+  let hiddenActivations: ActivationName[];
+  if (typeof act === 'string') hiddenActivations = hidden.map(() => ACTIVATION_ALIASES[act]);
+  else {
+    if (act.length !== hidden.length) {
+      throw new FfnnError(
+        'INVALID_PARAM',
+        `activation: expected one activation per hidden layer (${hidden.length}), got ${act.length}`,
+        { param: 'activation', expected: hidden.length, got: act.length },
+      );
+    }
+    hiddenActivations = act.map((a) => ACTIVATION_ALIASES[a]);
+  }
+  return { hiddenLayerSizes: hidden, hiddenActivations };
+}
+
+export function resolveLoss(options: FFNNOptions, multiclass: boolean): LossName {
+  const name = options.loss === 'auto' ? 'log_loss' : LOSS_ALIASES[options.loss];
+  if (name === 'log_loss') return multiclass ? 'categorical_cross_entropy' : 'binary_cross_entropy';
+  return name;
+}

@@ -1,0 +1,91 @@
+/**
+ * scikit-learn's train_test_split as MLPClassifier calls it for early stopping
+ * (shared/sklearn-mlp-parity.md section 5.2): ShuffleSplit, or StratifiedShuffleSplit when the
+ * target has one output column (binary). Both draw from the classifier's RandomState.
+ */
+import { FfnnError } from './errors.ts';
+import type { RandomState } from './random.ts';
+
+export interface Split {
+  train: Int32Array;
+  validation: Int32Array;
+}
+
+/** _approximate_mode: split nDraws across classes in proportion to counts, ties broken at random. */
+export function approximateMode(counts: readonly number[], nDraws: number, rng: RandomState): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const continuous = counts.map((c) => (c / total) * nDraws);
+  const floored = continuous.map(Math.floor);
+  let need = nDraws - floored.reduce((a, b) => a + b, 0);
+  if (need > 0) {
+    const remainder = continuous.map((c, i) => c - floored[i]);
+    const values = [...new Set(remainder)].sort((a, b) => b - a);
+    for (const value of values) {
+      const inds = remainder.flatMap((r, i) => (r === value ? [i] : []));
+      const take = Math.min(inds.length, need);
+      // rng.choice(inds, take, replace=False) = inds[permutation(len)[:take]]
+      const perm = rng.permutation(inds.length);
+      for (let i = 0; i < take; i++) floored[inds[perm[i]]] += 1;
+      need -= take;
+      if (need === 0) break;
+    }
+  }
+  return floored;
+}
+
+/**
+ * Splits n rows into train and validation. `y` is the encoded target (n x nOutputs); with one
+ * output column the split is stratified on it, as sklearn's MLP does (multiclass is not).
+ */
+export function trainValidationSplit(n: number, y: ArrayLike<number>, nOutputs: number, validationFraction: number, rng: RandomState): Split {
+  const nTest = Math.ceil(validationFraction * n);
+  const nTrain = n - nTest;
+  if (nTrain <= 0) {
+    throw new FfnnError('INVALID_DATA', `validationFraction: ${validationFraction} of ${n} rows leaves no training rows`, { param: 'validationFraction' });
+  }
+  if (nTest < 2) {
+    throw new FfnnError(
+      'INVALID_DATA',
+      `validationFraction: the early-stopping validation set would have ${nTest} row(s) of ${n}; it needs at least 2 (raise validationFraction or give more rows)`,
+      { param: 'validationFraction', got: nTest },
+    );
+  }
+  if (nOutputs !== 1) {
+    const p = rng.permutation(n);
+    return { validation: p.slice(0, nTest), train: p.slice(nTest, n) };
+  }
+  // classes "False" < "True": negatives first, each with its ascending original indices
+  const classIndices: number[][] = [[], []];
+  for (let i = 0; i < n; i++) classIndices[y[i] !== 0 ? 1 : 0].push(i);
+  const present = classIndices.filter((c) => c.length > 0);
+  const counts = present.map((c) => c.length);
+  if (counts.some((c) => c < 2)) {
+    throw new FfnnError('INVALID_DATA', 'earlyStopping: the least populated class has only 1 member; a stratified validation split needs at least 2 per class', {
+      param: 'earlyStopping',
+    });
+  }
+  if (nTrain < present.length || nTest < present.length) {
+    throw new FfnnError('INVALID_DATA', `validationFraction: train (${nTrain}) and validation (${nTest}) sets need at least ${present.length} rows each for a stratified split`, {
+      param: 'validationFraction',
+    });
+  }
+  const nI = approximateMode(counts, nTrain, rng);
+  const tI = approximateMode(
+    counts.map((c, i) => c - nI[i]),
+    nTest,
+    rng,
+  );
+  const train: number[] = [];
+  const validation: number[] = [];
+  present.forEach((indices, c) => {
+    const q = rng.permutation(counts[c]);
+    const m = Array.from(q, (k) => indices[k]);
+    train.push(...m.slice(0, nI[c]));
+    validation.push(...m.slice(nI[c], nI[c] + tI[c]));
+  });
+  const trainArr = Int32Array.from(train);
+  const valArr = Int32Array.from(validation);
+  rng.shuffle(trainArr);
+  rng.shuffle(valArr);
+  return { train: trainArr, validation: valArr };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: runs every project's test target through nx, then adds up the per-suite counts that
+// scripts/uvu.mjs prints and ends with the one line CI reads: "N passed, N failed, N skipped".
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const extra = process.argv.slice(2);
+const child = spawn(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'test', '--outputStyle=stream', ...extra], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+});
+let buffer = '';
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const suites = [];
+function consume(line) {
+  const m = line.match(/ffnn-test-counts (\{.*\})\s*$/);
+  if (!m) return;
+  const c = JSON.parse(m[1]);
+  suites.push(c);
+  totals.passed += c.passed;
+  totals.failed += c.failed;
+  totals.skipped += c.skipped;
+}
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  buffer += chunk.toString();
+  let nl;
+  while ((nl = buffer.indexOf('\n')) >= 0) {
+    consume(buffer.slice(0, nl));
+    buffer = buffer.slice(nl + 1);
+  }
+});
+child.on('close', (code) => {
+  if (buffer) consume(buffer);
+  console.log('\nsuites:');
+  for (const s of suites) console.log(`  ${s.suite.padEnd(28)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  // a target that failed without reporting counts (a crash, a build error) is a failure too
+  if (code !== 0 && totals.failed === 0) totals.failed += 1;
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(code === 0 && totals.failed === 0 ? 0 : 1);
+});
