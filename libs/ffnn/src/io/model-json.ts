@@ -91,6 +91,8 @@ export function modelFromJSON(json: unknown): FFNNClassifier {
   if (typeof m.loss !== 'string' || !(m.loss in LOSSES)) fail(`unknown loss ${JSON.stringify(m.loss)}`);
   const target = m.target;
   if (!target || !['binary', 'multiclass', 'multilabel'].includes(target.kind) || !Array.isArray(target.classes)) fail('target must give kind and classes');
+  if (target.kind === 'binary' && target.classes.length !== 2) fail(`a binary target has 2 classes, got ${target.classes.length}`);
+  if (target.kind === 'multiclass' && target.classes.length < 3) fail(`a multiclass target has at least 3 classes, got ${target.classes.length}`);
   const nOutputs = target.kind === 'binary' ? 1 : target.classes.length;
   if (nOutputs !== sizes[L]) fail(`the output layer has ${sizes[L]} units but the target needs ${nOutputs}`);
   if (!Array.isArray(m.coefs) || m.coefs.length !== L || !Array.isArray(m.intercepts) || m.intercepts.length !== L) fail(`expected ${L} weight matrices and ${L} bias vectors`);
