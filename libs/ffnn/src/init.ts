@@ -46,7 +46,7 @@ export const INIT_METHODS: Readonly<Record<InitMethodName, Drawer>> = {
     return { weights: zeros(fanIn * fanOut), biases: zeros(fanOut) };
   },
   uniform(rng, fanIn, fanOut, _a, spec) {
-    const o = typeof spec === 'object' && spec.method === 'uniform' ? spec : {};
+    const o: { low?: number; high?: number } = typeof spec === 'object' && spec.method === 'uniform' ? spec : {};
     const low = o.low ?? INIT_DEFAULTS.uniform.low;
     const high = o.high ?? INIT_DEFAULTS.uniform.high;
     const weights = rng.uniform(low, high, fanIn * fanOut);
@@ -54,7 +54,7 @@ export const INIT_METHODS: Readonly<Record<InitMethodName, Drawer>> = {
     return { weights, biases };
   },
   normal(rng, fanIn, fanOut, _a, spec) {
-    const o = typeof spec === 'object' && spec.method === 'normal' ? spec : {};
+    const o: { mean?: number; std?: number } = typeof spec === 'object' && spec.method === 'normal' ? spec : {};
     const mean = o.mean ?? INIT_DEFAULTS.normal.mean;
     const std = o.std ?? INIT_DEFAULTS.normal.std;
     const weights = rng.normal(mean, std, fanIn * fanOut);

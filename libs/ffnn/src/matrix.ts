@@ -33,7 +33,7 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
   if (Array.isArray(input)) {
     rows = input.length;
     if (rows === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected at least one row, got 0 rows`, { param: name });
-    const first = input[0];
+    const first = input[0] as unknown as ArrayLike<number>;
     if (!Array.isArray(first) && !ArrayBuffer.isView(first)) {
       throw new FfnnError('INVALID_DATA', `${name}: expected a 2-D array (an array of rows), got row 0 = ${typeof first}`, { param: name });
     }
