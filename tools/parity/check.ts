@@ -26,6 +26,7 @@ import {
   loadFixture,
   runCase,
 } from './compare.ts';
+import { loadNativeBackend } from '../../libs/ffnn/src/backend/native.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -100,12 +101,20 @@ if (!flag('--skip-reference')) {
   console.log('');
 }
 
-// ------------------------------------------------ (b) ffnn vs committed fixtures
-const t1 = performance.now();
-const ffnnReports = present.map((n) => runCase(committed.get(n)!));
-const ffnnSeconds = (performance.now() - t1) / 1000;
-console.log(formatTable(ffnnReports, `(b) ffnn (js backend) vs scikit-learn fixtures, ${ffnnSeconds.toFixed(1)}s (max abs diff)`));
-printFailures(ffnnReports, '(b)');
+// ------------------------------------------------ (b) ffnn vs committed fixtures, on every backend
+// the native backend must load here: a parity check that silently skipped it would prove nothing
+const native = loadNativeBackend();
+if (!native.backend) problems.push(`native backend: ${native.reason} (build it: npx nx run native:build)`);
+const backends = (native.backend ? ['js', 'native'] : ['js']) as ('js' | 'native')[];
+const ffnnReports: CaseReport[] = [];
+for (const backend of backends) {
+  const t1 = performance.now();
+  const reports = present.map((n) => runCase(committed.get(n)!, { backend }));
+  const ffnnSeconds = (performance.now() - t1) / 1000;
+  console.log(formatTable(reports, `(b) ffnn (${backend} backend) vs scikit-learn fixtures, ${ffnnSeconds.toFixed(1)}s (max abs diff)`));
+  printFailures(reports, `(b ${backend})`);
+  ffnnReports.push(...reports);
+}
 
 if (value('--report')) {
   writeFileSync(value('--report')!, JSON.stringify({ reference: refReports, ffnn: ffnnReports, problems }, null, 1));
@@ -119,7 +128,7 @@ const failed = failedRef + failedFfnn + problems.length;
 console.log('');
 console.log(
   `parity: ${names.length} cases; reference ${refReports.length ? `${refReports.length - failedRef}/${refReports.length} ok` : 'skipped'}; ` +
-    `ffnn ${ffnnReports.length - failedFfnn}/${ffnnReports.length} ok`,
+    `ffnn ${ffnnReports.length - failedFfnn}/${ffnnReports.length} ok (backends: ${backends.join(', ')})`,
 );
 console.log(`${total - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -287,6 +287,8 @@ function scalarDiff(what: string, expected: number | null, got: number | null | 
 export interface RunOptions {
   /** Override the tolerance (defaults to TOLERANCE[dtype]). */
   tol?: number;
+  /** The ffnn backend to train on (default 'js', the reference). */
+  backend?: 'js' | 'native';
 }
 
 /** Trains the fixture's case in ffnn and compares everything the fixture records. */
@@ -315,6 +317,7 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
   const res = fx.result;
   const options: Record<string, unknown> = {
     ...fx.ffnn_options,
+    backend: opts.backend ?? 'js',
     verbose: false,
     onWarning: () => {},
     log: () => {},

@@ -149,7 +149,8 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
     valid: isInitSpec,
   },
   dtype: { default: 'float64', expected: "'float64' or 'float32'", valid: oneOf('float64', 'float32') },
-  backend: { default: 'js', expected: "'js', 'native' or 'auto'", valid: oneOf('js', 'native', 'auto') },
+  // 'auto': the native addon when it loads, else the pure TypeScript reference
+  backend: { default: 'auto', expected: "'js', 'native' or 'auto'", valid: oneOf('js', 'native', 'auto') },
   history: {
     default: false,
     expected: 'true, false or {weights?: boolean, gradients?: boolean}',

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
 import { type Fixture, caseNames, listFixtures, loadFixture, runCase } from '../compare.ts';
 
 let passed = 0;
@@ -31,12 +32,20 @@ counted('every case in tools/parity/cases.json has a committed fixture', () => {
   assert.ok(files.length >= 40, `expected at least 40 fixtures, got ${files.length}`);
 });
 
+// every fixture on every backend: the native addon must match sklearn at the same tolerance
+const native = loadNativeBackend();
+counted('the native backend loads (npx nx run native:build)', () => {
+  assert.ok(native.backend, native.reason ?? '');
+});
+const backends = (native.backend ? ['js', 'native'] : ['js']) as ('js' | 'native')[];
 for (const file of files) {
   const fx = loadFixture(file);
-  counted(`parity: ${fx.case} (${fx.dtype})`, () => {
-    const r = runCase(fx);
-    assert.ok(r.ok, `${fx.case}: ${r.failures.join('; ')}`);
-  });
+  for (const backend of backends) {
+    counted(`parity: ${fx.case} (${fx.dtype}, ${backend})`, () => {
+      const r = runCase(fx, { backend });
+      assert.ok(r.ok, `${fx.case} on ${backend}: ${r.failures.join('; ')}`);
+    });
+  }
 }
 
 // Negative controls: the harness must notice a change far below any training effect.

@@ -1,17 +1,27 @@
-/** `ffnn info`: versions, runtime and the active backend. */
+/** `ffnn info`: versions, runtime and the active backend (and why native did not load, if it did not). */
 import { VERSION } from '../../../../libs/ffnn/src/index.ts';
+import { backendStatus } from '../../../../libs/ffnn/src/backend/select.ts';
+import { loadNativeBackend } from '../../../../libs/ffnn/src/backend/native.ts';
 import { parseArgs } from '../flags.ts';
 
 export function info(argv: string[]): number {
   const args = parseArgs(argv, { json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
-    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime and the active backend.');
+    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend and, when the native addon did not load, why.');
     return 0;
   }
-  const runtime = typeof (globalThis as any).Bun !== 'undefined' ? `bun ${(globalThis as any).Bun.version}` : `node ${process.version}`;
-  const report = { version: VERSION, runtime, platform: `${process.platform}-${process.arch}`, backend: 'js' };
+  const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
+  const runtime = g.Bun ? `bun ${g.Bun.version}` : g.Deno ? `deno ${g.Deno.version.deno}` : `node ${process.version}`;
+  const status = backendStatus();
+  const addon = loadNativeBackend().addon;
+  const report = {
+    version: VERSION,
+    runtime,
+    platform: `${process.platform}-${process.arch}`,
+    backend: status.active,
+    native: status.nativeLoaded ? `loaded (gemm: ${addon?.gemmImplementation()}, threads: ${addon?.maxThreads()})` : `not loaded: ${status.reason}`,
+  };
   if (args.flags.json) console.log(JSON.stringify(report));
   else for (const [k, v] of Object.entries(report)) console.log(`${k.padEnd(10)} ${v}`);
   return 0;
 }
-

@@ -5,8 +5,23 @@
 import { FfnnError } from '../errors.ts';
 import type { Backend } from './backend.ts';
 import { jsBackend } from './js.ts';
+import { loadNativeBackend } from './native.ts';
 
-export function selectBackend(name: 'js' | 'native' | 'auto'): Backend {
-  if (name === 'js' || name === 'auto') return jsBackend;
-  throw new FfnnError('BACKEND_UNAVAILABLE', "backend: 'native' was asked for but the native addon is not built in this version", { param: 'backend' });
+export type BackendChoice = 'js' | 'native' | 'auto';
+
+export function selectBackend(name: BackendChoice): Backend {
+  if (name === 'js') return jsBackend;
+  const native = loadNativeBackend();
+  if (native.backend) return native.backend;
+  if (name === 'auto') return jsBackend;
+  throw new FfnnError('BACKEND_UNAVAILABLE', `backend: 'native' was asked for but ${native.reason} (build it with: npx nx run native:build)`, {
+    param: 'backend',
+    reason: native.reason,
+  });
+}
+
+/** What `ffnn info` reports: the backend 'auto' resolves to, and why native is missing if it is. */
+export function backendStatus(): { active: string; nativeLoaded: boolean; reason: string | null } {
+  const native = loadNativeBackend();
+  return { active: native.backend ? 'native' : 'js', nativeLoaded: native.backend !== null, reason: native.reason };
 }

@@ -1,0 +1,108 @@
+//! Raw gemm throughput of each implementation on the training shapes, 1 and 2 threads.
+//!
+//!   cargo run --release --example blas --features pure-gemm,pure-matrixmultiply
+//!   MATMUL_NUM_THREADS=2 cargo run --release --example blas --features ... -- mm
+//!
+//! matrixmultiply reads its thread count once from MATMUL_NUM_THREADS, so its row is labelled with
+//! that variable (run twice for 1 and 2). The math modules are included by path so this binary
+//! does not link the Node-API glue.
+#[path = "../src/real.rs"]
+mod real;
+#[path = "../src/gemm.rs"]
+#[allow(dead_code)]
+mod gemm;
+
+use gemm::Scalar;
+use std::time::Instant;
+
+struct Case {
+    label: String,
+    ta: bool,
+    tb: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+}
+
+fn cases() -> Vec<Case> {
+    let mut v = Vec::new();
+    let batch = 200;
+    for &(fan_in, fan_out) in &[(784usize, 128usize), (128, 64), (64, 10), (784, 512), (512, 256)] {
+        v.push(Case { label: format!("fwd  A*W   {batch}x{fan_in} * {fan_in}x{fan_out}"), ta: false, tb: false, m: batch, n: fan_out, k: fan_in });
+        v.push(Case { label: format!("grad A^T*D {fan_in}x{batch} * {batch}x{fan_out}"), ta: true, tb: false, m: fan_in, n: fan_out, k: batch });
+        v.push(Case { label: format!("back D*W^T {batch}x{fan_out} * {fan_out}x{fan_in}"), ta: false, tb: true, m: batch, n: fan_in, k: fan_out });
+    }
+    v.push(Case { label: "square     1024x1024 * 1024x1024".into(), ta: false, tb: false, m: 1024, n: 1024, k: 1024 });
+    v
+}
+
+fn fill<T: real::Real>(len: usize, seed: u64) -> Vec<T> {
+    let mut s = seed;
+    (0..len)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            T::from_f64(((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5)
+        })
+        .collect()
+}
+
+/// Best-of-several GFLOP/s, each sample running the product long enough (~40 ms) to time.
+fn measure<T: Scalar>(c: &Case, mut f: impl FnMut(&[T], &[T], &mut [T])) -> f64 {
+    let a = fill::<T>(c.m * c.k, 1);
+    let b = fill::<T>(c.k * c.n, 2);
+    let mut out = fill::<T>(c.m * c.n, 3);
+    let flops = 2.0 * (c.m * c.n * c.k) as f64;
+    f(&a, &b, &mut out);
+    let t0 = Instant::now();
+    let mut reps = 0usize;
+    while t0.elapsed().as_secs_f64() < 0.03 {
+        f(&a, &b, &mut out);
+        reps += 1;
+    }
+    let reps = reps.max(1);
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for _ in 0..reps {
+            f(&a, &b, &mut out);
+        }
+        best = best.min(t.elapsed().as_secs_f64() / reps as f64);
+    }
+    flops / best / 1e9
+}
+
+fn run<T: Scalar>(only: &str) {
+    let mm_threads = std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "default".into());
+    for c in cases() {
+        let mut row = format!("{:<8} {:<36}", T::DTYPE, c.label);
+        let (ta, tb, m, n, k) = (c.ta, c.tb, c.m, c.n, c.k);
+        #[cfg(feature = "openblas")]
+        if only.is_empty() || only == "openblas" {
+            for t in [1, 2] {
+                let g = measure::<T>(&c, |a, b, o| T::openblas(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o, t));
+                row += &format!(" openblas/t{t} {g:7.2}");
+            }
+        }
+        #[cfg(feature = "pure-gemm")]
+        if only.is_empty() || only == "gemm" {
+            for t in [1, 2] {
+                let g = measure::<T>(&c, |a, b, o| T::pure_gemm(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o, t));
+                row += &format!(" gemm/t{t} {g:7.2}");
+            }
+        }
+        #[cfg(feature = "pure-matrixmultiply")]
+        if only.is_empty() || only == "mm" {
+            let g = measure::<T>(&c, |a, b, o| T::matrixmultiply(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o));
+            row += &format!(" mm/t{mm_threads} {g:7.2}");
+        }
+        let _ = (ta, tb, m, n, k, &mm_threads);
+        println!("{row}");
+    }
+}
+
+fn main() {
+    let only = std::env::args().nth(1).unwrap_or_default();
+    println!("GFLOP/s (2mnk / best time), batch 200; t1/t2 = threads");
+    run::<f64>(&only);
+    run::<f32>(&only);
+}

@@ -1,0 +1,222 @@
+//! The Node-API seam: #[napi] functions only. Each takes zero-copy typed-array views (napi-rs
+//! turns `&[f64]` / `&mut [f32]` into views of the caller's Float64Array / Float32Array for the
+//! length of the call, so nothing is copied or allocated), hands them to the checked operations in
+//! ops.rs, and turns a KernelError into a JS Error whose `code` is the stable code
+//! (SHAPE_MISMATCH, INVALID_PARAM, INDEX_OUT_OF_RANGE, ALIASED_BUFFERS). One function per kernel
+//! and dtype; napi-rs names them in camelCase (gemm_f64 -> gemmF64). Dimensions arrive as JS
+//! numbers (f64) and are checked to be integers by ops.rs.
+
+mod activations;
+mod gemm;
+mod kernels;
+mod ops;
+mod real;
+
+use napi::bindgen_prelude::{Float32ArraySlice, Float64ArraySlice};
+use napi::Error;
+use napi_derive::napi;
+
+/// napi-derive recognises a fallible function by the name `Result`, so the alias keeps it.
+type Result<T> = std::result::Result<T, Error<&'static str>>;
+
+fn js(e: ops::KernelError) -> Error<&'static str> {
+    Error::new(e.code.as_str(), e.message)
+}
+
+/// Which gemm implementation this build uses ("openblas", "gemm-crate" or "matrixmultiply").
+#[napi]
+pub fn gemm_implementation() -> String {
+    gemm::implementation().to_string()
+}
+
+/// Caps the threads gemm may use; 0 restores the default (all cores). Products smaller than
+/// `parallelMinFlops()` always run on one thread.
+#[napi]
+pub fn set_max_threads(n: u32) {
+    gemm::set_max_threads(n as usize);
+}
+
+#[napi]
+pub fn max_threads() -> u32 {
+    gemm::max_threads() as u32
+}
+
+/// m * n * k below which a product runs on one thread.
+#[napi]
+pub fn parallel_min_flops() -> f64 {
+    gemm::PARALLEL_MIN_FLOPS as f64
+}
+
+// ---- float64 (the parity dtype) ----
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_f64(trans_a: bool, trans_b: bool, m: f64, n: f64, k: f64, alpha: f64, a: &[f64], b: &[f64], beta: f64, mut c: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let c = unsafe { c.as_mut() };
+    ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
+}
+
+#[napi]
+pub fn add_row_vector_f64(rows: f64, cols: f64, mut x: Float64ArraySlice, v: &[f64]) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let x = unsafe { x.as_mut() };
+    ops::add_row_vector(rows, cols, x, v).map_err(js)
+}
+
+#[napi]
+pub fn column_means_f64(rows: f64, cols: f64, x: &[f64], divisor: f64, mut out: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::column_means(rows, cols, x, divisor, out).map_err(js)
+}
+
+#[napi]
+pub fn activate_f64(activation: f64, rows: f64, cols: f64, mut x: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let x = unsafe { x.as_mut() };
+    ops::activate(activation, rows, cols, x).map_err(js)
+}
+
+#[napi]
+pub fn activation_backward_f64(activation: f64, rows: f64, cols: f64, a: &[f64], mut delta: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let delta = unsafe { delta.as_mut() };
+    ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
+}
+
+#[napi]
+pub fn subtract_f64(length: f64, p: &[f64], y: &[f64], mut out: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::subtract(length, p, y, out).map_err(js)
+}
+
+#[napi]
+pub fn finish_weight_gradient_f64(length: f64, mut g: Float64ArraySlice, w: &[f64], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let g = unsafe { g.as_mut() };
+    ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
+}
+
+#[napi]
+pub fn sgd_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut v: Float64ArraySlice, lr: f64, momentum: f64, nesterov: bool) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let p = unsafe { p.as_mut() };
+    let v = unsafe { v.as_mut() };
+    ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
+}
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn adam_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut m: Float64ArraySlice, mut v: Float64ArraySlice, lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let p = unsafe { p.as_mut() };
+    let m = unsafe { m.as_mut() };
+    let v = unsafe { v.as_mut() };
+    ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
+}
+
+#[napi]
+pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, count: f64, mut dst: Float64ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let dst = unsafe { dst.as_mut() };
+    ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
+}
+
+// ---- float32 (the speed dtype) ----
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_f32(trans_a: bool, trans_b: bool, m: f64, n: f64, k: f64, alpha: f64, a: &[f32], b: &[f32], beta: f64, mut c: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let c = unsafe { c.as_mut() };
+    ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
+}
+
+#[napi]
+pub fn add_row_vector_f32(rows: f64, cols: f64, mut x: Float32ArraySlice, v: &[f32]) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let x = unsafe { x.as_mut() };
+    ops::add_row_vector(rows, cols, x, v).map_err(js)
+}
+
+#[napi]
+pub fn column_means_f32(rows: f64, cols: f64, x: &[f32], divisor: f64, mut out: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::column_means(rows, cols, x, divisor, out).map_err(js)
+}
+
+#[napi]
+pub fn activate_f32(activation: f64, rows: f64, cols: f64, mut x: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let x = unsafe { x.as_mut() };
+    ops::activate(activation, rows, cols, x).map_err(js)
+}
+
+#[napi]
+pub fn activation_backward_f32(activation: f64, rows: f64, cols: f64, a: &[f32], mut delta: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let delta = unsafe { delta.as_mut() };
+    ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
+}
+
+#[napi]
+pub fn subtract_f32(length: f64, p: &[f32], y: &[f32], mut out: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::subtract(length, p, y, out).map_err(js)
+}
+
+#[napi]
+pub fn finish_weight_gradient_f32(length: f64, mut g: Float32ArraySlice, w: &[f32], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let g = unsafe { g.as_mut() };
+    ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
+}
+
+#[napi]
+pub fn sgd_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut v: Float32ArraySlice, lr: f64, momentum: f64, nesterov: bool) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let p = unsafe { p.as_mut() };
+    let v = unsafe { v.as_mut() };
+    ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
+}
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn adam_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut m: Float32ArraySlice, mut v: Float32ArraySlice, lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let p = unsafe { p.as_mut() };
+    let m = unsafe { m.as_mut() };
+    let v = unsafe { v.as_mut() };
+    ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
+}
+
+#[napi]
+pub fn gather_rows_f32(cols: f64, src: &[f32], indices: &[i32], start: f64, count: f64, mut dst: Float32ArraySlice) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let dst = unsafe { dst.as_mut() };
+    ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
+}
