@@ -5,6 +5,12 @@
 import { FfnnError, OPTIONS, VERSION } from '../../../libs/ffnn/src/index.ts';
 import { info } from './commands/info.ts';
 import { train } from './commands/train.ts';
+import { predict } from './commands/predict.ts';
+import { evaluate } from './commands/evaluate.ts';
+import { report } from './commands/report.ts';
+import { experiment } from './commands/experiment.ts';
+import { parity } from './commands/parity.ts';
+import { exportCommand } from './commands/export.ts';
 import { UsageError, kebab } from './flags.ts';
 
 const USAGE = `ffnn ${VERSION}: feed-forward neural networks, number for number with scikit-learn
@@ -13,12 +19,18 @@ usage: ffnn <command> [flags]
 
 commands:
   train      train a classifier (default data: the bundled MNIST digits, 8,000 train / 2,000 test)
+  predict    labels or class probabilities for rows of a CSV or IDX file
+  evaluate   accuracy, confusion matrix, per-class precision, recall and F1
+  report     one self-contained HTML page: network picture, loss curves, weight and gradient histograms
+  experiment ffnn and scikit-learn side by side over depth, width, activation, learning rate, init, regularisation
+  parity     ffnn vs the scikit-learn parity fixtures, for one case or all
+  export     a saved model as an ONNX graph (--onnx out.onnx) or in another model-file format (--out)
   info       versions and the active backend
 
 run "ffnn <command> --help" for a command's flags`;
 
 /** name -> handler(argv) returning the exit code; the usage text above lists them. */
-const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = { train, info };
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = { train, predict, evaluate, report, experiment, parity, export: exportCommand, info };
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {

@@ -1,7 +1,10 @@
-/** `ffnn train`: trains on the bundled MNIST digits (by default) and reports per-epoch loss and test accuracy. */
-import { FFNNClassifier, OPTIONS, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
-import { loadMnist } from '../../../../libs/ffnn/src/data/index.ts';
+/** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FFNNClassifier, FfnnError, OPTIONS, RandomState, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
+import { SOURCE_HELP, type Table, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, SHORT_FORMS, UsageError, parseArgs } from '../flags.ts';
+import { createProgress } from '../progress.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
 export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
@@ -14,7 +17,21 @@ export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
   randomState: 0,
 };
 
-const TRAIN_FLAGS = { out: 'value', data: 'value', 'train-size': 'value', 'test-size': 'value', 'split-seed': 'value', json: 'boolean', help: 'boolean' } as const;
+const TRAIN_FLAGS = {
+  out: 'value',
+  data: 'value',
+  'test-data': 'value',
+  'label-column': 'value',
+  'train-size': 'value',
+  'test-size': 'value',
+  'split-seed': 'value',
+  'validation-split': 'value',
+  config: 'value',
+  'history-out': 'value',
+  'history-bins': 'value',
+  json: 'boolean',
+  help: 'boolean',
+} as const;
 
 function optionHelp(): string {
   const short = Object.fromEntries(Object.entries(SHORT_FORMS).map(([s, n]) => [n, s]));
@@ -32,15 +49,59 @@ const TRAIN_USAGE = `usage: ffnn train [flags]
 Trains an MLP classifier, printing the loss after every epoch and then the test accuracy.
 
 data and output:
-  --data mnist          the bundled digits (default)
-  --train-size N        training rows (default 8000)
-  --test-size N         test rows (default 2000)
-  --split-seed N        seed of the train/test split (default 0)
+  --data SOURCE         ${SOURCE_HELP} (default mnist: the bundled digits)
+                        idx:DIR trains on its train-* files and tests on its t10k-* files;
+                        csv:FILE trains on every row (a header row, numeric features, a label column)
+  --test-data SOURCE    a separate test set (e.g. csv:test.csv); idx:DIR uses its t10k-* files
+  --label-column NAME   the CSV label column (default "label")
+  --train-size N        training rows of the bundled digits (default 8000)
+  --test-size N         test rows of the bundled digits (default 2000)
+  --split-seed N        seed of the bundled digits' train/test split (default 0)
+  --validation-split F  hold out a fraction F of the training rows (seeded by --split-seed); their
+                        loss after every epoch is the model's validationLossCurve (in the model file)
+  --config FILE         a JSON object of library options (keys are option names, e.g.
+                        {"hiddenLayerSizes": [64], "solver": "adam"}); flags override it
   --out FILE            save the trained model (JSON, written atomically)
-  --json                print one JSON object instead of text
+  --history-out FILE    record the training history and write a compact summary (per-epoch weight and
+                        gradient histograms per layer, the last gradient in full) for ffnn report --history
+  --history-bins N      histogram bins in the history summary (default 30)
+  --json                print one JSON object instead of text (progress then goes to stderr)
 
 model and training (the library's options in kebab-case):
 ${optionHelp()}`;
+
+/** Reads --config FILE: a JSON object whose keys are library option names. */
+export function readConfig(path: string): Partial<FFNNOptions> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FfnnError('IO_ERROR', `--config ${path}: cannot read (${(err as Error).message})`, { file: path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new FfnnError('INVALID_DATA', `--config ${path}: not valid JSON (${(err as Error).message})`, { file: path });
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FfnnError('INVALID_DATA', `--config ${path}: expected a JSON object of option names`, { file: path });
+  for (const key of Object.keys(json)) {
+    if (!(key in OPTIONS) || ['onEpoch', 'onWarning', 'log'].includes(key)) {
+      throw new FfnnError('INVALID_PARAM', `--config ${path}: unknown option "${key}" (keys are the library's option names, e.g. hiddenLayerSizes, learningRateInit)`, { file: path });
+    }
+  }
+  return json as Partial<FFNNOptions>;
+}
+
+export function wholeNumber(args: { flags: Record<string, string | true> }, flag: string, fallback: number): number {
+  const raw = args.flags[flag];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${flag}: expected a whole number, got "${raw}"`);
+  return v;
+}
+
+const asInput = (t: Table) => ({ rows: t.rows, cols: t.cols, data: t.X });
 
 export function train(argv: string[]): number {
   const args = parseArgs(argv, TRAIN_FLAGS);
@@ -48,39 +109,76 @@ export function train(argv: string[]): number {
     console.log(TRAIN_USAGE);
     return 0;
   }
-  const data = (args.flags.data as string | undefined) ?? 'mnist';
-  if (data !== 'mnist') throw new UsageError(`--data: expected "mnist", got "${data}"`);
-  const size = (flag: string, fallback: number) => {
-    const raw = args.flags[flag];
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${flag}: expected a whole number, got "${raw}"`);
-    return v;
-  };
-  const { train: tr, test } = loadMnist({ trainSize: size('train-size', 8000), testSize: size('test-size', 2000), seed: size('split-seed', 0) });
+  const source = parseSource((args.flags.data as string | undefined) ?? 'mnist');
+  const labelColumn = args.flags['label-column'] as string | undefined;
+  const splitSeed = wholeNumber(args, 'split-seed', 0);
+  let valFraction: number | null = null;
+  if (args.flags['validation-split'] !== undefined) {
+    const raw = args.flags['validation-split'];
+    valFraction = Number(raw);
+    if (raw === true || !(valFraction > 0 && valFraction < 1)) throw new UsageError(`--validation-split: expected a fraction in (0, 1), got "${raw}"`);
+  }
+  const historyOut = args.flags['history-out'] as string | undefined;
+  const bins = wholeNumber(args, 'history-bins', 30);
+  const config = args.flags.config ? readConfig(args.flags.config as string) : {};
+
+  let { train: tr, test } = loadTrainSource(source, { trainSize: wholeNumber(args, 'train-size', 8000), testSize: wholeNumber(args, 'test-size', 2000), splitSeed, labelColumn });
+  if (args.flags['test-data']) {
+    const testSource = parseSource(args.flags['test-data'] as string, 'test-data');
+    const t = loadTrainSource(testSource, { labelColumn }, 'test-data');
+    test = testSource.kind === 'idx' ? t.test : t.train;
+    if (test && test.cols !== tr.cols) throw new FfnnError('SHAPE_MISMATCH', `--test-data ${testSource.text}: rows have ${test.cols} features, the training data has ${tr.cols}`, { param: 'test-data' });
+  }
+  let validation: Table | null = null;
+  if (valFraction !== null) {
+    const rng = new RandomState(splitSeed);
+    ({ train: tr, validation } = holdOut(tr, valFraction, (n) => rng.permutation(n)));
+  }
+
   const json = args.flags.json === true;
-  const epochs: { epoch: number; loss: number; seconds: number }[] = [];
+  const epochs: { epoch: number; loss: number; validationLoss?: number; seconds: number }[] = [];
+  const options = { ...TRAIN_DEFAULTS, ...config, ...args.options };
+  const maxIter = typeof options.maxIter === 'number' ? options.maxIter : 200;
+  // text mode prints one line per epoch on stdout; --json keeps stdout for the result and shows progress on stderr
+  const progress = json ? createProgress('train', maxIter) : null;
   const clf = new FFNNClassifier({
-    ...TRAIN_DEFAULTS,
-    ...args.options,
+    ...options,
+    ...(historyOut ? { history: true } : {}),
     onWarning: (w) => {
       if (!json) console.error(`warning: ${w.message}`);
     },
     onEpoch: (m) => {
-      epochs.push({ epoch: m.epoch, loss: m.loss, seconds: m.seconds });
-      if (!json) console.log(`epoch ${String(m.epoch).padStart(3)}  loss ${m.loss.toFixed(6)}  ${m.seconds.toFixed(2)} s`);
+      epochs.push({ epoch: m.epoch, loss: m.loss, ...(m.validationLoss !== undefined ? { validationLoss: m.validationLoss } : {}), seconds: m.seconds });
+      const val = m.validationLoss !== undefined ? `  validation loss ${m.validationLoss.toFixed(6)}` : '';
+      if (progress) progress.tick(m.epoch, `loss ${m.loss.toFixed(6)}${val}`);
+      else console.log(`epoch ${String(m.epoch).padStart(3)}  loss ${m.loss.toFixed(6)}${val}  ${m.seconds.toFixed(2)} s`);
     },
   });
   const o = clf.getOptions();
-  if (!json) console.log(`training ${tr.cols}-${[...(typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : o.hiddenLayerSizes)].join('-')}-10 ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} MNIST digits (${o.dtype})`);
-  clf.fit({ rows: tr.rows, cols: tr.cols, data: tr.X }, tr.y);
-  const accuracy = test.rows > 0 ? clf.score({ rows: test.rows, cols: test.cols, data: test.X }, test.y) : NaN;
+  const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
+  if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype})`);
+  clf.fit(asInput(tr), labelsOf(tr), validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {});
+  progress?.end();
+  const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
+  const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
   if (args.flags.out) clf.save(args.flags.out as string);
-  if (json) console.log(JSON.stringify({ epochs, testAccuracy: accuracy, nIter: clf.nIter, backend: clf.backendName, model: args.flags.out ?? null }));
-  else {
-    console.log(`test accuracy ${(accuracy * 100).toFixed(2)}% on ${test.rows} digits`);
+  if (historyOut) {
+    const summary = summarizeHistory(clf.history, clf.layerSizes, { bins });
+    try {
+      writeFileSync(historyOut, JSON.stringify(summary));
+    } catch (err) {
+      throw new FfnnError('IO_ERROR', `--history-out ${historyOut}: cannot write (${(err as Error).message})`, { file: historyOut });
+    }
+  }
+  if (json) {
+    console.log(
+      JSON.stringify({ epochs, testAccuracy: accuracy, validationAccuracy, nIter: clf.nIter, backend: clf.backendName, model: args.flags.out ?? null, history: historyOut ?? null }),
+    );
+  } else {
+    if (validationAccuracy !== null) console.log(`validation accuracy ${(validationAccuracy * 100).toFixed(2)}% on ${validation!.rows} rows`);
+    if (accuracy !== null) console.log(`test accuracy ${(accuracy * 100).toFixed(2)}% on ${test!.rows} ${source.kind === 'mnist' ? 'digits' : `rows of ${test!.name}`}`);
     if (args.flags.out) console.log(`model saved to ${args.flags.out}`);
+    if (historyOut) console.log(`history summary saved to ${historyOut}`);
   }
   return 0;
 }
-

@@ -1,0 +1,153 @@
+/**
+ * Data sources shared by train, predict and evaluate, named on the command line as
+ *   mnist          the bundled digits (the project's standard seeded 8,000 / 2,000 split)
+ *   idx:DIR        a folder in the MNIST layout (train-* and t10k-* files, plain or .gz)
+ *   idx:FILE       one IDX images file (features only: predict, not evaluate)
+ *   csv:FILE       a CSV file with a header row and a label column (--label-column, default "label")
+ * Errors name the flag and the file: a usage error (exit 2) for a malformed source string, an
+ * FfnnError (exit 1) for a file that is missing, unreadable or in the wrong format.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { FfnnError } from '../../../libs/ffnn/src/index.ts';
+import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '../../../libs/ffnn/src/data/index.ts';
+import { UsageError } from './flags.ts';
+
+export type Labels = ArrayLike<number> | string[];
+
+/** A table of rows: features and (when the source has them) labels. */
+export interface Table {
+  X: Float64Array;
+  y: Labels | null;
+  rows: number;
+  cols: number;
+  /** Where it came from, for messages: "mnist (test)", "csv:data.csv". */
+  name: string;
+}
+
+export interface SourceSpec {
+  kind: 'mnist' | 'idx' | 'csv';
+  path: string;
+  /** The text the user gave, for messages. */
+  text: string;
+}
+
+export const SOURCE_HELP = 'mnist | idx:DIR | idx:FILE | csv:FILE';
+
+export function parseSource(text: string, flag = 'data'): SourceSpec {
+  if (text === 'mnist') return { kind: 'mnist', path: '', text };
+  const m = /^(idx|csv):(.+)$/.exec(text);
+  if (!m) throw new UsageError(`--${flag}: expected ${SOURCE_HELP}, got "${text}"`);
+  return { kind: m[1] as 'idx' | 'csv', path: m[2], text };
+}
+
+function mustExist(spec: SourceSpec, flag: string): void {
+  if (!existsSync(spec.path)) throw new FfnnError('IO_ERROR', `--${flag} ${spec.text}: ${spec.path} does not exist`, { file: spec.path, param: flag });
+}
+
+const fromDataset = (d: Dataset, name: string): Table => ({ X: d.X, y: d.y, rows: d.rows, cols: d.cols, name });
+
+/** Adds the flag to an FfnnError's message (the file is already named by the readers). */
+function withFlag<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof FfnnError && !err.message.startsWith('--')) {
+      throw new FfnnError(err.code, `--${flag}: ${err.message}`, { ...err.details, flag });
+    }
+    throw err;
+  }
+}
+
+export interface TrainSourceOptions {
+  trainSize?: number;
+  testSize?: number;
+  splitSeed?: number;
+  labelColumn?: string;
+}
+
+/** What train reads: a training table and, when the source has one, a test table. */
+export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 'data'): { train: Table; test: Table | null } {
+  return withFlag(flag, () => {
+    if (spec.kind === 'mnist') {
+      const { train, test } = loadMnist({ trainSize: o.trainSize ?? 8000, testSize: o.testSize ?? 2000, seed: o.splitSeed ?? 0 });
+      return { train: fromDataset(train, 'mnist (train)'), test: test.rows > 0 ? fromDataset(test, 'mnist (test)') : null };
+    }
+    mustExist(spec, flag);
+    if (spec.kind === 'idx') {
+      if (!statSync(spec.path).isDirectory()) throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, { file: spec.path });
+      const { train, test } = loadIdxDir(spec.path);
+      return { train: fromDataset(train, `${spec.text} (train)`), test: fromDataset(test, `${spec.text} (test)`) };
+    }
+    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn });
+    return { train: { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text }, test: null };
+  });
+}
+
+/**
+ * What predict and evaluate read: mnist gives the standard test split, idx:DIR its t10k files
+ * (or the train files with part 'train'), idx:FILE one images file, csv:FILE the whole file.
+ */
+export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; needLabels: boolean; part?: 'train' | 'test' }, flag = 'data'): Table {
+  return withFlag(flag, () => {
+    const part = o.part ?? 'test';
+    if (spec.kind === 'mnist') {
+      const s = loadMnist();
+      return fromDataset(s[part], `mnist (${part})`);
+    }
+    mustExist(spec, flag);
+    if (spec.kind === 'idx') {
+      if (statSync(spec.path).isDirectory()) {
+        const s = loadIdxDir(spec.path);
+        return fromDataset(s[part], `${spec.text} (${part})`);
+      }
+      const images = readIdxFile(spec.path);
+      if (images.shape.length < 2) throw new FfnnError('INVALID_DATA', `${spec.path}: expected an images file (n x rows x cols), got shape ${images.shape.join(' x ')}`, { file: spec.path });
+      if (o.needLabels) throw new FfnnError('INVALID_DATA', `${spec.path}: a single IDX images file has no labels; give a folder with the labels file (idx:DIR)`, { file: spec.path });
+      const n = images.shape[0];
+      const fake = { shape: [n], data: new Uint8Array(n) };
+      const d = idxDataset(images, fake, spec.path);
+      return { X: d.X, y: null, rows: d.rows, cols: d.cols, name: spec.text };
+    }
+    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn, requireLabel: o.needLabels });
+    return { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text };
+  });
+}
+
+/** The model and the data must agree on the number of features. */
+export function checkFeatures(table: Table, expected: number, flag = 'data'): void {
+  if (table.cols !== expected) {
+    throw new FfnnError('SHAPE_MISMATCH', `--${flag} ${table.name}: rows have ${table.cols} features, the model expects ${expected}`, {
+      param: flag,
+      expected,
+      got: table.cols,
+    });
+  }
+}
+
+/** Labels as the classifier takes them. */
+export function labelsOf(t: Table): number[] | string[] {
+  if (!t.y) throw new FfnnError('INVALID_DATA', `${t.name}: no labels`, {});
+  return Array.isArray(t.y) ? (t.y as number[] | string[]) : Array.from(t.y as ArrayLike<number>);
+}
+
+/** A seeded split of a table's rows: the last `fraction` (after a permutation) becomes validation. */
+export function holdOut(t: Table, fraction: number, permutation: (n: number) => ArrayLike<number>): { train: Table; validation: Table } {
+  const nVal = Math.round(t.rows * fraction);
+  if (nVal < 1 || nVal >= t.rows) {
+    throw new UsageError(`--validation-split ${fraction}: leaves ${nVal} of ${t.rows} rows for validation; choose a fraction that keeps at least one row on each side`);
+  }
+  const p = permutation(t.rows);
+  const pick = (from: number, to: number): Table => {
+    const rows = to - from;
+    const X = new Float64Array(rows * t.cols);
+    const all = t.y ? labelsOf(t) : null;
+    const y: (number | string)[] = [];
+    for (let i = 0; i < rows; i++) {
+      const r = p[from + i];
+      X.set(t.X.subarray(r * t.cols, (r + 1) * t.cols), i * t.cols);
+      if (all) y.push(all[r]);
+    }
+    return { X, y: all ? (y as number[] | string[]) : null, rows, cols: t.cols, name: t.name };
+  };
+  return { train: pick(0, t.rows - nVal), validation: pick(t.rows - nVal, t.rows) };
+}

@@ -1,0 +1,78 @@
+/**
+ * A compact summary of a training history, small enough to keep beside a model file
+ * (`ffnn train --history-out FILE`): per epoch and per layer, a histogram of the weights and of
+ * the weight gradients (the epoch's last batch), plus the last recorded gradient in full so the
+ * network picture can show a gradient per edge. Format "ffnn-history", version 1.
+ */
+import { type Histogram, histogram } from './histogram.ts';
+
+export const HISTORY_FORMAT = 'ffnn-history';
+export const HISTORY_VERSION = 1;
+
+/** The structural shape of ffnn's HistoryEntry (no import of @ffnn/core needed). */
+export interface HistoryEntryLike {
+  epoch: number;
+  loss: number;
+  validationLoss?: number;
+  coefs?: ArrayLike<number>[];
+  coefGrads?: ArrayLike<number>[];
+}
+
+export interface EpochSummary {
+  epoch: number;
+  loss: number | null;
+  validationLoss: number | null;
+  /** One histogram per layer (coefs[l]); absent when weights were not recorded. */
+  weights: Histogram[] | null;
+  /** One histogram per layer (coefGrads[l]); absent for epoch 0 and when gradients were not recorded. */
+  gradients: Histogram[] | null;
+}
+
+export interface HistorySummary {
+  format: typeof HISTORY_FORMAT;
+  version: number;
+  layerSizes: number[];
+  bins: number;
+  epochs: EpochSummary[];
+  /** The last recorded weight gradients, fanIn x fanOut row-major per layer (6 significant digits). */
+  lastGradients: number[][] | null;
+  lastGradientEpoch: number | null;
+}
+
+const round6 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : 0);
+const finiteOrNull = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+
+export function summarizeHistory(entries: readonly HistoryEntryLike[], layerSizes: readonly number[], opts: { bins?: number } = {}): HistorySummary {
+  const bins = opts.bins ?? 30;
+  let last: HistoryEntryLike | null = null;
+  const epochs = entries.map((e): EpochSummary => {
+    if (e.coefGrads) last = e;
+    return {
+      epoch: e.epoch,
+      loss: finiteOrNull(e.loss),
+      validationLoss: finiteOrNull(e.validationLoss),
+      weights: e.coefs ? e.coefs.map((c) => histogram(c, { bins })) : null,
+      gradients: e.coefGrads ? e.coefGrads.map((g) => histogram(g, { bins })) : null,
+    };
+  });
+  const lastEntry = last as HistoryEntryLike | null;
+  return {
+    format: HISTORY_FORMAT,
+    version: HISTORY_VERSION,
+    layerSizes: [...layerSizes],
+    bins,
+    epochs,
+    lastGradients: lastEntry?.coefGrads ? lastEntry.coefGrads.map((g) => Array.from(g, round6)) : null,
+    lastGradientEpoch: lastEntry ? lastEntry.epoch : null,
+  };
+}
+
+/** Checks a parsed sidecar file; throws an Error naming what is wrong. */
+export function checkHistorySummary(json: unknown, name = 'history file'): HistorySummary {
+  const h = json as Partial<HistorySummary> | null;
+  if (!h || typeof h !== 'object') throw new Error(`${name}: expected a JSON object`);
+  if (h.format !== HISTORY_FORMAT) throw new Error(`${name}: expected format "${HISTORY_FORMAT}", got ${JSON.stringify(h.format)}`);
+  if (h.version !== HISTORY_VERSION) throw new Error(`${name}: unsupported version ${JSON.stringify(h.version)}`);
+  if (!Array.isArray(h.layerSizes) || !Array.isArray(h.epochs)) throw new Error(`${name}: layerSizes and epochs must be arrays`);
+  return h as HistorySummary;
+}
