@@ -7,6 +7,7 @@ import { ACTIVATION_ALIASES } from './activations.ts';
 import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
 import { selectBackend } from './backend/select.ts';
 import { FfnnError } from './errors.ts';
+import { modelFromAnyBytes, modelToBytes } from './io/model-file.ts';
 import { type ModelJson, loadModel, modelFromJSON, modelToJSON, saveModel } from './io/model-json.ts';
 import { initLayer } from './init.ts';
 import {
@@ -70,6 +71,13 @@ interface FittedState {
 
 /** Rows processed at once when predicting. */
 const PREDICT_CHUNK = 512;
+
+/**
+ * Most weights and biases a network may have (800 MB of float64 weights, several times that with
+ * gradients and optimizer state): a gigantic layer fails fast with a clear error instead of
+ * trying to allocate. Model files are held to the same limit.
+ */
+export const MAX_PARAMETERS = 100_000_000;
 
 export class FFNNClassifier {
   private opts: FFNNOptions;
@@ -277,8 +285,24 @@ export class FFNNClassifier {
     const seed = o.randomState ?? crypto.getRandomValues(new Uint32Array(1))[0];
     const rng = new RandomState(seed);
 
-    const previous = this.net && this.state ? { net: this.net, state: this.state, optimizer: this.optimizer, params: this.net.snapshot() } : null;
+    // the fitted state is copied, not referenced: fitStochastic appends to its curves in place
+    const previous =
+      this.net && this.state
+        ? {
+            net: this.net,
+            state: {
+              ...this.state,
+              lossCurve: [...this.state.lossCurve],
+              validationLossCurve: [...this.state.validationLossCurve],
+              validationScores: [...this.state.validationScores],
+              history: [...this.state.history],
+            },
+            optimizer: this.optimizer,
+            params: this.net.snapshot(),
+          }
+        : null;
     try {
+      if (firstPass) checkNetworkSize([X.cols, ...arch.hiddenLayerSizes, encoding.nOutputs]);
       if (firstPass) this.initialize(X.cols, encoding, arch.hiddenLayerSizes, arch.hiddenActivations, rng, backend);
       else this.net!.backend = backend;
       this.fitStochastic(X, Y, incremental, rng, fitOptions);
@@ -287,7 +311,8 @@ export class FFNNClassifier {
       if (previous) {
         this.net = previous.net;
         this.state = previous.state;
-        this.optimizer = previous.optimizer;
+        // a diverged partialFit leaves non-finite moments in the optimizer it shared: start afresh
+        this.optimizer = incremental && err instanceof FfnnError && err.code === 'NON_FINITE_LOSS' ? null : previous.optimizer;
         this.net.restore(previous.params);
       } else {
         this.net = null;
@@ -408,9 +433,12 @@ export class FFNNClassifier {
     for (let i = 0; i < nTrain; i++) idx[i] = i;
     let scratch = new Int32Array(nTrain);
     state.nIter = 0;
+    // onDivergence 'warn' keeps the weights from the start of each epoch to fall back on
+    const lastGood = o.onDivergence === 'warn' ? net.snapshot() : null;
 
     for (let it = 0; it < o.maxIter; it++) {
       const started = performance.now();
+      if (lastGood) lastGood.forEach((s, i) => s.set(net.params[i]));
       if (o.shuffle) {
         // permutations compose across epochs: idx = idx[permutation(n)]
         const p = rng.permutation(nTrain);
@@ -431,6 +459,19 @@ export class FFNNClassifier {
       const epochLoss = accumulated / nTrain;
       state.t += nTrain;
       state.lossCurve.push(epochLoss);
+      if (lastGood && (!Number.isFinite(epochLoss) || !allFinite(net.params))) {
+        const epoch = state.nIter;
+        net.restore(lastGood);
+        state.lossCurve.pop();
+        state.nIter -= 1;
+        state.t -= nTrain;
+        this.optimizer = null; // its moments are not finite either; the next call starts afresh
+        this.warn({
+          code: 'DIVERGED',
+          message: `training diverged: the ${Number.isFinite(epochLoss) ? 'weights' : 'loss'} became non-finite${Number.isFinite(epochLoss) ? '' : ` (${epochLoss})`} in epoch ${epoch}; stopped and kept the weights from before that epoch; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
+        });
+        break;
+      }
       if (!Number.isFinite(epochLoss)) {
         throw new FfnnError(
           'NON_FINITE_LOSS',
@@ -633,7 +674,7 @@ export class FFNNClassifier {
 
   // ---------------------------------------------------------------- persistence
 
-  /** The model as a versioned JSON document (see io/model-json.ts). */
+  /** The model as a versioned JSON document (version 1; see io/model-json.ts). */
   toJSON(): ModelJson {
     return modelToJSON(this);
   }
@@ -642,11 +683,26 @@ export class FFNNClassifier {
     return modelFromJSON(json);
   }
 
-  /** Saves atomically: a reader never sees a half-written file. */
+  /** The model as binary model-file bytes (version 2: safetensors with checksums; io/README.md). */
+  toBytes(): Uint8Array {
+    return modelToBytes(this);
+  }
+
+  /** Reads a model from bytes in either format (binary version 2 or JSON version 1 text). */
+  static fromBytes(bytes: Uint8Array): FFNNClassifier {
+    return modelFromAnyBytes(bytes);
+  }
+
+  /**
+   * Saves atomically (temporary file, then rename): `.json` writes the JSON document (version 1),
+   * any other extension (`.ffnn`, `.safetensors`, ...) the binary format (version 2). A model with
+   * non-finite weights is refused (MODEL_FORMAT) and the file at path is left untouched.
+   */
   save(path: string): void {
     saveModel(this, path);
   }
 
+  /** Loads either format (the file's content decides, not its extension). */
   static load(path: string): FFNNClassifier {
     return loadModel(path);
   }
@@ -681,6 +737,24 @@ export class FFNNClassifier {
     };
     return clf;
   }
+}
+
+/** Fails fast, before allocating, when a network would exceed MAX_PARAMETERS. */
+function checkNetworkSize(sizes: readonly number[]): void {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  if (n > MAX_PARAMETERS) {
+    throw new FfnnError(
+      'INVALID_PARAM',
+      `hiddenLayerSizes: layers ${sizes.join('-')} would need ${n.toExponential(2)} weights, more than the limit of ${MAX_PARAMETERS.toExponential(0)}; use smaller hidden layers`,
+      { param: 'hiddenLayerSizes', expected: MAX_PARAMETERS, got: n },
+    );
+  }
+}
+
+function allFinite(arrays: readonly FloatArray[]): boolean {
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 function takeRows(src: FloatArray, cols: number, rows: Int32Array, dtype: DType): FloatArray {

@@ -24,7 +24,7 @@ export interface EpochMetrics {
 }
 
 export interface FfnnWarning {
-  code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED';
+  code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED' | 'DIVERGED';
   message: string;
 }
 
@@ -66,6 +66,12 @@ export interface FFNNOptions {
   dtype: DType;
   backend: BackendOption;
   history: boolean | HistoryOptions;
+  /**
+   * When the loss or a weight turns non-finite: 'error' throws NON_FINITE_LOSS naming the epoch
+   * (the model is left as it was before the call); 'warn' emits a DIVERGED warning, keeps the
+   * weights from the start of the diverged epoch and stops training.
+   */
+  onDivergence: 'error' | 'warn';
   onEpoch: ((metrics: EpochMetrics) => void | boolean) | null;
   onWarning: ((warning: FfnnWarning) => void) | null;
   /** Where verbose output goes (default console.log). */
@@ -156,6 +162,7 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
     expected: 'true, false or {weights?: boolean, gradients?: boolean}',
     valid: (v) => typeof v === 'boolean' || (!!v && typeof v === 'object' && !Array.isArray(v)),
   },
+  onDivergence: { default: 'error', expected: "'error' or 'warn'", valid: oneOf('error', 'warn') },
   onEpoch: { default: null, expected: 'a function or null', valid: isFn },
   onWarning: { default: null, expected: 'a function or null', valid: isFn },
   log: { default: null, expected: 'a function or null', valid: isFn },

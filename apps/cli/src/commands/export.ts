@@ -1,0 +1,47 @@
+/** `ffnn export MODEL --onnx out.onnx`: a saved model as an ONNX graph, or converted to another model-file format. */
+import { FFNNClassifier } from '../../../../libs/ffnn/src/index.ts';
+import { writeFileAtomic } from '../../../../libs/ffnn/src/io/atomic.ts';
+import { exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
+import { UsageError, parseArgs } from '../flags.ts';
+
+const EXPORT_USAGE = `usage: ffnn export MODEL [--onnx FILE] [--onnx-dtype float32|float64] [--out FILE]
+
+Exports a model saved by "ffnn train --out MODEL" (binary .ffnn or JSON).
+
+  --onnx FILE           write a standard ONNX graph (opset 13): input X [N, features]; outputs
+                        probabilities [N, classes] (as predict --proba; binary models give both
+                        columns [1 - p, p]) and label [N] (as predict)
+  --onnx-dtype TYPE     float32 (default; runs everywhere) or float64 (bit-for-bit closer)
+  --out FILE            re-save the model: .json writes the JSON format (version 1), any other
+                        extension the binary format (version 2, safetensors with checksums)
+  --help                this text
+
+Files are written atomically (a temporary file, then a rename). Exit codes: 0 ok, 1 model error
+(missing, corrupted or mismatched file), 2 usage.`;
+
+export function exportCommand(argv: string[]): number {
+  const args = parseArgs(argv, { onnx: 'value', 'onnx-dtype': 'value', out: 'value', help: 'boolean' });
+  if (args.flags.help) {
+    console.log(EXPORT_USAGE);
+    return 0;
+  }
+  const given = Object.keys(args.options);
+  if (given.length) throw new UsageError(`unknown flag for export: ${given.join(', ')} is a training option (see --help)`);
+  if (args.positionals.length !== 1) throw new UsageError(`expected one model file: ffnn export MODEL --onnx out.onnx (got ${args.positionals.length} arguments)`);
+  const onnx = args.flags.onnx as string | undefined;
+  const out = args.flags.out as string | undefined;
+  if (!onnx && !out) throw new UsageError('nothing to do: give --onnx FILE and/or --out FILE');
+  const dtype = (args.flags['onnx-dtype'] ?? 'float32') as string;
+  if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--onnx-dtype: expected float32 or float64, got "${dtype}"`);
+  const clf = FFNNClassifier.load(args.positionals[0]);
+  if (onnx) {
+    const bytes = exportOnnx(clf, { dtype });
+    writeFileAtomic(onnx, bytes);
+    console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${clf.classes.length} classes, ${bytes.length} bytes) written to ${onnx}`);
+  }
+  if (out) {
+    clf.save(out);
+    console.log(`model written to ${out}`);
+  }
+  return 0;
+}

@@ -1,0 +1,203 @@
+/**
+ * What a model file says besides its weights (architecture, target, options, training summary),
+ * shared by the JSON format (version 1) and the binary format (version 2). Everything read from a
+ * file is checked here before anything is allocated from it: a bad file is an FfnnError with code
+ * MODEL_FORMAT naming the field, never a crash or a silently wrong model.
+ */
+import { ACTIVATION_ALIASES } from '../activations.ts';
+import type { ActivationName, DType, FloatArray } from '../backend/backend.ts';
+import { FFNNClassifier, MAX_PARAMETERS } from '../classifier.ts';
+import { FfnnError, describeValue } from '../errors.ts';
+import { type Label, type TargetKind, uniqueSorted } from '../labels.ts';
+import { LOSSES, type LossName } from '../losses.ts';
+import { type FFNNOptions, OPTIONS } from '../options.ts';
+
+export const MODEL_FORMAT = 'ffnn-model';
+
+/** Most layers a model file may declare (a guard against absurd headers, not a design limit). */
+export const MAX_LAYERS = 1024;
+
+export interface TrainingSummary {
+  /** Mean training loss per epoch (null stands for a non-finite value). */
+  lossCurve: (number | null)[];
+  validationLossCurve: (number | null)[];
+  validationScores: (number | null)[];
+  bestLoss: number | null;
+  bestValidationScore: number | null;
+  nIter: number;
+  t: number;
+}
+
+export interface ModelDescription {
+  dtype: DType;
+  /** [nFeatures, ...hidden, nOutputs] */
+  layerSizes: number[];
+  /** One per non-input layer, canonical names. */
+  activations: ActivationName[];
+  loss: LossName;
+  target: { kind: TargetKind; classes: Label[] };
+  /** The options the model was trained with (functions left out). */
+  options: Record<string, unknown>;
+  training: TrainingSummary;
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function fail(what: string, details: Record<string, unknown> = {}): never {
+  throw new FfnnError('MODEL_FORMAT', `model file: ${what}`, details);
+}
+
+/** The description of a fitted classifier, plus its weights (live views, not copies). */
+export function describeModel(clf: FFNNClassifier): { description: ModelDescription; coefs: FloatArray[]; intercepts: FloatArray[] } {
+  const { net, state, options } = clf.exportState();
+  const serialisable: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = v;
+  return {
+    description: {
+      dtype: net.dtype,
+      layerSizes: [...net.layerSizes],
+      activations: [...net.activations],
+      loss: state.lossName,
+      target: { kind: state.encoding.kind, classes: [...state.encoding.classes] },
+      options: serialisable,
+      training: {
+        lossCurve: state.lossCurve.map(finiteOrNull),
+        validationLossCurve: state.validationLossCurve.map(finiteOrNull),
+        validationScores: state.validationScores.map(finiteOrNull),
+        bestLoss: finiteOrNull(state.bestLoss),
+        bestValidationScore: finiteOrNull(state.bestValidationScore),
+        nIter: state.nIter,
+        t: state.t,
+      },
+    },
+    coefs: net.coefs,
+    intercepts: net.intercepts,
+  };
+}
+
+/** Refuses to persist a model whose weights are not all finite (a diverged or tampered model). */
+export function checkFiniteWeights(coefs: readonly FloatArray[], intercepts: readonly FloatArray[], path: string): void {
+  const groups: [string, readonly FloatArray[]][] = [
+    ['coefs', coefs],
+    ['intercepts', intercepts],
+  ];
+  for (const [name, arrays] of groups) {
+    arrays.forEach((a, l) => {
+      for (let i = 0; i < a.length; i++) {
+        if (!Number.isFinite(a[i])) {
+          throw new FfnnError('MODEL_FORMAT', `save: refusing to write a model with non-finite weights (${name}[${l}][${i}] is ${a[i]}); ${path} was not changed`, {
+            path,
+            tensor: `${name}.${l}`,
+            index: i,
+          });
+        }
+      }
+    });
+  }
+}
+
+/** Number of weights and biases of a network with these layer sizes. */
+export function parameterCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return n;
+}
+
+const isCurve = (a: unknown): a is (number | null)[] => Array.isArray(a) && a.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)));
+const curve = (a: unknown): number[] => (isCurve(a) ? a.map((v) => (v === null ? NaN : v)) : []);
+
+/**
+ * Checks a parsed description field by field. `maxParameters` bounds the declared network
+ * (the binary reader passes what the file's bytes can actually hold).
+ */
+export function validateDescription(json: unknown, maxParameters = MAX_PARAMETERS): ModelDescription {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) fail(`expected a JSON object, got ${describeValue(json)}`);
+  const m = json as Partial<ModelDescription>;
+  if (m.dtype !== 'float64' && m.dtype !== 'float32') fail(`dtype must be float64 or float32, got ${describeValue(m.dtype)}`);
+  const sizes = m.layerSizes;
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > MAX_LAYERS || !sizes.every((s) => Number.isSafeInteger(s) && s >= 1)) {
+    fail(`layerSizes must be 2 to ${MAX_LAYERS} whole numbers >= 1, got ${describeValue(sizes)}`);
+  }
+  const params = parameterCount(sizes);
+  if (!(params <= maxParameters)) {
+    fail(`layerSizes ${describeValue(sizes)} declare ${params} weights, more than ${maxParameters} (${maxParameters === MAX_PARAMETERS ? 'the library limit' : 'what the file holds'})`, {
+      expected: maxParameters,
+      got: params,
+    });
+  }
+  const L = sizes.length - 1;
+  if (!Array.isArray(m.activations) || m.activations.length !== L || !m.activations.every((a) => typeof a === 'string' && Object.hasOwn(ACTIVATION_ALIASES, a))) {
+    fail(`activations must name ${L} known activations, got ${describeValue(m.activations)}`);
+  }
+  if (typeof m.loss !== 'string' || !Object.hasOwn(LOSSES, m.loss)) fail(`unknown loss ${describeValue(m.loss)}`);
+  const target = m.target;
+  if (!target || typeof target !== 'object' || !['binary', 'multiclass', 'multilabel'].includes(target.kind) || !Array.isArray(target.classes)) {
+    fail('target must give kind (binary, multiclass or multilabel) and classes');
+  }
+  if (target.kind === 'binary' && target.classes.length !== 2) fail(`a binary target has 2 classes, got ${target.classes.length}`);
+  if (target.kind === 'multiclass' && target.classes.length < 3) fail(`a multiclass target has at least 3 classes, got ${target.classes.length}`);
+  if (target.kind === 'multilabel' && (target.classes.length < 1 || !target.classes.every((c, i) => c === i))) fail('a multilabel target has classes 0..K-1');
+  let sorted: Label[];
+  try {
+    sorted = uniqueSorted(target.classes, 'classes');
+  } catch (err) {
+    fail(`target.classes: ${(err as Error).message}`);
+  }
+  if (sorted.length !== target.classes.length || sorted.some((c, i) => c !== target.classes[i])) {
+    fail(`target.classes must be unique and sorted, got ${describeValue(target.classes)}`);
+  }
+  const nOutputs = target.kind === 'binary' ? 1 : target.classes.length;
+  if (nOutputs !== sizes[L]) fail(`the output layer has ${sizes[L]} units but the target needs ${nOutputs}`);
+  const options = m.options ?? {};
+  if (typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
+  for (const [k, v] of Object.entries(options)) {
+    if (Object.hasOwn(OPTIONS, k) && !OPTIONS[k as keyof FFNNOptions].valid(v)) {
+      fail(`options.${k}: expected ${OPTIONS[k as keyof FFNNOptions].expected}, got ${describeValue(v)}`);
+    }
+  }
+  const tr = (m.training ?? {}) as Partial<TrainingSummary>;
+  return {
+    dtype: m.dtype,
+    layerSizes: [...sizes],
+    activations: m.activations.map((a) => ACTIVATION_ALIASES[a]),
+    loss: m.loss as LossName,
+    target: { kind: target.kind, classes: [...target.classes] },
+    options: options as Record<string, unknown>,
+    training: {
+      lossCurve: isCurve(tr.lossCurve) ? tr.lossCurve : [],
+      validationLossCurve: isCurve(tr.validationLossCurve) ? tr.validationLossCurve : [],
+      validationScores: isCurve(tr.validationScores) ? tr.validationScores : [],
+      bestLoss: typeof tr.bestLoss === 'number' && Number.isFinite(tr.bestLoss) ? tr.bestLoss : null,
+      bestValidationScore: typeof tr.bestValidationScore === 'number' && Number.isFinite(tr.bestValidationScore) ? tr.bestValidationScore : null,
+      nIter: Number.isSafeInteger(tr.nIter) && (tr.nIter as number) >= 0 ? (tr.nIter as number) : 0,
+      t: Number.isSafeInteger(tr.t) && (tr.t as number) >= 0 ? (tr.t as number) : 0,
+    },
+  };
+}
+
+/** Builds a fitted classifier from a validated description and weights of the right lengths. */
+export function buildModel(d: ModelDescription, coefs: ArrayLike<number>[], intercepts: ArrayLike<number>[]): FFNNClassifier {
+  const known: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.options)) if (Object.hasOwn(OPTIONS, k)) known[k] = v;
+  // a model always loads on whatever backend is available, in the dtype its weights have
+  if (known.backend === 'native') known.backend = 'auto';
+  known.dtype = d.dtype;
+  const nOutputs = d.layerSizes[d.layerSizes.length - 1];
+  return FFNNClassifier.restore(
+    known as Partial<FFNNOptions>,
+    { layerSizes: d.layerSizes, activations: d.activations, dtype: d.dtype },
+    coefs,
+    intercepts,
+    {
+      encoding: { kind: d.target.kind, classes: d.target.classes, nOutputs },
+      lossName: d.loss,
+      lossCurve: curve(d.training.lossCurve),
+      validationLossCurve: curve(d.training.validationLossCurve),
+      validationScores: curve(d.training.validationScores),
+      bestLoss: d.training.bestLoss ?? Infinity,
+      bestValidationScore: d.training.bestValidationScore ?? -Infinity,
+      nIter: d.training.nIter,
+      t: d.training.t,
+    },
+  );
+}
