@@ -33,6 +33,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import FFNN_NAMES  # noqa: E402  (the parity reference's sklearn -> ffnn option names)
+
 FORMAT = "ffnn-model"
 FORMAT_VERSION = "2"
 
@@ -68,24 +71,11 @@ def ffnn_options(clf):
     out["activation"] = p["activation"]
     if p["solver"] in ("sgd", "adam"):
         out["solver"] = p["solver"]
-    simple = {
-        "alpha": "alpha",
-        "learning_rate": "learningRate",
-        "learning_rate_init": "learningRateInit",
-        "power_t": "powerT",
-        "max_iter": "maxIter",
-        "shuffle": "shuffle",
-        "tol": "tol",
-        "warm_start": "warmStart",
-        "momentum": "momentum",
-        "nesterovs_momentum": "nesterovsMomentum",
-        "early_stopping": "earlyStopping",
-        "validation_fraction": "validationFraction",
-        "beta_1": "beta1",
-        "beta_2": "beta2",
-        "epsilon": "epsilon",
-        "n_iter_no_change": "nIterNoChange",
-    }
+    # the plain parameters share the parity reference's sklearn -> ffnn name map
+    plain_params = ("alpha", "learning_rate", "learning_rate_init", "power_t", "max_iter", "shuffle", "tol",
+                    "warm_start", "momentum", "nesterovs_momentum", "early_stopping", "validation_fraction",
+                    "beta_1", "beta_2", "epsilon", "n_iter_no_change")
+    simple = {k: FFNN_NAMES[k] for k in plain_params}
     for k, name in simple.items():
         out[name] = plain(p[k])
     out["batchSize"] = "auto" if p["batch_size"] == "auto" else int(p["batch_size"])

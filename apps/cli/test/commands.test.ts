@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { encodeIdx } from '../../../libs/ffnn/src/data/index.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-cmd-'));
@@ -84,18 +85,6 @@ test('evaluate: accuracy, confusion matrix and per-class metrics agree with the 
   assert.match(text.stdout, /macro/);
 });
 
-function idx(shape: number[], values: number[]): Uint8Array {
-  const head = new Uint8Array(4 + 4 * shape.length);
-  const view = new DataView(head.buffer);
-  head[2] = 0x08;
-  head[3] = shape.length;
-  shape.forEach((s, d) => view.setUint32(4 + 4 * d, s, false));
-  const out = new Uint8Array(head.length + values.length);
-  out.set(head);
-  out.set(values, head.length);
-  return out;
-}
-
 test('IDX: train on a folder in the MNIST layout (gzipped), evaluate it, predict from one images file', () => {
   const idxDir = p('idx');
   mkdirSync(idxDir);
@@ -108,7 +97,7 @@ test('IDX: train on a folder in the MNIST layout (gzipped), evaluate it, predict
       for (let k = 0; k < 4; k++) px.push(k === c ? 200 + ((i + off) % 50) : (i * 7 + k * 13 + off) % 40);
       lab.push(c);
     }
-    return { images: idx([n, 2, 2], px), labels: idx([n], lab) };
+    return { images: encodeIdx([n, 2, 2], px), labels: encodeIdx([n], lab) };
   };
   const tr = make(60, 0);
   const te = make(30, 5);

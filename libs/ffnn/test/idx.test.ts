@@ -5,23 +5,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadIdxDir, parseIdx } from '../src/data/index.ts';
+import { encodeIdx, loadIdxDir, parseIdx } from '../src/data/index.ts';
 import { codeOf } from './helpers.ts';
 
-function idx(shape: number[], values: number[]): Uint8Array {
-  const head = new Uint8Array(4 + 4 * shape.length);
-  const view = new DataView(head.buffer);
-  head[2] = 0x08;
-  head[3] = shape.length;
-  shape.forEach((s, d) => view.setUint32(4 + 4 * d, s, false));
-  const out = new Uint8Array(head.length + values.length);
-  out.set(head);
-  out.set(values, head.length);
-  return out;
-}
-
 test('parses plain and gzipped IDX arrays', () => {
-  const bytes = idx([2, 2, 2], [0, 255, 1, 2, 3, 4, 5, 6]);
+  const bytes = encodeIdx([2, 2, 2], [0, 255, 1, 2, 3, 4, 5, 6]);
   for (const b of [bytes, new Uint8Array(gzipSync(bytes))]) {
     const a = parseIdx(b);
     assert.equal(a.shape, [2, 2, 2]);
@@ -31,10 +19,10 @@ test('parses plain and gzipped IDX arrays', () => {
 
 test('loads an MNIST-layout folder, scaling pixels to [0, 1]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ffnn-idx-'));
-  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx([3, 1, 2], [0, 255, 51, 102, 0, 0])));
-  writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([3], [7, 1, 0])));
-  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx([1, 1, 2], [255, 0]));
-  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([1], [9]));
+  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(encodeIdx([3, 1, 2], [0, 255, 51, 102, 0, 0])));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(encodeIdx([3], [7, 1, 0])));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), encodeIdx([1, 1, 2], [255, 0]));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([1], [9]));
   const { train, test: t } = loadIdxDir(dir);
   assert.is(train.rows, 3);
   assert.is(train.cols, 2);
@@ -45,9 +33,9 @@ test('loads an MNIST-layout folder, scaling pixels to [0, 1]', () => {
 });
 
 test('truncated, mistyped and missing files are clear errors', () => {
-  assert.is(codeOf(() => parseIdx(idx([4], [1, 2]))), 'INVALID_DATA');
+  assert.is(codeOf(() => parseIdx(encodeIdx([4], [1, 2, 3, 4]).subarray(0, -2))), 'INVALID_DATA');
   assert.is(codeOf(() => parseIdx(new Uint8Array([1, 2, 3, 4]))), 'INVALID_DATA');
-  const floats = idx([1], [0]);
+  const floats = encodeIdx([1], [0]);
   floats[2] = 0x0d;
   assert.is(codeOf(() => parseIdx(floats)), 'INVALID_DATA');
   assert.is(codeOf(() => parseIdx(new Uint8Array([0x1f, 0x8b, 0, 0]))), 'INVALID_DATA');

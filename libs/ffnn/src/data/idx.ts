@@ -42,6 +42,21 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
   return { shape, data: bytes.subarray(offset) };
 }
 
+/** Encodes uint8 values in the IDX format (the inverse of parseIdx): for writing MNIST-layout files. */
+export function encodeIdx(shape: readonly number[], values: ArrayLike<number>): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count) throw new FfnnError('SHAPE_MISMATCH', `encodeIdx: shape ${shape.join(' x ')} holds ${count} values, got ${values.length}`);
+  const head = new Uint8Array(4 + 4 * shape.length);
+  const view = new DataView(head.buffer);
+  head[2] = 0x08;
+  head[3] = shape.length;
+  shape.forEach((size, d) => view.setUint32(4 + 4 * d, size, false));
+  const out = new Uint8Array(head.length + count);
+  out.set(head);
+  out.set(values, head.length);
+  return out;
+}
+
 export function readIdxFile(path: string): IdxArray {
   let bytes: Uint8Array;
   try {
