@@ -109,3 +109,16 @@ pub fn gather_rows<T: Real>(cols: usize, src: &[T], indices: &[i32], dst: &mut [
         row.copy_from_slice(&src[from..from + cols]);
     }
 }
+
+/// sum of x[i] * x[i] in f64, in order (the L2 penalty's np.dot(w, w); js.ts sums the same way)
+pub fn sum_squares<T: Real>(len: usize, x: &[T]) -> f64 {
+    x[..len].iter().fold(0.0, |s, &v| {
+        let v = v.to_f64();
+        s + v * v
+    })
+}
+
+/// sum of |x[i]| in f64, in order (the L1 penalty)
+pub fn sum_abs<T: Real>(len: usize, x: &[T]) -> f64 {
+    x[..len].iter().fold(0.0, |s, &v| s + v.to_f64().abs())
+}

@@ -127,6 +127,16 @@ pub fn adam_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut m: Fl
 }
 
 #[napi]
+pub fn sum_squares_f64(length: f64, x: &[f64]) -> Result<f64> {
+    ops::sum_squares(length, x).map_err(js)
+}
+
+#[napi]
+pub fn sum_abs_f64(length: f64, x: &[f64]) -> Result<f64> {
+    ops::sum_abs(length, x).map_err(js)
+}
+
+#[napi]
 pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, count: f64, mut dst: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
@@ -211,6 +221,16 @@ pub fn adam_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut m: Fl
     let m = unsafe { m.as_mut() };
     let v = unsafe { v.as_mut() };
     ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
+}
+
+#[napi]
+pub fn sum_squares_f32(length: f64, x: &[f32]) -> Result<f64> {
+    ops::sum_squares(length, x).map_err(js)
+}
+
+#[napi]
+pub fn sum_abs_f32(length: f64, x: &[f32]) -> Result<f64> {
+    ops::sum_abs(length, x).map_err(js)
 }
 
 #[napi]

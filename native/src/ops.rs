@@ -198,6 +198,20 @@ pub fn adam_step<T: Real>(length: f64, p: &mut [T], g: &[T], m: &mut [T], v: &mu
     Ok(())
 }
 
+pub fn sum_squares<T: Real>(length: f64, x: &[T]) -> Res<f64> {
+    const OP: &str = "sumSquares";
+    let len = dim(OP, "length", length)?;
+    len_at_least(OP, "x", x.len(), len, "length")?;
+    Ok(kernels::sum_squares(len, x))
+}
+
+pub fn sum_abs<T: Real>(length: f64, x: &[T]) -> Res<f64> {
+    const OP: &str = "sumAbs";
+    let len = dim(OP, "length", length)?;
+    len_at_least(OP, "x", x.len(), len, "length")?;
+    Ok(kernels::sum_abs(len, x))
+}
+
 pub fn gather_rows<T: Real>(cols: f64, src: &[T], indices: &[i32], start: f64, count: f64, dst: &mut [T]) -> Res {
     const OP: &str = "gatherRows";
     let cols = dim(OP, "cols", cols)?;

@@ -122,17 +122,14 @@ export class Network {
   penalty(rows: number, alpha: number, l1: number): number {
     let loss = 0;
     if (alpha !== 0) {
+      // sklearn: values = sum of np.dot(w, w) over layers; loss += (0.5 * alpha) * values / n
       let values = 0;
-      for (const w of this.coefs) {
-        let dot = 0;
-        for (let i = 0; i < w.length; i++) dot += w[i] * w[i];
-        values += dot;
-      }
+      for (const w of this.coefs) values += this.backend.sumSquares(w.length, w);
       loss += (0.5 * alpha * values) / rows;
     }
     if (l1 !== 0) {
       let values = 0;
-      for (const w of this.coefs) for (let i = 0; i < w.length; i++) values += Math.abs(w[i]);
+      for (const w of this.coefs) values += this.backend.sumAbs(w.length, w);
       loss += (l1 * values) / rows;
     }
     return loss;

@@ -349,6 +349,20 @@ for (const backend of BACKENDS) {
       close('adamStep p', params, pWant, pScale, tol);
     });
 
+    test(`${tag}: sumSquares and sumAbs (the L2 and L1 penalties)`, () => {
+      const n = 1001;
+      const x = rand(dtype, n + 3, 41);
+      const squares = Array.from(x.subarray(0, n), (v) => v * v);
+      const abs = Array.from(x.subarray(0, n), (v) => Math.abs(v));
+      const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
+      // relative to the sum itself: every term is non-negative, so no cancellation
+      const sq = backend.sumSquares(n, x);
+      const ab = backend.sumAbs(n, x);
+      assert.ok(Math.abs(sq - sum(squares)) <= 1e-12 * sum(squares), `sumSquares ${sq} vs ${sum(squares)}`);
+      assert.ok(Math.abs(ab - sum(abs)) <= 1e-12 * sum(abs), `sumAbs ${ab} vs ${sum(abs)}`);
+      assert.is(backend.sumSquares(0, x), 0);
+    });
+
     test(`${tag}: gatherRows copies the chosen rows in order`, () => {
       const cols = 7;
       const src = rand(dtype, 10 * cols, 40);
@@ -435,6 +449,8 @@ if (native.backend) {
         ['sgdStep short v', [f(4), f(4, 1), f(3)], ([p, g, v]) => nat.sgdStep(4, p, g, v, 0.1, 0.9, false)],
         ['adamStep short m', [f(4), f(4, 1), f(3), f(4, 2)], ([p, g, m, v]) => nat.adamStep(4, p, g, m, v, 0.1, 0.9, 0.999, 1e-8)],
         ['gatherRows short dst', [f(12), f(5)], ([s, d]) => nat.gatherRows(3, s, Int32Array.from([0, 1]), 0, 2, d)],
+        ['sumSquares short x', [f(3)], ([x]) => nat.sumSquares(4, x)],
+        ['sumAbs short x', [f(3)], ([x]) => nat.sumAbs(4, x)],
       ];
       for (const [label, arrays, call] of cases) {
         const before = arrays.map(copy);

@@ -100,6 +100,12 @@ export interface Backend {
     epsilon: number,
   ): void;
 
+  /** Sum of x[i] * x[i] over the first `length` entries (the L2 penalty's np.dot(w, w)). */
+  sumSquares(length: number, x: FloatArray): number;
+
+  /** Sum of |x[i]| over the first `length` entries (the L1 penalty). */
+  sumAbs(length: number, x: FloatArray): number;
+
   /** Copies rows indices[start .. start+count) of src (cols wide) into dst, in that order. */
   gatherRows(cols: number, src: FloatArray, indices: Int32Array, start: number, count: number, dst: FloatArray): void;
 }

@@ -125,8 +125,20 @@ function adamStep(length: number, p: FloatArray, g: FloatArray, m: FloatArray, v
   }
 }
 
+function sumSquares(length: number, x: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < length; i++) s += x[i] * x[i];
+  return s;
+}
+
+function sumAbs(length: number, x: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < length; i++) s += Math.abs(x[i]);
+  return s;
+}
+
 /** The self-contained kernels (no free variables but globals), so they can be specialised. */
-const KERNELS = { gemmNN, gemmTN, gemmNT, gemmTT, addRowVector, columnMeans, subtract, finishWeightGradient, sgdStep, adamStep };
+const KERNELS = { gemmNN, gemmTN, gemmNT, gemmTT, addRowVector, columnMeans, subtract, finishWeightGradient, sgdStep, adamStep, sumSquares, sumAbs };
 type Kernels = typeof KERNELS;
 
 /**
@@ -195,6 +207,14 @@ export const jsBackend: Backend = {
 
   adamStep(length, p, g, m, v, lrT, beta1, beta2, epsilon) {
     pick(p).adamStep(length, p, g, m, v, lrT, beta1, beta2, epsilon);
+  },
+
+  sumSquares(length, x) {
+    return pick(x).sumSquares(length, x);
+  },
+
+  sumAbs(length, x) {
+    return pick(x).sumAbs(length, x);
   },
 
   gatherRows(cols, src, indices, start, count, dst) {

@@ -50,6 +50,8 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
   const [sgd64, sgd32] = pair(addon, 'sgdStep');
   const [adam64, adam32] = pair(addon, 'adamStep');
   const [gather64, gather32] = pair(addon, 'gatherRows');
+  const [sq64, sq32] = pair(addon, 'sumSquares');
+  const [abs64, abs32] = pair(addon, 'sumAbs');
   const is32 = (x: FloatArray): boolean => x instanceof Float32Array;
 
   return {
@@ -80,6 +82,12 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
     },
     adamStep(length, p, g, m, v, lrT, beta1, beta2, epsilon) {
       (is32(p) ? adam32 : adam64)(length, p, g, m, v, lrT, beta1, beta2, epsilon);
+    },
+    sumSquares(length, x) {
+      return (is32(x) ? sq32 : sq64)(length, x);
+    },
+    sumAbs(length, x) {
+      return (is32(x) ? abs32 : abs64)(length, x);
     },
     gatherRows(cols, src, indices, start, count, dst) {
       (is32(dst) ? gather32 : gather64)(cols, src, indices, start, count, dst);
