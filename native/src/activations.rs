@@ -34,10 +34,10 @@ pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
     match code {
         IDENTITY => {}
         // np.maximum(z, 0): NaN stays NaN, -0 becomes +0
+        // (z <= 0 is false for NaN and true for -0: one select per element, so it vectorises)
         RELU => {
             for v in x.iter_mut() {
-                let z = v.to_f64();
-                if !(z > 0.0) && !z.is_nan() {
+                if v.to_f64() <= 0.0 {
                     *v = T::from_f64(0.0);
                 }
             }
