@@ -110,15 +110,32 @@ pub fn gather_rows<T: Real>(cols: usize, src: &[T], indices: &[i32], dst: &mut [
     }
 }
 
-/// sum of x[i] * x[i] in f64, in order (the L2 penalty's np.dot(w, w); js.ts sums the same way)
-pub fn sum_squares<T: Real>(len: usize, x: &[T]) -> f64 {
-    x[..len].iter().fold(0.0, |s, &v| {
-        let v = v.to_f64();
-        s + v * v
-    })
+/// Sums f(x[i]) in f64 with 8 interleaved partial sums (lane j takes i = j mod 8), added pairwise
+/// at the end: the adds no longer wait on each other, so the loop vectorises (a serial sum is
+/// bound by add latency: measured 0.8 ns an element). BLAS's ddot, which numpy calls for the same
+/// penalty, also splits the sum; the result differs from a serial sum only in the last bits.
+#[inline(always)]
+fn lane_sum<T: Real>(x: &[T], f: impl Fn(f64) -> f64) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let chunks = x.chunks_exact(8);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for j in 0..8 {
+            acc[j] += f(c[j].to_f64());
+        }
+    }
+    for (j, &v) in tail.iter().enumerate() {
+        acc[j] += f(v.to_f64());
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 
-/// sum of |x[i]| in f64, in order (the L1 penalty)
+/// sum of x[i] * x[i] (the L2 penalty's np.dot(w, w))
+pub fn sum_squares<T: Real>(len: usize, x: &[T]) -> f64 {
+    lane_sum(&x[..len], |v| v * v)
+}
+
+/// sum of |x[i]| (the L1 penalty)
 pub fn sum_abs<T: Real>(len: usize, x: &[T]) -> f64 {
-    x[..len].iter().fold(0.0, |s, &v| s + v.to_f64().abs())
+    lane_sum(&x[..len], f64::abs)
 }
