@@ -93,4 +93,17 @@ test('randomState null draws a fresh seed (two fits differ), an integer repeats 
   assert.equal(Array.from(c.coefs[0].data), Array.from(d.coefs[0].data));
 });
 
+test('fit and predict read a typed-array X without changing it (it is used without a copy)', () => {
+  const rows = X.length;
+  const data = Float64Array.from(X.flat());
+  const before = data.slice();
+  const clf = new FFNNClassifier({ hiddenLayerSizes: [4], maxIter: 3, randomState: 0, earlyStopping: true, validationFraction: 0.2, onWarning: () => {} });
+  clf.fit({ rows, cols: 3, data }, y);
+  clf.predictProba({ rows, cols: 3, data });
+  assert.equal(Array.from(data), Array.from(before));
+  // the same numbers as from nested arrays
+  const nested = new FFNNClassifier({ hiddenLayerSizes: [4], maxIter: 3, randomState: 0, earlyStopping: true, validationFraction: 0.2, onWarning: () => {} }).fit(X, y);
+  assert.equal(Array.from(clf.coefs[0].data), Array.from(nested.coefs[0].data));
+});
+
 test.run();
