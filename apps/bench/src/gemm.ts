@@ -5,9 +5,8 @@
  *
  *   bun apps/bench/src/gemm.ts [--threads 1,2] [--out FILE]        (nx run bench:gemm)
  *
- * ffnn's products go through the Backend interface, FFI included, as the training loop calls them
- * (native/bench/gemm.ts measures the same way on fewer shapes). The timing mirrors
- * native/bench/numpy_gemm.py's `gflops`, which the numpy side imports: one warm call, as many
+ * ffnn's products go through the Backend interface, FFI included, as the training loop calls them.
+ * The timing mirrors native/bench/numpy_gemm.py's `gflops`, which the numpy side imports: one warm call, as many
  * repetitions as fill 30 ms, best of 5 such samples.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
