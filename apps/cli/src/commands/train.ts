@@ -1,6 +1,6 @@
 /** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FFNNClassifier, FfnnError, OPTIONS, RandomState, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
 import { SOURCE_HELP, type Table, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, SHORT_FORMS, UsageError, parseArgs } from '../flags.ts';
@@ -156,7 +156,7 @@ export function train(argv: string[]): number {
   });
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
-  if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype})`);
+  if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
   clf.fit(asInput(tr), labelsOf(tr), validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {});
   progress?.end();
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
