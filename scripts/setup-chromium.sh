@@ -13,9 +13,5 @@ if [ "${1:-}" = "--check" ]; then
   echo "chromium: not installed at $CHROMIUM (run: bash scripts/setup-chromium.sh)" >&2
   exit 1
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium
+bash "$(dirname "$0")/apt-install-missing.sh" setup-chromium chromium
 "$CHROMIUM" --version

@@ -4,23 +4,7 @@
 # rustup and is already present. Idempotent: apt runs only when a package is missing.
 set -euo pipefail
 
-missing=()
-for pkg in libopenblas-dev pkg-config; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$pkg")
-  fi
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-native: installing ${missing[*]}"
-  sudo_cmd=()
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  echo "setup-native: libopenblas-dev and pkg-config already installed"
-fi
+bash "$(dirname "$0")/apt-install-missing.sh" setup-native libopenblas-dev pkg-config
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup-native: cargo not found; install Rust with rustup (the build needs rustc and cargo)" >&2
