@@ -110,6 +110,8 @@ export interface CaseReport {
   /** An exception thrown while training or predicting, if any. */
   error?: string;
   seconds: number;
+  /** ffnn's predictions on the held-out rows (runCase only; absent when training threw). */
+  predictions?: unknown[];
 }
 
 export function loadFixture(path: string): Fixture {
@@ -297,6 +299,7 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
   const tol = opts.tol ?? TOLERANCE[fx.dtype];
   const failures: string[] = [];
   const diffs: Diffs = { initial: NaN, weights: NaN, biases: NaN, proba: NaN, loss: NaN, scores: NaN };
+  let predictions: unknown[] | undefined;
   const report = (error?: string): CaseReport => ({
     case: fx.case,
     dtype: fx.dtype,
@@ -306,6 +309,7 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
     failures: error ? [...failures, error] : failures,
     error,
     seconds: (performance.now() - t0) / 1000,
+    ...(predictions ? { predictions } : {}),
   });
 
   let data: CaseData;
@@ -396,6 +400,7 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
     const proba = clf.predictProba(data.Xtest);
     diffs.proba = compareLayers('predictProba', [res.predict_proba], [shapeOf(proba)], tol, failures);
     const pred = clf.predict(data.Xtest) as unknown[];
+    predictions = pred;
     const pi = firstMismatch(pred, res.predict as unknown[]);
     if (pi >= 0) {
       failures.push(`predict: row ${pi}: expected ${JSON.stringify((res.predict as unknown[])[pi])}, got ${JSON.stringify(pred[pi])}`);

@@ -198,5 +198,15 @@ test('parity for one case ends with the equal/not-equal block', () => {
   assert.match(r.stdout, /parity: equal\n$/);
 });
 
+test('parity --backend native trains the cases on the addon; other backends are a usage error', () => {
+  const r = ffnn('parity', 'mnist_adam_relu_16', '--backend', 'native');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /ffnn \(native backend\) vs scikit-learn/);
+  assert.match(r.stdout, /mnist_adam_relu_16 +float64 .* PASS/);
+  const bad = ffnn('parity', '--backend', 'gpu');
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--backend: expected js or native, got "gpu"/);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

@@ -10,15 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFNNClassifier } from '../../../../libs/ffnn/src/index.ts';
 import {
   type CaseReport,
   type Fixture,
   FIXTURE_DIR,
   ROOT,
   TOLERANCE,
-  buildData,
-  camel,
   caseNames,
   compareFixtures,
   formatTable,
@@ -37,26 +34,12 @@ Tolerances (absolute): float64 1e-9, float32 1e-4; predictions and accuracy must
 
   --live      also regenerate the fixtures with live scikit-learn (needs the venv:
               node tools/parity/setup.mjs) and compare them with the committed ones
+  --backend js|native   train ffnn on this backend (default js, the reference)
   --list      print the case names and exit
   --json      print the reports as JSON
   --help      this text
 
 Exit codes: 0 every case equal, 1 a difference (or a missing fixture), 2 usage.`;
-
-/** ffnn's held-out predictions for a fixture's case, replaying its steps (runCase keeps them to itself). */
-function ffnnPredictions(fx: Fixture): unknown[] {
-  const data = buildData(fx);
-  const clf = new FFNNClassifier({ ...fx.ffnn_options, verbose: false, onWarning: () => {}, log: () => {} } as never);
-  for (const step of fx.steps) {
-    if (step.op === 'set_params') clf.setOptions(Object.fromEntries(Object.entries(step.params ?? {}).map(([k, v]) => [camel(k), v])));
-    else if (step.op === 'fit') clf.fit(data.Xtrain, data.ytrain as never);
-    else {
-      const [a, b] = step.rows ?? [0, data.Xtrain.length];
-      clf.partialFit(data.Xtrain.slice(a, b), (data.ytrain as unknown[]).slice(a, b) as never, step.classes ? fx.result.classes : undefined);
-    }
-  }
-  return clf.predict(data.Xtest) as unknown[];
-}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const accuracy = (pred: readonly unknown[], truth: readonly unknown[]) => pred.filter((p, i) => same(p, truth[i])).length / truth.length;
@@ -116,7 +99,10 @@ export function parity(argv: string[]): number {
     console.log(PARITY_USAGE);
     return 0;
   }
-  rejectOptions(args, argv, 'parity');
+  // --backend is the library's option flag; auto is not a choice here: the check names its backend
+  const backend = (args.options.backend ?? 'js') as string;
+  if (backend !== 'js' && backend !== 'native') throw new UsageError(`--backend: expected js or native, got "${backend}"`);
+  rejectOptions(args, argv, 'parity', ['backend']);
   const all = caseNames();
   if (args.flags.list) {
     console.log(all.join('\n'));
@@ -148,22 +134,16 @@ export function parity(argv: string[]): number {
     if (!json) console.log(formatTable(live, 'committed fixtures vs live scikit-learn (max abs diff)') + '\n');
   }
 
-  const reports = present.map((n) => runCase(fixtures.get(n)!));
-  const predictions = new Map<string, unknown[] | null>();
-  for (const n of present) {
-    try {
-      predictions.set(n, ffnnPredictions(fixtures.get(n)!));
-    } catch {
-      predictions.set(n, null); // runCase reports the exception
-    }
-  }
+  const reports = present.map((n) => runCase(fixtures.get(n)!, { backend }));
+  // null where training threw (the report carries the exception)
+  const predictions = new Map<string, unknown[] | null>(reports.map((r) => [r.case, r.predictions ?? null]));
   const v = verdicts(reports, fixtures, predictions);
   const ok = missing.length === 0 && reports.every((r) => r.ok) && live.every((r) => r.ok) && v.every((x) => x.equal);
   if (json) {
     console.log(JSON.stringify({ ok, tolerance: TOLERANCE, live, reports, verdicts: v, missing }));
     return ok ? 0 : 1;
   }
-  console.log(formatTable(reports, `ffnn (js backend) vs scikit-learn fixtures (max abs diff)`));
+  console.log(formatTable(reports, `ffnn (${backend} backend) vs scikit-learn fixtures (max abs diff)`));
   for (const r of reports.filter((x) => !x.ok)) {
     console.log(`FAIL ${r.case}:`);
     for (const f of r.failures.slice(0, 8)) console.log(`    ${f}`);
