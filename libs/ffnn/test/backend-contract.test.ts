@@ -464,6 +464,16 @@ if (native.backend) {
       }
     });
 
+    test(`native/${dtype}: arrays of the other dtype throw DTYPE_MISMATCH and write nothing`, () => {
+      const other: DType = dtype === 'float64' ? 'float32' : 'float64';
+      const out = rand(dtype, 6, 1);
+      const before = copy(out);
+      throwsCode('gemm with a foreign a', 'DTYPE_MISMATCH', () => nat.gemm(false, false, 2, 3, 2, 1, rand(other, 4, 2), rand(dtype, 6, 3), 0, out));
+      throwsCode('adamStep with a foreign v', 'DTYPE_MISMATCH', () => nat.adamStep(6, out, rand(dtype, 6, 4), rand(dtype, 6, 5), rand(other, 6, 6), 1e-3, 0.9, 0.999, 1e-8));
+      throwsCode('subtract with a foreign y', 'DTYPE_MISMATCH', () => nat.subtract(6, rand(dtype, 6, 7), rand(other, 6, 8), out));
+      same('output unchanged', out, before);
+    });
+
     test(`native/${dtype}: bad parameters, indices and aliasing throw their codes and write nothing`, () => {
       const x = rand(dtype, 6, 1);
       const x0 = copy(x);

@@ -52,45 +52,58 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
   const [gather64, gather32] = pair(addon, 'gatherRows');
   const [sq64, sq32] = pair(addon, 'sumSquares');
   const [abs64, abs32] = pair(addon, 'sumAbs');
-  const is32 = (x: FloatArray): boolean => x instanceof Float32Array;
+  /**
+   * Whether a call runs in float32: the output's dtype, which every other array must share. A mix
+   * is a DTYPE_MISMATCH error here (napi-rs would reject it with a generic argument error).
+   * Fixed arity and no array literal, so nothing is allocated per call.
+   */
+  const differs = (f32: boolean, x?: FloatArray) => x !== undefined && x instanceof Float32Array !== f32;
+  const is32 = (kernel: string, out: FloatArray, a?: FloatArray, b?: FloatArray, c?: FloatArray): boolean => {
+    const f32 = out instanceof Float32Array;
+    if (differs(f32, a) || differs(f32, b) || differs(f32, c)) {
+      const dtype = f32 ? 'Float32Array' : 'Float64Array';
+      throw Object.assign(new Error(`DTYPE_MISMATCH: ${kernel}: expected every array to be a ${dtype}, like the output`), { code: 'DTYPE_MISMATCH' });
+    }
+    return f32;
+  };
 
   return {
     name: 'native',
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      (is32(c) ? gemm32 : gemm64)(transA, transB, m, n, k, alpha, a, b, beta, c);
+      (is32('gemm', c, a, b) ? gemm32 : gemm64)(transA, transB, m, n, k, alpha, a, b, beta, c);
     },
     addRowVector(rows, cols, x, v) {
-      (is32(x) ? addRow32 : addRow64)(rows, cols, x, v);
+      (is32('addRowVector', x, v) ? addRow32 : addRow64)(rows, cols, x, v);
     },
     columnMeans(rows, cols, x, divisor, out) {
-      (is32(out) ? means32 : means64)(rows, cols, x, divisor, out);
+      (is32('columnMeans', out, x) ? means32 : means64)(rows, cols, x, divisor, out);
     },
     activate(activation, rows, cols, x) {
-      (is32(x) ? act32 : act64)(activation, rows, cols, x);
+      (is32('activate', x) ? act32 : act64)(activation, rows, cols, x);
     },
     activationBackward(activation, rows, cols, a, delta) {
-      (is32(delta) ? back32 : back64)(activation, rows, cols, a, delta);
+      (is32('activationBackward', delta, a) ? back32 : back64)(activation, rows, cols, a, delta);
     },
     subtract(length, p, y, out) {
-      (is32(out) ? sub32 : sub64)(length, p, y, out);
+      (is32('subtract', out, p, y) ? sub32 : sub64)(length, p, y, out);
     },
     finishWeightGradient(length, g, w, alpha, l1, divisor) {
-      (is32(g) ? fwg32 : fwg64)(length, g, w, alpha, l1, divisor);
+      (is32('finishWeightGradient', g, w) ? fwg32 : fwg64)(length, g, w, alpha, l1, divisor);
     },
     sgdStep(length, p, g, v, lr, momentum, nesterov) {
-      (is32(p) ? sgd32 : sgd64)(length, p, g, v, lr, momentum, nesterov);
+      (is32('sgdStep', p, g, v) ? sgd32 : sgd64)(length, p, g, v, lr, momentum, nesterov);
     },
     adamStep(length, p, g, m, v, lrT, beta1, beta2, epsilon) {
-      (is32(p) ? adam32 : adam64)(length, p, g, m, v, lrT, beta1, beta2, epsilon);
+      (is32('adamStep', p, g, m, v) ? adam32 : adam64)(length, p, g, m, v, lrT, beta1, beta2, epsilon);
     },
     sumSquares(length, x) {
-      return (is32(x) ? sq32 : sq64)(length, x);
+      return (is32('sumSquares', x) ? sq32 : sq64)(length, x);
     },
     sumAbs(length, x) {
-      return (is32(x) ? abs32 : abs64)(length, x);
+      return (is32('sumAbs', x) ? abs32 : abs64)(length, x);
     },
     gatherRows(cols, src, indices, start, count, dst) {
-      (is32(dst) ? gather32 : gather64)(cols, src, indices, start, count, dst);
+      (is32('gatherRows', dst, src) ? gather32 : gather64)(cols, src, indices, start, count, dst);
     },
   };
 }
