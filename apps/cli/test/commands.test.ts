@@ -4,10 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeIdx } from '../../../libs/ffnn/src/data/index.ts';
+import { writeIdxFolder } from './idx-folder.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-cmd-'));
@@ -88,23 +87,8 @@ test('evaluate: accuracy, confusion matrix and per-class metrics agree with the 
 test('IDX: train on a folder in the MNIST layout (gzipped), evaluate it, predict from one images file', () => {
   const idxDir = p('idx');
   mkdirSync(idxDir);
-  // 2x2 images of 3 classes: class c lights pixel c (plus faint noise)
-  const make = (n: number, off: number) => {
-    const px: number[] = [];
-    const lab: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = i % 3;
-      for (let k = 0; k < 4; k++) px.push(k === c ? 200 + ((i + off) % 50) : (i * 7 + k * 13 + off) % 40);
-      lab.push(c);
-    }
-    return { images: encodeIdx([n, 2, 2], px), labels: encodeIdx([n], lab) };
-  };
-  const tr = make(60, 0);
-  const te = make(30, 5);
-  writeFileSync(join(idxDir, 'train-images-idx3-ubyte.gz'), gzipSync(tr.images));
-  writeFileSync(join(idxDir, 'train-labels-idx1-ubyte.gz'), gzipSync(tr.labels));
-  writeFileSync(join(idxDir, 't10k-images-idx3-ubyte'), te.images);
-  writeFileSync(join(idxDir, 't10k-labels-idx1-ubyte'), te.labels);
+  // 2x2 images of 3 classes: class c lights the pixels p with p % 3 == c (plus faint noise)
+  writeIdxFolder(idxDir, 2, 60, 30);
   const m = p('idx-model.json');
   const t = ffnn('train', '--data', `idx:${idxDir}`, ...TRAIN, '--out', m);
   assert.is(t.status, 0, t.stderr);

@@ -6,15 +6,15 @@
  * this test trains itself with the same options, so the report cannot show numbers it did not compute.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { encodeIdx, loadMnist } from '../../../libs/ffnn/src/data/index.ts';
-import { gzipSync } from 'node:zlib';
+import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
+import { writeIdxFolder } from './idx-folder.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const bin = join(root, 'apps', 'cli', 'bin', 'ffnn.mjs');
@@ -64,25 +64,9 @@ test('experiment width: ffnn and scikit-learn columns agree; report.md and repor
 });
 
 test('experiment --data idx:DIR runs both sides on the same rows of an MNIST-layout folder', () => {
-  // a small 3-class problem in the IDX layout (6 x 6 images whose bright column tells the class)
   const idxDir = join(dir, 'idx');
   mkdirSync(idxDir, { recursive: true });
-  const make = (n: number, salt: number) => {
-    const px: number[] = [];
-    const labels: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = (i * 7 + salt) % 3;
-      labels.push(c);
-      for (let p = 0; p < 36; p++) px.push(p % 6 === 2 * c ? 200 + ((i + p) % 50) : (i * 31 + p * 17 + salt) % 60);
-    }
-    return { images: encodeIdx([n, 6, 6], px), labels: encodeIdx([n], labels) };
-  };
-  const tr = make(90, 1);
-  const te = make(30, 2);
-  writeFileSync(join(idxDir, 'train-images-idx3-ubyte.gz'), gzipSync(tr.images));
-  writeFileSync(join(idxDir, 'train-labels-idx1-ubyte.gz'), gzipSync(tr.labels));
-  writeFileSync(join(idxDir, 't10k-images-idx3-ubyte'), te.images);
-  writeFileSync(join(idxDir, 't10k-labels-idx1-ubyte'), te.labels);
+  writeIdxFolder(idxDir, 6, 90, 30);
   const out = join(dir, 'idx-width');
   const r = spawnSync('node', [bin, 'experiment', 'width', '--data', `idx:${idxDir}`, '--out', out, '--train-size', '80', '--test-size', '30', '--epochs', '8', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.is(r.status, 0, r.stderr.slice(-2000));
