@@ -93,12 +93,35 @@ function gemmTN(m: number, n: number, k: number, alpha: number, a: FloatArray, b
   }
 }
 
-/** C (m x n) += alpha * A * B^T, with A stored m x k and B stored n x k: dot products of rows. */
+/**
+ * C (m x n) += alpha * A * B^T, with A stored m x k and B stored n x k: dot products of rows, four
+ * columns of C at a time so each value of A loaded serves four dot products (each dot product
+ * still sums its terms in p order).
+ */
 function gemmNT(m: number, n: number, k: number, alpha: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
   for (let i = 0; i < m; i++) {
     const aRow = i * k;
     const cRow = i * n;
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const b0 = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const av = a[aRow + p];
+        s0 += av * b[b0 + p];
+        s1 += av * b[b0 + k + p];
+        s2 += av * b[b0 + 2 * k + p];
+        s3 += av * b[b0 + 3 * k + p];
+      }
+      c[cRow + j] += alpha * s0;
+      c[cRow + j + 1] += alpha * s1;
+      c[cRow + j + 2] += alpha * s2;
+      c[cRow + j + 3] += alpha * s3;
+    }
+    for (; j < n; j++) {
       const bRow = j * k;
       let s = 0;
       for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
