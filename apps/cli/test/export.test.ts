@@ -64,7 +64,7 @@ test('bad models and bad flags: a clear error, nothing written', () => {
     [['export', model], 2, /nothing to do: give --onnx FILE and\/or --out FILE/],
     [['export', '--onnx', out], 2, /expected one model file/],
     [['export', model, '--onnx', out, '--onnx-dtype', 'float16'], 2, /--onnx-dtype: expected float32 or float64, got "float16"/],
-    [['export', model, '--onnx', out, '--hidden', '3'], 2, /hiddenLayerSizes is a training option/],
+    [['export', model, '--onnx', out, '--hidden', '3'], 2, /unknown flag --hidden for export \(see --help\)/],
     [['export', model, '--onnx', join(dir, 'no-such-dir', 'x.onnx')], 1, /could not write .*\[IO_ERROR\]/],
   ];
   for (const [args, code, pattern] of rows) {
@@ -73,6 +73,17 @@ test('bad models and bad flags: a clear error, nothing written', () => {
     assert.match(r.stderr, pattern);
     assert.not.ok(existsSync(out));
   }
+});
+
+test('export --json describes what it wrote', () => {
+  const out = join(dir, 'json.onnx');
+  const r = ffnn('export', model, '--onnx', out, '--json');
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.onnx.path, out);
+  assert.is(report.onnx.dtype, 'float32');
+  assert.is(report.onnx.bytes, readFileSync(out).length);
+  assert.is(report.layerSizes[0], 784);
 });
 
 test('export --help', () => {

@@ -3,6 +3,7 @@ import { FFNNClassifier } from '../../../../libs/ffnn/src/index.ts';
 import { writeFileAtomic } from '../../../../libs/ffnn/src/io/atomic.ts';
 import { exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
 import { UsageError, parseArgs } from '../flags.ts';
+import { rejectOptions } from '../reject-options.ts';
 
 const EXPORT_USAGE = `usage: ffnn export MODEL [--onnx FILE] [--onnx-dtype float32|float64] [--out FILE]
 
@@ -14,19 +15,19 @@ Exports a model saved by "ffnn train --out MODEL" (binary .ffnn or JSON).
   --onnx-dtype TYPE     float32 (default; runs everywhere) or float64 (bit-for-bit closer)
   --out FILE            re-save the model: .json writes the JSON format (version 1), any other
                         extension the binary format (version 2, safetensors with checksums)
+  --json                print one JSON object describing what was written
   --help                this text
 
 Files are written atomically (a temporary file, then a rename). Exit codes: 0 ok, 1 model error
 (missing, corrupted or mismatched file), 2 usage.`;
 
 export function exportCommand(argv: string[]): number {
-  const args = parseArgs(argv, { onnx: 'value', 'onnx-dtype': 'value', out: 'value', help: 'boolean' });
+  const args = parseArgs(argv, { onnx: 'value', 'onnx-dtype': 'value', out: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
     console.log(EXPORT_USAGE);
     return 0;
   }
-  const given = Object.keys(args.options);
-  if (given.length) throw new UsageError(`unknown flag for export: ${given.join(', ')} is a training option (see --help)`);
+  rejectOptions(args, argv, 'export');
   if (args.positionals.length !== 1) throw new UsageError(`expected one model file: ffnn export MODEL --onnx out.onnx (got ${args.positionals.length} arguments)`);
   const onnx = args.flags.onnx as string | undefined;
   const out = args.flags.out as string | undefined;
@@ -34,14 +35,22 @@ export function exportCommand(argv: string[]): number {
   const dtype = (args.flags['onnx-dtype'] ?? 'float32') as string;
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--onnx-dtype: expected float32 or float64, got "${dtype}"`);
   const clf = FFNNClassifier.load(args.positionals[0]);
+  const report: { model: string; layerSizes: readonly number[]; classes: number; onnx?: { path: string; dtype: string; bytes: number }; out?: string } = {
+    model: args.positionals[0],
+    layerSizes: clf.layerSizes,
+    classes: clf.classes.length,
+  };
   if (onnx) {
     const bytes = exportOnnx(clf, { dtype });
     writeFileAtomic(onnx, bytes);
-    console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${clf.classes.length} classes, ${bytes.length} bytes) written to ${onnx}`);
+    report.onnx = { path: onnx, dtype, bytes: bytes.length };
+    if (!args.flags.json) console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${clf.classes.length} classes, ${bytes.length} bytes) written to ${onnx}`);
   }
   if (out) {
     clf.save(out);
-    console.log(`model written to ${out}`);
+    report.out = out;
+    if (!args.flags.json) console.log(`model written to ${out}`);
   }
+  if (args.flags.json) console.log(JSON.stringify(report));
   return 0;
 }
