@@ -43,11 +43,6 @@ export function uniqueSorted(labels: ArrayLike<Label>, param = 'y'): Label[] {
   return out;
 }
 
-/** Number of rows in a target input. */
-export function targetLength(y: TargetInput): number {
-  return y.length;
-}
-
 /** Works out the encoding from the training targets (or from `classes` given to partialFit). */
 export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetEncoding {
   if (!y || typeof (y as { length?: unknown }).length !== 'number') {

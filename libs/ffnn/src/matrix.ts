@@ -15,10 +15,6 @@ export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
-export function dtypeOf(data: FloatArray): DType {
-  return data instanceof Float32Array ? 'float32' : 'float64';
-}
-
 /**
  * Converts user input to a row-major matrix of the given dtype, checking it is non-empty,
  * rectangular and finite. A {rows, cols, data} whose data is already a typed array of that dtype

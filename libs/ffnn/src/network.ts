@@ -171,11 +171,6 @@ export class Network {
     return value;
   }
 
-  /** Data loss (no penalty) of the current batch's forward output against its targets. */
-  batchDataLoss(rows: number, loss: Loss): number {
-    return loss.value(rows, this.nOutputs, this.output, this.targets, clipEpsilon(this.dtype));
-  }
-
   /** Copies all parameters (for snapshots). */
   snapshot(): FloatArray[] {
     return this.params.map((p) => p.slice());

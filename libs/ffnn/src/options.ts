@@ -6,7 +6,7 @@
 import { ACTIVATION_ALIASES } from './activations.ts';
 import type { ActivationName, DType } from './backend/backend.ts';
 import { FfnnError, describeValue } from './errors.ts';
-import { INIT_METHODS, type InitSpec } from './init.ts';
+import { INIT_DEFAULTS, INIT_METHODS, type InitSpec } from './init.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { LearningRateSchedule } from './optimizers.ts';
 
@@ -102,13 +102,13 @@ function isInitSpec(v: unknown): boolean {
   const o = v as Record<string, unknown>;
   if (!INIT_NAMES.includes(o.method as string)) return false;
   if (o.method === 'uniform') {
-    const low = o.low ?? -0.05;
-    const high = o.high ?? 0.05;
+    const low = o.low ?? INIT_DEFAULTS.uniform.low;
+    const high = o.high ?? INIT_DEFAULTS.uniform.high;
     return isNumber(low) && isNumber(high) && Number.isFinite(low) && Number.isFinite(high) && low <= high;
   }
   if (o.method === 'normal') {
-    const mean = o.mean ?? 0;
-    const std = o.std ?? 0.05;
+    const mean = o.mean ?? INIT_DEFAULTS.normal.mean;
+    const std = o.std ?? INIT_DEFAULTS.normal.std;
     return isNumber(mean) && isNumber(std) && Number.isFinite(mean) && std >= 0 && Number.isFinite(std);
   }
   return true;
