@@ -398,10 +398,15 @@ export class FFNNClassifier {
     let val: { X: FloatArray; Y: FloatArray; rows: number } | null = null;
     if (earlyStopping) {
       const split = trainValidationSplit(X.rows, Y, nOut, o.validationFraction, rng);
-      trainX = takeRows(X.data, X.cols, split.train, o.dtype);
-      trainY = takeRows(Y, nOut, split.train, o.dtype);
+      const take = (src: FloatArray, cols: number, rows: Int32Array) => {
+        const out = allocate(o.dtype, rows.length * cols);
+        net.backend.gatherRows(cols, src, rows, 0, rows.length, out);
+        return out;
+      };
+      trainX = take(X.data, X.cols, split.train);
+      trainY = take(Y, nOut, split.train);
       nTrain = split.train.length;
-      val = { X: takeRows(X.data, X.cols, split.validation, o.dtype), Y: takeRows(Y, nOut, split.validation, o.dtype), rows: split.validation.length };
+      val = { X: take(X.data, X.cols, split.validation), Y: take(Y, nOut, split.validation), rows: split.validation.length };
     }
     let extraVal: { X: FloatArray; Y: FloatArray; rows: number } | null = null;
     if (fitOptions.validationData) {
@@ -755,12 +760,6 @@ function checkNetworkSize(sizes: readonly number[]): void {
 function allFinite(arrays: readonly FloatArray[]): boolean {
   for (const a of arrays) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
-}
-
-function takeRows(src: FloatArray, cols: number, rows: Int32Array, dtype: DType): FloatArray {
-  const out = allocate(dtype, rows.length * cols);
-  for (let r = 0; r < rows.length; r++) out.set(src.subarray(rows[r] * cols, (rows[r] + 1) * cols), r * cols);
-  return out;
 }
 
 /** Full values for small arrays, summary statistics for large ones (verbose 2). */
