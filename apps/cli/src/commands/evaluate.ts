@@ -1,9 +1,9 @@
 /** `ffnn evaluate MODEL --data SOURCE`: accuracy, the confusion matrix and per-class precision, recall and F1. */
 import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
-import { SOURCE_HELP, checkFeatures, labelsOf, loadEvalSource, parseSource } from '../data-source.ts';
-import { UsageError, parseArgs } from '../flags.ts';
+import { SOURCE_HELP, labelsOf } from '../data-source.ts';
+import { parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
-import { loadModelArg } from './predict.ts';
+import { loadModelAndRows } from '../model-input.ts';
 
 const EVALUATE_USAGE = `usage: ffnn evaluate MODEL --data SOURCE [flags]
 
@@ -80,14 +80,13 @@ export function evaluate(argv: string[]): number {
     return 0;
   }
   rejectOptions(args, argv, 'evaluate');
-  if (!args.flags.data) throw new UsageError('--data: required (mnist | idx:DIR | csv:FILE)');
-  const part = (args.flags.part ?? 'test') as string;
-  if (part !== 'train' && part !== 'test') throw new UsageError(`--part: expected train or test, got "${part}"`);
-  const source = parseSource(args.flags.data as string);
-  const clf = loadModelArg(args.positionals, 'evaluate');
-  if (clf.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
-  const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: true, part });
-  checkFeatures(table, clf.nFeatures);
+  const { clf, table } = loadModelAndRows(args, 'evaluate', {
+    sources: 'mnist | idx:DIR | csv:FILE',
+    needLabels: true,
+    checkModel: (model) => {
+      if (model.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
+    },
+  });
   const predicted = clf.predict({ rows: table.rows, cols: table.cols, data: table.X }) as (number | string)[];
   const e = evaluateLabels(clf.classes, labelsOf(table), predicted);
   if (args.flags.json) console.log(JSON.stringify({ data: table.name, ...e }));

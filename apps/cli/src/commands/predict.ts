@@ -1,9 +1,10 @@
 /** `ffnn predict MODEL --data SOURCE`: labels (or class probabilities) for every row, as CSV or JSON. */
 import { writeFileSync } from 'node:fs';
-import { FFNNClassifier, FfnnError } from '../../../../libs/ffnn/src/index.ts';
+import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
 import { formatCsv } from '../../../../libs/ffnn/src/data/index.ts';
-import { SOURCE_HELP, checkFeatures, loadEvalSource, parseSource } from '../data-source.ts';
-import { UsageError, parseArgs } from '../flags.ts';
+import { SOURCE_HELP } from '../data-source.ts';
+import { parseArgs } from '../flags.ts';
+import { loadModelAndRows } from '../model-input.ts';
 import { rejectOptions } from '../reject-options.ts';
 
 const PREDICT_USAGE = `usage: ffnn predict MODEL --data SOURCE [flags]
@@ -25,12 +26,6 @@ Predicts a label for every row of SOURCE with the model saved by "ffnn train --o
 Output: CSV with a header: "row,label" or "row,p_<class>,...". Exit codes: 0 ok, 1 data or
 model error (missing or malformed file, feature count that does not match the model), 2 usage.`;
 
-export function loadModelArg(positionals: string[], command: string): FFNNClassifier {
-  if (positionals.length === 0) throw new UsageError(`expected a model file: ffnn ${command} MODEL --data SOURCE`);
-  if (positionals.length > 1) throw new UsageError(`expected one model file, got ${positionals.length} arguments: ${positionals.join(' ')}`);
-  return FFNNClassifier.load(positionals[0]);
-}
-
 export function predict(argv: string[]): number {
   const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', proba: 'boolean', out: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
@@ -38,13 +33,7 @@ export function predict(argv: string[]): number {
     return 0;
   }
   rejectOptions(args, argv, 'predict');
-  if (!args.flags.data) throw new UsageError('--data: required (mnist | idx:DIR | idx:FILE | csv:FILE)');
-  const part = (args.flags.part ?? 'test') as string;
-  if (part !== 'train' && part !== 'test') throw new UsageError(`--part: expected train or test, got "${part}"`);
-  const source = parseSource(args.flags.data as string);
-  const clf = loadModelArg(args.positionals, 'predict');
-  const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: false, part });
-  checkFeatures(table, clf.nFeatures);
+  const { clf, table } = loadModelAndRows(args, 'predict', { sources: 'mnist | idx:DIR | idx:FILE | csv:FILE', needLabels: false });
   const X = { rows: table.rows, cols: table.cols, data: table.X };
   const classes = clf.classes;
   let text: string;

@@ -4,7 +4,7 @@ import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
 import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '../../../../libs/viz/src/index.ts';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
-import { loadModelArg } from './predict.ts';
+import { loadModelArg } from '../model-input.ts';
 
 const REPORT_USAGE = `usage: ffnn report MODEL --out report.html [flags]
 

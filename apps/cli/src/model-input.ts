@@ -1,0 +1,33 @@
+/**
+ * What predict, evaluate and report share: the MODEL argument and, for the first two, the rows
+ * to score read from --data (checked against the model's feature count).
+ */
+import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { type Table, checkFeatures, loadEvalSource, parseSource } from './data-source.ts';
+import { type ParsedArgs, UsageError } from './flags.ts';
+
+export function loadModelArg(positionals: string[], command: string): FFNNClassifier {
+  if (positionals.length === 0) throw new UsageError(`expected a model file: ffnn ${command} MODEL --data SOURCE`);
+  if (positionals.length > 1) throw new UsageError(`expected one model file, got ${positionals.length} arguments: ${positionals.join(' ')}`);
+  return FFNNClassifier.load(positionals[0]);
+}
+
+/**
+ * The model and the rows of --data (with --part and --label-column). `sources` is what the usage
+ * error lists; `checkModel` runs after the model loads and before the data is read.
+ */
+export function loadModelAndRows(
+  args: ParsedArgs,
+  command: string,
+  o: { sources: string; needLabels: boolean; checkModel?: (clf: FFNNClassifier) => void },
+): { clf: FFNNClassifier; table: Table } {
+  if (!args.flags.data) throw new UsageError(`--data: required (${o.sources})`);
+  const part = (args.flags.part ?? 'test') as string;
+  if (part !== 'train' && part !== 'test') throw new UsageError(`--part: expected train or test, got "${part}"`);
+  const source = parseSource(args.flags.data as string);
+  const clf = loadModelArg(args.positionals, command);
+  o.checkModel?.(clf);
+  const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: o.needLabels, part });
+  checkFeatures(table, clf.nFeatures);
+  return { clf, table };
+}
