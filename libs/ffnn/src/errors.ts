@@ -14,7 +14,13 @@ export type FfnnErrorCode =
   | 'NON_FINITE_LOSS'
   | 'BACKEND_UNAVAILABLE'
   | 'MODEL_FORMAT'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** An input (file, declared dimension, class count, decompressed size) is past a documented limit. */
+  | 'SIZE_LIMIT'
+  /** Training was stopped by an AbortSignal or Ctrl-C. */
+  | 'ABORTED'
+  /** An output path is one of the command's inputs, another output, or a special file. */
+  | 'OUTPUT_CONFLICT';
 
 export class FfnnError extends Error {
   readonly code: FfnnErrorCode;
