@@ -35,11 +35,29 @@ import {
 } from './options.ts';
 import { RandomState } from './random.ts';
 import { trainValidationSplit } from './split.ts';
+import { type DriveOptions, driveAsync, driveSync } from './async-fit.ts';
 
 export interface FitOptions {
   /** Held-out data scored after every epoch (validationLossCurve, validationScore in onEpoch). */
   validationData?: { X: MatrixInput; y: TargetInput };
 }
+
+/** Where training is, reported after every batch (one object, updated in place). */
+export interface TrainingProgress {
+  /** The epoch under way (1-based, counted within this call). */
+  epoch: number;
+  /** The batch just finished within the epoch (1-based) and the number of batches per epoch. */
+  batch: number;
+  batches: number;
+  /** Rows processed in this epoch so far, of nTrain. */
+  samples: number;
+  nTrain: number;
+  /** The mean loss over this epoch's batches so far. */
+  loss: number;
+}
+
+/** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
+export interface AsyncFitOptions extends FitOptions, DriveOptions {}
 
 export interface HistoryEntry {
   epoch: number;
@@ -78,6 +96,15 @@ const PREDICT_CHUNK = 512;
  * trying to allocate. Model files are held to the same limit.
  */
 export const MAX_PARAMETERS = 100_000_000;
+
+/**
+ * A mean training loss above this is divergence even while it is finite (a float64 loss can climb
+ * to 1e140 before it overflows): it is handled like a non-finite loss (onDivergence). No
+ * classifier's loss on data it is learning comes near it.
+ */
+export const DIVERGENCE_LOSS = 1e20;
+/** A loss this many times the best one so far draws a LOSS_EXPLODING warning (once per call). */
+export const EXPLODING_FACTOR = 1e3;
 
 export class FFNNClassifier {
   private opts: FFNNOptions;
@@ -219,20 +246,41 @@ export class FFNNClassifier {
 
   /** Trains from scratch (or continues, with warmStart) for up to maxIter epochs. */
   fit(X: MatrixInput, y: TargetInput, fitOptions: FitOptions = {}): this {
-    this.train(X, y, false, undefined, fitOptions);
+    driveSync(this.train(X, y, false, undefined, fitOptions, false));
+    return this;
+  }
+
+  /**
+   * fit that yields to the event loop between batches (every `yieldEveryMs`), so timers, I/O and
+   * a page keep running: the same numbers as fit. An aborted `signal` rejects with ABORTED and
+   * leaves the model at its last completed epoch (fitted; nIter says which).
+   */
+  async fitAsync(X: MatrixInput, y: TargetInput, options: AsyncFitOptions = {}): Promise<this> {
+    await driveAsync(this.train(X, y, false, undefined, options, true), options);
     return this;
   }
 
   /** One epoch over X, y, keeping the optimizer state; `classes` is required on the first call. */
   partialFit(X: MatrixInput, y: TargetInput, classes?: readonly Label[]): this {
+    this.checkPartialFit(y, classes);
+    driveSync(this.train(X, y, true, classes, {}, false));
+    return this;
+  }
+
+  /** partialFit that yields to the event loop, as fitAsync. */
+  async partialFitAsync(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: DriveOptions = {}): Promise<this> {
+    this.checkPartialFit(y, classes);
+    await driveAsync(this.train(X, y, true, classes, {}, true), options);
+    return this;
+  }
+
+  private checkPartialFit(y: TargetInput, classes?: readonly Label[]): void {
     if (this.opts.earlyStopping) {
       throw new FfnnError('INVALID_PARAM', 'earlyStopping: partialFit does not support early stopping; set earlyStopping to false', { param: 'earlyStopping' });
     }
     if (!this.net && !classes && !(Array.isArray(y) && Array.isArray(y[0]))) {
       throw new FfnnError('INVALID_PARAM', 'classes: the first call to partialFit needs the list of all classes', { param: 'classes' });
     }
-    this.train(X, y, true, classes, {});
-    return this;
   }
 
   private log(line: string): void {
@@ -245,7 +293,19 @@ export class FFNNClassifier {
     else console.warn(`ffnn: ${warning.message}`);
   }
 
-  private train(Xin: MatrixInput, yIn: TargetInput, incremental: boolean, classes: readonly Label[] | undefined, fitOptions: FitOptions): void {
+  /**
+   * The whole of fit and partialFit as a generator that yields after every batch; the driver
+   * (sync or async) answers true to stop. `abortable` keeps a copy of each epoch's starting
+   * weights so a stop can return to them.
+   */
+  private *train(
+    Xin: MatrixInput,
+    yIn: TargetInput,
+    incremental: boolean,
+    classes: readonly Label[] | undefined,
+    fitOptions: FitOptions,
+    abortable: boolean,
+  ): Generator<TrainingProgress, void, boolean | undefined> {
     const o = this.opts;
     validateOptions(o);
     this.warnings = [];
@@ -305,9 +365,11 @@ export class FFNNClassifier {
       if (firstPass) checkNetworkSize([X.cols, ...arch.hiddenLayerSizes, encoding.nOutputs]);
       if (firstPass) this.initialize(X.cols, encoding, arch.hiddenLayerSizes, arch.hiddenActivations, rng, backend);
       else this.net!.backend = backend;
-      this.fitStochastic(X, Y, incremental, rng, fitOptions);
+      yield* this.fitStochastic(X, Y, incremental, rng, fitOptions, abortable);
     } catch (err) {
-      // nothing is lost: a failed call leaves the model as it was before the call
+      // a stop keeps the model at its last completed epoch (fitStochastic restored it)
+      if (err instanceof FfnnError && err.code === 'ABORTED') throw err;
+      // nothing else is lost: a failed call leaves the model as it was before the call
       if (previous) {
         this.net = previous.net;
         this.state = previous.state;
@@ -375,7 +437,14 @@ export class FFNNClassifier {
     return { weights: !!h.weights, gradients: !!h.gradients };
   }
 
-  private fitStochastic(X: Matrix, Y: FloatArray, incremental: boolean, rng: RandomState, fitOptions: FitOptions): void {
+  private *fitStochastic(
+    X: Matrix,
+    Y: FloatArray,
+    incremental: boolean,
+    rng: RandomState,
+    fitOptions: FitOptions,
+    abortable: boolean,
+  ): Generator<TrainingProgress, void, boolean | undefined> {
     const o = this.opts;
     const net = this.net!;
     const state = this.state!;
@@ -438,8 +507,11 @@ export class FFNNClassifier {
     for (let i = 0; i < nTrain; i++) idx[i] = i;
     let scratch = new Int32Array(nTrain);
     state.nIter = 0;
-    // onDivergence 'warn' keeps the weights from the start of each epoch to fall back on
-    const lastGood = o.onDivergence === 'warn' ? net.snapshot() : null;
+    // onDivergence 'warn' and a stop keep the weights from the start of each epoch to fall back on
+    const lastGood = o.onDivergence === 'warn' || abortable ? net.snapshot() : null;
+    let explodingWarned = false;
+    let lowestLoss = state.lossCurve.reduce((a, b) => Math.min(a, b), Infinity); // warm starts count
+    const progress: TrainingProgress = { epoch: 0, batch: 0, batches: Math.ceil(nTrain / batchSize), samples: 0, nTrain, loss: 0 };
 
     for (let it = 0; it < o.maxIter; it++) {
       const started = performance.now();
@@ -453,18 +525,30 @@ export class FFNNClassifier {
         scratch = t;
       }
       let accumulated = 0;
+      progress.epoch = it + 1;
       for (let start = 0; start < nTrain; start += batchSize) {
         const rows = Math.min(batchSize, nTrain - start);
         net.gatherBatch(trainX, trainY, idx, start, rows);
         const batchLoss = net.forwardBackward(rows, loss, o.alpha, o.l1);
         accumulated += batchLoss * rows;
         optimizer.update(net.params, net.grads);
+        progress.batch = start / batchSize + 1;
+        progress.samples = start + rows;
+        progress.loss = accumulated / progress.samples;
+        if (yield progress) {
+          // stopped mid-epoch: back to the weights this epoch started from; the optimizer's
+          // moments moved with the discarded batches, so the next call starts them afresh
+          net.restore(lastGood!);
+          this.optimizer = null;
+          throw new FfnnError('ABORTED', `training stopped in epoch ${state.nIter + 1}; the model keeps the weights after epoch ${state.nIter}`, { epoch: state.nIter });
+        }
       }
       state.nIter += 1;
       const epochLoss = accumulated / nTrain;
       state.t += nTrain;
       state.lossCurve.push(epochLoss);
-      if (lastGood && (!Number.isFinite(epochLoss) || !allFinite(net.params))) {
+      const lossDiverged = !(epochLoss <= DIVERGENCE_LOSS); // NaN and Infinity too
+      if (lastGood && o.onDivergence === 'warn' && (lossDiverged || !allFinite(net.params))) {
         const epoch = state.nIter;
         net.restore(lastGood);
         state.lossCurve.pop();
@@ -473,17 +557,25 @@ export class FFNNClassifier {
         this.optimizer = null; // its moments are not finite either; the next call starts afresh
         this.warn({
           code: 'DIVERGED',
-          message: `training diverged: the ${Number.isFinite(epochLoss) ? 'weights' : 'loss'} became non-finite${Number.isFinite(epochLoss) ? '' : ` (${epochLoss})`} in epoch ${epoch}; stopped and kept the weights from before that epoch; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
+          message: `training diverged: ${lossDiverged ? `the loss became ${epochLoss}${Number.isFinite(epochLoss) ? ` (above ${DIVERGENCE_LOSS.toExponential()})` : ''}` : 'the weights became non-finite'} in epoch ${epoch}; stopped and kept the weights from before that epoch; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
         });
         break;
       }
-      if (!Number.isFinite(epochLoss)) {
+      if (lossDiverged) {
         throw new FfnnError(
           'NON_FINITE_LOSS',
-          `training diverged: the loss became ${epochLoss} in epoch ${state.nIter}; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
+          `training diverged: the loss became ${epochLoss}${Number.isFinite(epochLoss) ? ` (above ${DIVERGENCE_LOSS.toExponential()})` : ''} in epoch ${state.nIter}; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
           { epoch: state.nIter, loss: epochLoss },
         );
       }
+      if (!explodingWarned && epochLoss > EXPLODING_FACTOR * lowestLoss && lowestLoss > 0) {
+        explodingWarned = true;
+        this.warn({
+          code: 'LOSS_EXPLODING',
+          message: `the loss grew from ${lowestLoss} to ${epochLoss} (more than ${EXPLODING_FACTOR}x) by epoch ${state.nIter}: training is diverging; try a smaller learningRateInit (now ${o.learningRateInit})`,
+        });
+      }
+      lowestLoss = Math.min(lowestLoss, epochLoss);
       if (verbose >= 1) this.log(`Iteration ${state.nIter}, loss = ${epochLoss.toFixed(8)}`);
 
       // one pass over the held-out rows gives both the score and the loss
@@ -666,11 +758,22 @@ export class FFNNClassifier {
     return enc.kind === 'multilabel' ? rowsOut : labels;
   }
 
-  /** Mean accuracy (for multilabel, the fraction of rows predicted exactly). */
+  /**
+   * Mean accuracy (for multilabel, the fraction of rows predicted exactly). A label the model never
+   * saw in training counts as a wrong prediction, as in sklearn: it is not an error.
+   */
   score(Xin: MatrixInput, y: TargetInput): number {
     const X = this.checkedInput(Xin, 'score');
-    if (!y || y.length !== X.rows) {
-      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${y?.length}`, { param: 'y' });
+    if (!y || typeof y !== 'object' || y.length !== X.rows) {
+      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, { param: 'y' });
+    }
+    if (this.state!.encoding.kind !== 'multilabel') {
+      uniqueSorted(y as ArrayLike<Label>, 'y'); // labels must be numbers or strings, of one type
+      const predicted = this.predict(X) as Label[];
+      const truth = y as ArrayLike<Label>;
+      let correct = 0;
+      for (let i = 0; i < X.rows; i++) if (predicted[i] === truth[i]) correct++;
+      return correct / X.rows;
     }
     const Y64 = encodeTargets(this.state!.encoding, y);
     const Y = this.net!.dtype === 'float32' ? Float32Array.from(Y64) : Y64;

@@ -24,7 +24,7 @@ export interface EpochMetrics {
 }
 
 export interface FfnnWarning {
-  code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED' | 'DIVERGED';
+  code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED' | 'DIVERGED' | 'LOSS_EXPLODING' | 'MODEL_UNCHECKED';
   message: string;
 }
 

@@ -95,9 +95,14 @@ test('fitted attributes before fit', () => {
   }
 });
 
-test('unknown labels at partialFit and score', () => {
+test('labels unseen in training count as wrong in score (as sklearn), and partialFit needs classes', () => {
   const clf = new FFNNClassifier(quiet).fit(X, y);
-  expectError(() => clf.score(X, y.map((v) => v + 5)), 'UNKNOWN_LABEL', /label 5 at index 0 is not one of the classes \[0, 1, 2\]/);
+  const predicted = clf.predict(X) as number[];
+  assert.is(clf.score(X, y.map((v) => v + 5)), 0);
+  // half of the rows keep a label the model predicts, half get one it never saw
+  const mixed = predicted.map((p, i) => (i % 2 === 0 ? p : 99));
+  assert.is(clf.score(X, mixed), Math.ceil(X.length / 2) / X.length);
+  expectError(() => clf.score(X, y.map(() => null) as never), 'INVALID_DATA', /expected number or string labels, got null/);
   const inc = new FFNNClassifier({ ...quiet, solver: 'sgd' });
   expectError(() => inc.partialFit(X, y), 'INVALID_PARAM', /classes: the first call to partialFit needs/);
 });

@@ -1,0 +1,95 @@
+/**
+ * fitAsync and partialFitAsync run the same steps as fit and partialFit (so the same numbers,
+ * compared exactly: the same float operations in the same order), give the event loop a turn
+ * between batches, and stop on an AbortSignal at the end of the current batch, leaving the model at
+ * its last completed epoch.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadMnist } from '../src/data/index.ts';
+import { FFNNClassifier, FfnnError } from '../src/index.ts';
+
+const { train } = loadMnist({ trainSize: 1000, testSize: 10, seed: 0 });
+const X = { rows: train.rows, cols: train.cols, data: train.X };
+const y = Array.from(train.y);
+const base = { hiddenLayerSizes: [32], batchSize: 50, randomState: 0, backend: 'js', onWarning: () => {} } as const;
+
+const sameWeights = (a: FFNNClassifier, b: FFNNClassifier) =>
+  a.coefs.every((c, l) => c.data.every((v, i) => v === b.coefs[l].data[i])) && a.intercepts.every((c, l) => c.every((v, i) => v === b.intercepts[l][i]));
+
+test('fitAsync gives exactly the weights, loss curve and nIter of fit (sgd and adam, early stopping)', async () => {
+  for (const extra of [{ solver: 'sgd' }, { solver: 'adam', earlyStopping: true }] as const) {
+    const o = { ...base, maxIter: 4, ...extra };
+    const a = new FFNNClassifier(o).fit(X, y);
+    const b = await new FFNNClassifier(o).fitAsync(X, y);
+    assert.ok(sameWeights(a, b), `${extra.solver}: weights`);
+    assert.equal(b.lossCurve, a.lossCurve);
+    assert.is(b.nIter, a.nIter);
+  }
+});
+
+test('partialFitAsync equals partialFit call for call', async () => {
+  const a = new FFNNClassifier({ ...base, solver: 'sgd' });
+  const b = new FFNNClassifier({ ...base, solver: 'sgd' });
+  const classes = [...new Set(y)];
+  for (let i = 0; i < 3; i++) {
+    a.partialFit(X, y, classes);
+    await b.partialFitAsync(X, y, classes);
+  }
+  assert.ok(sameWeights(a, b));
+});
+
+test('a 10 ms timer keeps firing while fitAsync trains (no wait over 50 ms)', async () => {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 10);
+  await new FFNNClassifier({ ...base, hiddenLayerSizes: [128, 64], maxIter: 3 }).fitAsync(X, y, { yieldEveryMs: 10 });
+  clearInterval(timer);
+  assert.ok(worst < 50, `a timer waited ${worst.toFixed(1)} ms`);
+});
+
+test('abort after the second epoch: rejects with ABORTED, nIter 2, the weights after epoch 2, a model that predicts', async () => {
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const clf = new FFNNClassifier({
+    ...base,
+    maxIter: 50,
+    onEpoch: (m) => {
+      seen.push(m.epoch);
+      if (m.epoch === 2) controller.abort();
+    },
+  });
+  let progressCalls = 0;
+  try {
+    await clf.fitAsync(X, y, { signal: controller.signal, onProgress: (p) => void (progressCalls += p.samplesPerSecond > 0 ? 1 : 0) });
+    assert.unreachable('expected ABORTED');
+  } catch (err) {
+    assert.instance(err, FfnnError);
+    assert.is((err as FfnnError).code, 'ABORTED');
+  }
+  assert.is(clf.nIter, 2);
+  assert.equal(seen, [1, 2]);
+  assert.ok(progressCalls >= 2 * 20, 'a progress report per batch');
+  const twoEpochs = new FFNNClassifier({ ...base, maxIter: 2 }).fit(X, y);
+  assert.ok(sameWeights(clf, twoEpochs), 'the weights after epoch 2');
+  assert.is(clf.predict({ rows: 1, cols: X.cols, data: X.data.subarray(0, X.cols) }).length, 1);
+});
+
+test('an already aborted signal stops before the first batch is kept; a bad yieldEveryMs is refused', async () => {
+  const clf = new FFNNClassifier({ ...base, maxIter: 5 });
+  await clf.fitAsync(X, y, { signal: AbortSignal.abort() }).then(
+    () => assert.unreachable('expected ABORTED'),
+    (err) => assert.is((err as FfnnError).code, 'ABORTED'),
+  );
+  assert.is(clf.nIter, 0);
+  await new FFNNClassifier(base).fitAsync(X, y, { yieldEveryMs: -1 }).then(
+    () => assert.unreachable('expected INVALID_PARAM'),
+    (err) => assert.is((err as FfnnError).code, 'INVALID_PARAM'),
+  );
+});
+
+test.run();
