@@ -16,10 +16,28 @@ export const SHORT_FORMS: Record<string, keyof FFNNOptions> = { hidden: 'hiddenL
 export const OPTION_FLAGS: Record<string, keyof FFNNOptions> = {};
 for (const name of Object.keys(OPTIONS) as (keyof FFNNOptions)[]) if (!NOT_FLAGS.has(name)) OPTION_FLAGS[kebab(name)] = name;
 
-function parseNumber(flag: string, raw: string): number {
+/** Plain decimal notation only: `0x10`, `0b11`, `1_000` and `Infinity` are typos, not numbers. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function parseNumber(flag: string, raw: string): number {
   if (raw === 'inf' || raw === 'Infinity') return Infinity;
-  const v = Number(raw);
-  if (raw.trim() === '' || Number.isNaN(v)) throw new UsageError(`--${flag}: expected a number, got "${raw}"`);
+  const text = raw.trim();
+  if (!DECIMAL.test(text)) throw new UsageError(`--${flag}: expected a number, got "${raw}" (decimal notation, e.g. 0.01 or 1e-3)`);
+  return Number(text);
+}
+
+/**
+ * A command's own whole-number flag (`--train-size 500`): decimal digits, from `min` to `max`;
+ * `fallback` when the flag is absent.
+ */
+export function intFlag(flags: Record<string, string | true>, flag: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = flags[flag];
+  if (raw === undefined) return fallback;
+  const v = raw === true ? NaN : parseNumber(flag, raw);
+  if (!Number.isSafeInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag}: expected a whole number ${range}, got "${raw}"`);
+  }
   return v;
 }
 
@@ -69,6 +87,21 @@ export interface ParsedArgs {
  */
 export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | 'boolean'>): ParsedArgs {
   const out: ParsedArgs = { positionals: [], options: {}, flags: {} };
+  // a flag given twice is a mistake worth reporting, not a silent "last one wins"
+  const given = new Map<string, string>();
+  const once = (key: string, spelled: string) => {
+    const first = given.get(key);
+    if (first !== undefined) throw new UsageError(`${spelled} is given twice${first !== spelled ? ` (as ${first} and ${spelled})` : ''}; give it once`);
+    given.set(key, spelled);
+  };
+  // the next argument as a flag's value: present, not empty and not itself a flag
+  const valueOf = (spelled: string, inline: string | undefined, i: number): string => {
+    const value = inline ?? argv[i];
+    if (value === undefined) throw new UsageError(`${spelled}: expected a value`);
+    if (value === '') throw new UsageError(`${spelled}: expected a value, got an empty string`);
+    if (inline === undefined && value.startsWith('--') && value.length > 2) throw new UsageError(`${spelled}: expected a value, got the flag ${value}`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--') || arg === '--') {
@@ -77,32 +110,37 @@ export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | '
     }
     let [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     let negated = false;
-    if (flag.startsWith('no-') && (OPTION_FLAGS[flag.slice(3)] || knownFlags[flag.slice(3)] === 'boolean')) {
+    if (flag.startsWith('no-') && (OPTION_FLAGS[flag.slice(3)] || SHORT_FORMS[flag.slice(3)] || knownFlags[flag.slice(3)] === 'boolean')) {
       negated = true;
       flag = flag.slice(3);
+      if (inline !== undefined) throw new UsageError(`--no-${flag} takes no value, got "${inline}"`);
     }
     const option = OPTION_FLAGS[flag] ?? SHORT_FORMS[flag];
     if (option) {
+      once(option, `--${negated ? 'no-' : ''}${flag}`);
       const isBool = typeof OPTIONS[option].default === 'boolean' && option !== 'verbose';
       let raw: string;
       if (negated) raw = 'false';
       else if (inline !== undefined) raw = inline;
       else if (isBool && (i + 1 >= argv.length || !['true', 'false'].includes(argv[i + 1]))) raw = 'true';
-      else {
-        if (i + 1 >= argv.length) throw new UsageError(`--${flag}: expected a value`);
-        raw = argv[++i];
-      }
+      else raw = valueOf(`--${flag}`, undefined, ++i);
       (out.options as Record<string, unknown>)[option] = parseOptionValue(flag, option, raw);
       continue;
     }
     const kind = knownFlags[flag];
     if (!kind) throw new UsageError(`unknown flag --${flag} (see --help)`);
-    if (kind === 'boolean') out.flags[flag] = negated ? (undefined as never) : true;
-    else {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${flag}: expected a value`);
-      out.flags[flag] = value;
+    once(flag, `--${negated ? 'no-' : ''}${flag}`);
+    if (kind === 'boolean') {
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${flag}: expected true or false, got "${inline}"`);
+      if (!negated && inline !== 'false') out.flags[flag] = true;
+    } else {
+      out.flags[flag] = valueOf(`--${flag}`, inline, inline === undefined ? ++i : i);
     }
   }
   return out;
+}
+
+/** Refuses positional arguments for a command that takes none (`ffnn train model.ffnn`). */
+export function noPositionals(args: ParsedArgs, command: string, hint = ''): void {
+  if (args.positionals.length) throw new UsageError(`${command} takes no arguments besides flags, got ${args.positionals.map((p) => JSON.stringify(p)).join(' ')}${hint}`);
 }

@@ -1,6 +1,9 @@
 /**
  * The `ffnn` command: a table of commands, each in its own module under commands/.
- * Errors: a usage error exits 2, an FfnnError (bad option, bad file) exits 1 and names the flag.
+ * Errors: a usage error exits 2, an FfnnError (bad option, bad file) exits 1 and names the flag,
+ * anything else is a bug in ffnn and exits 70 (EX_SOFTWARE) with its stack. Under --json the
+ * error is also printed on stdout as {"error": {"code", "message", "exitCode", ...}}, so a script
+ * reading stdout always gets JSON.
  */
 import { FfnnError, OPTIONS, VERSION } from '../../../libs/ffnn/src/index.ts';
 import { info } from './commands/info.ts';
@@ -38,22 +41,26 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const run = COMMANDS[command];
+  const json = rest.includes('--json') || rest.includes('--json=true');
+  const fail = (exitCode: number, code: string, message: string, details: Record<string, unknown> = {}) => {
+    console.error(`ffnn ${command}: ${message}${code === 'INTERNAL' || code === 'USAGE' ? '' : ` [${code}]`}`);
+    if (json) console.log(JSON.stringify({ error: { code, message, exitCode, ...details } }));
+    return exitCode;
+  };
   try {
     if (!run) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await run(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`ffnn ${command ?? ''}: ${err.message}`);
-      return 2;
-    }
+    if (err instanceof UsageError) return fail(2, 'USAGE', err.message);
     if (err instanceof FfnnError) {
       // option errors name the option in camelCase; say the flag too
       const param = err.details.param as string | undefined;
       const hint = param && param in OPTIONS ? ` (flag --${kebab(param)})` : '';
-      console.error(`ffnn ${command}: ${err.message}${hint} [${err.code}]`);
-      return 1;
+      return fail(1, err.code, `${err.message}${hint}`, { details: err.details });
     }
-    throw err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    console.error(e.stack ?? e.message);
+    return fail(70, 'INTERNAL', `internal error: ${e.message} (a bug in ffnn: please report it with the command line and the stack above)`);
   }
 }
 

@@ -5,6 +5,10 @@
 import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
 import { type Table, checkFeatures, loadEvalSource, parseSource } from './data-source.ts';
 import { type ParsedArgs, UsageError } from './flags.ts';
+import { type NamedPath, checkOutputs, inputFiles } from './outputs.ts';
+
+/** The MODEL argument as an input file (for the output checks). */
+export const modelFiles = (positionals: string[]): NamedPath[] => positionals.slice(0, 1).map((path) => ({ flag: 'MODEL', path }));
 
 export function loadModelArg(positionals: string[], command: string): FFNNClassifier {
   if (positionals.length === 0) throw new UsageError(`expected a model file: ffnn ${command} MODEL --data SOURCE`);
@@ -19,12 +23,14 @@ export function loadModelArg(positionals: string[], command: string): FFNNClassi
 export function loadModelAndRows(
   args: ParsedArgs,
   command: string,
-  o: { sources: string; needLabels: boolean; checkModel?: (clf: FFNNClassifier) => void },
+  o: { sources: string; needLabels: boolean; checkModel?: (clf: FFNNClassifier) => void; outputs?: NamedPath[] },
 ): { clf: FFNNClassifier; table: Table } {
   if (!args.flags.data) throw new UsageError(`--data: required (${o.sources})`);
   const part = (args.flags.part ?? 'test') as string;
   if (part !== 'train' && part !== 'test') throw new UsageError(`--part: expected train or test, got "${part}"`);
   const source = parseSource(args.flags.data as string);
+  // outputs are checked against the model and the data before either is read
+  if (o.outputs?.length) checkOutputs(o.outputs, [...modelFiles(args.positionals), ...(source.kind === 'mnist' ? [] : inputFiles('data', source.path))]);
   const clf = loadModelArg(args.positionals, command);
   o.checkModel?.(clf);
   const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: o.needLabels, part });

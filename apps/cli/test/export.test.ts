@@ -65,7 +65,8 @@ test('bad models and bad flags: a clear error, nothing written', () => {
     [['export', '--onnx', out], 2, /expected one model file/],
     [['export', model, '--onnx', out, '--onnx-dtype', 'float16'], 2, /--onnx-dtype: expected float32 or float64, got "float16"/],
     [['export', model, '--onnx', out, '--hidden', '3'], 2, /unknown flag --hidden for export \(see --help\)/],
-    [['export', model, '--onnx', join(dir, 'no-such-dir', 'x.onnx')], 1, /could not write .*\[IO_ERROR\]/],
+    // checked before any work: the missing folder is named, and no output is written
+    [['export', model, '--onnx', join(dir, 'no-such-dir', 'x.onnx')], 1, /--onnx .*no-such-dir\/x\.onnx: the folder .*no-such-dir does not exist \[IO_ERROR\]/],
   ];
   for (const [args, code, pattern] of rows) {
     const r = ffnn(...args);

@@ -11,11 +11,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '../../../../libs/ffnn/src/data/index.ts';
 import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '../../../../libs/viz/src/index.ts';
 import { ROOT, camel, maxAbsDiff } from '../../../../tools/parity/compare.ts';
-import { UsageError, parseArgs } from '../flags.ts';
+import { UsageError, intFlag, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { createProgress } from '../progress.ts';
 
@@ -232,16 +232,9 @@ export async function experiment(argv: string[]): Promise<number> {
   const which = args.positionals[0];
   if (which !== 'all' && !EXPERIMENTS[which]) throw new UsageError(`unknown experiment "${which}"; expected ${EXPERIMENT_NAMES.join(', ')} or all`);
   if (!args.flags.out) throw new UsageError('--out: required (the folder for the report)');
-  const int = (flag: string, fallback: number, min: number) => {
-    const raw = args.flags[flag];
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${flag}: expected a whole number >= ${min}, got "${raw}"`);
-    return v;
-  };
-  const trainSize = int('train-size', 2000, 10);
-  const testSize = int('test-size', 500, 1);
-  const seed = int('split-seed', 0, 0);
+  const trainSize = intFlag(args.flags, 'train-size', 2000, 10);
+  const testSize = intFlag(args.flags, 'test-size', 500, 1);
+  const seed = intFlag(args.flags, 'split-seed', 0);
   const epochs = args.options.maxIter ?? (BASE.max_iter as number); // --epochs is the CLI's short form of --max-iter
   if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs: expected a whole number >= 1, got "${epochs}"`);
   const source = (args.flags.data as string | undefined) ?? 'mnist';
@@ -392,7 +385,7 @@ async function writeReport(outDir: string, names: string[], results: RunResult[]
     `Agreement means: accuracy equal, loss curve and final weights within ${AGREEMENT.weights} (absolute). Total time ${meta.seconds.toFixed(1)} s.`;
   const sections: Section[] = [{ id: 'summary', title: 'Summary', html: `<p>${intro}</p><p><b>${largestLine(results)}</b></p>` }];
   const svgLink = (name: string, svg: string) => {
-    writeFileSync(join(charts, `${name}.svg`), svg);
+    writeFileAtomic(join(charts, `${name}.svg`), svg, '--out');
     return svg;
   };
   for (const e of names) {
@@ -422,8 +415,8 @@ async function writeReport(outDir: string, names: string[], results: RunResult[]
     sections.push({ id: e, title: EXPERIMENTS[e].title, html });
   }
   const page = htmlPage({ title: `ffnn vs scikit-learn: ${names.length > 1 ? 'all experiments' : names[0]}`, subtitle: `ffnn ${meta.versions.ffnn} · scikit-learn ${meta.versions.scikit_learn}`, sections });
-  writeFileSync(join(outDir, 'report.html'), page);
+  writeFileAtomic(join(outDir, 'report.html'), page, '--out');
   const md = [`# ffnn vs scikit-learn: ${names.join(', ')}`, '', intro, '', `**${largestLine(results)}**`, '', markdownTables(names, results, true), `Charts: ${relative(outDir, charts) || 'charts'}/*.svg; the same report with every chart inline: report.html.`, ''].join('\n');
-  writeFileSync(join(outDir, 'report.md'), md);
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ ...meta, agreement: AGREEMENT, results: results.map(({ charts: _c, ...r }) => r) }, null, 1));
+  writeFileAtomic(join(outDir, 'report.md'), md, '--out');
+  writeFileAtomic(join(outDir, 'results.json'), JSON.stringify({ ...meta, agreement: AGREEMENT, results: results.map(({ charts: _c, ...r }) => r) }, null, 1));
 }

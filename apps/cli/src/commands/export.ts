@@ -4,6 +4,8 @@ import { writeFileAtomic } from '../../../../libs/ffnn/src/io/atomic.ts';
 import { exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
+import { modelFiles } from '../model-input.ts';
+import { checkOutputs } from '../outputs.ts';
 
 const EXPORT_USAGE = `usage: ffnn export MODEL [--onnx FILE] [--onnx-dtype float32|float64] [--out FILE]
 
@@ -34,6 +36,7 @@ export function exportCommand(argv: string[]): number {
   if (!onnx && !out) throw new UsageError('nothing to do: give --onnx FILE and/or --out FILE');
   const dtype = (args.flags['onnx-dtype'] ?? 'float32') as string;
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--onnx-dtype: expected float32 or float64, got "${dtype}"`);
+  checkOutputs([...(onnx !== undefined ? [{ flag: 'onnx', path: onnx }] : []), ...(out !== undefined ? [{ flag: 'out', path: out }] : [])], modelFiles(args.positionals));
   const clf = FFNNClassifier.load(args.positionals[0]);
   const report: { model: string; layerSizes: readonly number[]; classes: number; onnx?: { path: string; dtype: string; bytes: number }; out?: string } = {
     model: args.positionals[0],
@@ -42,7 +45,7 @@ export function exportCommand(argv: string[]): number {
   };
   if (onnx) {
     const bytes = exportOnnx(clf, { dtype });
-    writeFileAtomic(onnx, bytes);
+    writeFileAtomic(onnx, bytes, '--onnx');
     report.onnx = { path: onnx, dtype, bytes: bytes.length };
     if (!args.flags.json) console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${clf.classes.length} classes, ${bytes.length} bytes) written to ${onnx}`);
   }

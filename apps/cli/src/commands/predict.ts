@@ -1,6 +1,5 @@
 /** `ffnn predict MODEL --data SOURCE`: labels (or class probabilities) for every row, as CSV or JSON. */
-import { writeFileSync } from 'node:fs';
-import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
+import { FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { formatCsv } from '../../../../libs/ffnn/src/data/index.ts';
 import { SOURCE_HELP } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
@@ -33,7 +32,7 @@ export function predict(argv: string[]): number {
     return 0;
   }
   rejectOptions(args, argv, 'predict');
-  const { clf, table } = loadModelAndRows(args, 'predict', { sources: 'mnist | idx:DIR | idx:FILE | csv:FILE', needLabels: false });
+  const { clf, table } = loadModelAndRows(args, 'predict', { sources: 'mnist | idx:DIR | idx:FILE | csv:FILE', needLabels: false, outputs: args.flags.out !== undefined ? [{ flag: 'out', path: args.flags.out as string }] : [] });
   const X = { rows: table.rows, cols: table.cols, data: table.X };
   const classes = clf.classes;
   let text: string;
@@ -48,11 +47,7 @@ export function predict(argv: string[]): number {
     text = args.flags.json ? JSON.stringify({ classes, predictions: labels }) + '\n' : formatCsv(['row', 'label'], labels.map((l, r) => [r, Array.isArray(l) ? (l as number[]).join(' ') : l]));
   }
   if (args.flags.out) {
-    try {
-      writeFileSync(args.flags.out as string, text);
-    } catch (err) {
-      throw new FfnnError('IO_ERROR', `--out ${args.flags.out}: cannot write (${(err as Error).message})`, { file: args.flags.out });
-    }
+    writeFileAtomic(args.flags.out as string, text, '--out');
     console.error(`${table.rows} predictions written to ${args.flags.out}`);
   } else process.stdout.write(text);
   return 0;

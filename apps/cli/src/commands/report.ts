@@ -1,10 +1,12 @@
 /** `ffnn report MODEL --out report.html`: one self-contained HTML page about a saved model. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
+import { readFileSync } from 'node:fs';
+import { FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '../../../../libs/viz/src/index.ts';
-import { UsageError, parseArgs } from '../flags.ts';
+import { UsageError, intFlag, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
-import { loadModelArg } from '../model-input.ts';
+import { loadModelArg, modelFiles } from '../model-input.ts';
+import { checkOutputs } from '../outputs.ts';
+import { MAX_HISTORY_BINS, MAX_REPORT_NODES } from '../limits.ts';
 
 const REPORT_USAGE = `usage: ffnn report MODEL --out report.html [flags]
 
@@ -31,13 +33,6 @@ record a history summary when training and pass it here:
   --json                print {"out", "charts"} instead of a sentence
   --help                this text`;
 
-function positiveInt(flag: string, raw: string | true | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${flag}: expected a whole number >= 1, got "${raw}"`);
-  return v;
-}
-
 export async function report(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { out: 'value', history: 'value', layers: 'value', bins: 'value', 'max-nodes': 'value', title: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
@@ -46,18 +41,19 @@ export async function report(argv: string[]): Promise<number> {
   }
   rejectOptions(args, argv, 'report');
   if (!args.flags.out) throw new UsageError('--out: required (the HTML file to write)');
-  const bins = positiveInt('bins', args.flags.bins, 30);
-  const maxNodes = positiveInt('max-nodes', args.flags['max-nodes'], 10);
+  const bins = intFlag(args.flags, 'bins', 30, 1, MAX_HISTORY_BINS);
+  const maxNodes = intFlag(args.flags, 'max-nodes', 10, 1, MAX_REPORT_NODES);
   let layers: number[] | undefined;
   if (args.flags.layers !== undefined) {
     layers = String(args.flags.layers)
       .split(',')
       .map((s) => {
-        const v = Number(s);
-        if (s.trim() === '' || !Number.isInteger(v) || v < 0) throw new UsageError(`--layers: expected 0-based layer numbers separated by commas, got "${args.flags.layers}"`);
+        const v = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
+        if (!Number.isSafeInteger(v)) throw new UsageError(`--layers: expected 0-based layer numbers separated by commas, got "${args.flags.layers}"`);
         return v;
       });
   }
+  checkOutputs([{ flag: 'out', path: args.flags.out as string }], [...modelFiles(args.positionals), ...(args.flags.history ? [{ flag: 'history', path: args.flags.history as string }] : [])]);
   const clf = loadModelArg(args.positionals, 'report');
   const model = clf.toJSON() as unknown as ModelLike;
   const L = model.layerSizes.length - 1;
@@ -83,11 +79,7 @@ export async function report(argv: string[]): Promise<number> {
   }
   const input = { model, history, layers, bins, maxNodes, source: args.positionals[0], title: (args.flags.title as string | undefined) ?? `ffnn model report: ${args.positionals[0]}` };
   const html = await modelReport(input);
-  try {
-    writeFileSync(args.flags.out as string, html);
-  } catch (err) {
-    throw new FfnnError('IO_ERROR', `--out ${args.flags.out}: cannot write (${(err as Error).message})`, { file: args.flags.out });
-  }
+  writeFileAtomic(args.flags.out as string, html, '--out');
   const charts = modelReportCharts(input);
   if (args.flags.json) console.log(JSON.stringify({ out: args.flags.out, bytes: html.length, charts }));
   else console.log(`report written to ${args.flags.out} (${(html.length / 1024).toFixed(0)} KB; charts: ${charts.join(', ')})`);

@@ -1,10 +1,15 @@
 /** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
 import { SOURCE_HELP, type Table, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
-import { OPTION_FLAGS, SHORT_FORMS, UsageError, parseArgs } from '../flags.ts';
+import { OPTION_FLAGS, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
+import { catchInterrupts } from '../interrupt.ts';
+import { MAX_HISTORY_BINS } from '../limits.ts';
+import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
 export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
@@ -16,6 +21,7 @@ export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
   maxIter: 10,
   randomState: 0,
 };
+
 
 const TRAIN_FLAGS = {
   out: 'value',
@@ -61,10 +67,11 @@ data and output:
                         loss after every epoch is the model's validationLossCurve (in the model file)
   --config FILE         a JSON object of library options (keys are option names, e.g.
                         {"hiddenLayerSizes": [64], "solver": "adam"}); flags override it
-  --out FILE            save the trained model (JSON, written atomically)
+  --out FILE            save the trained model, written atomically (.json: the JSON document; any other
+                        name: the binary format); checked for writability before training
   --history-out FILE    record the training history and write a compact summary (per-epoch weight and
                         gradient histograms per layer, the last gradient in full) for ffnn report --history
-  --history-bins N      histogram bins in the history summary (default 30)
+  --history-bins N      histogram bins in the history summary (1 to ${MAX_HISTORY_BINS}, default 30)
   --json                print one JSON object instead of text (progress then goes to stderr)
 
 model and training (the library's options in kebab-case):
@@ -93,41 +100,65 @@ export function readConfig(path: string): Partial<FFNNOptions> {
   return json as Partial<FFNNOptions>;
 }
 
-export function wholeNumber(args: { flags: Record<string, string | true> }, flag: string, fallback: number): number {
-  const raw = args.flags[flag];
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${flag}: expected a whole number, got "${raw}"`);
-  return v;
-}
-
 const asInput = (t: Table) => ({ rows: t.rows, cols: t.cols, data: t.X });
 
-export function train(argv: string[]): number {
+/** The files a data source reads (for the output checks): a CSV file, an IDX folder's data files. */
+const sourceFiles = (source: { kind: string; path: string }, flag: string): NamedPath[] => (source.kind === 'mnist' ? [] : inputFiles(flag, source.path));
+
+/**
+ * Saves the model to --out; if that fails after training (disk full, the folder removed), saves it
+ * to a recovery file in the temporary folder and names it in the error, so no training is lost.
+ */
+function saveOrRecover(clf: FFNNClassifier, out: string): void {
+  try {
+    clf.save(out);
+  } catch (err) {
+    if (!(err instanceof FfnnError) || err.code !== 'IO_ERROR') throw err;
+    const recovery = join(tmpdir(), `ffnn-recovered-${process.pid}-${Date.now()}.ffnn`);
+    try {
+      clf.save(recovery);
+    } catch {
+      throw err;
+    }
+    throw new FfnnError('IO_ERROR', `${err.message}; the trained model was saved to ${recovery} instead`, { ...err.details, recovery });
+  }
+}
+
+export async function train(argv: string[]): Promise<number> {
   const args = parseArgs(argv, TRAIN_FLAGS);
   if (args.flags.help) {
     console.log(TRAIN_USAGE);
     return 0;
   }
+  noPositionals(args, 'train', args.positionals.length === 1 ? ` (to save the model, give --out ${args.positionals[0]})` : '');
   const source = parseSource((args.flags.data as string | undefined) ?? 'mnist');
   const labelColumn = args.flags['label-column'] as string | undefined;
-  const splitSeed = wholeNumber(args, 'split-seed', 0);
+  const splitSeed = intFlag(args.flags, 'split-seed', 0);
   let valFraction: number | null = null;
   if (args.flags['validation-split'] !== undefined) {
     const raw = args.flags['validation-split'];
-    valFraction = Number(raw);
-    if (raw === true || !(valFraction > 0 && valFraction < 1)) throw new UsageError(`--validation-split: expected a fraction in (0, 1), got "${raw}"`);
+    valFraction = raw === true ? NaN : parseNumber('validation-split', raw);
+    if (!(valFraction > 0 && valFraction < 1)) throw new UsageError(`--validation-split: expected a fraction in (0, 1), got "${raw}"`);
   }
   const historyOut = args.flags['history-out'] as string | undefined;
-  const bins = wholeNumber(args, 'history-bins', 30);
+  const bins = intFlag(args.flags, 'history-bins', 30, 1, MAX_HISTORY_BINS);
+  const out = args.flags.out as string | undefined;
+  const testSource = args.flags['test-data'] ? parseSource(args.flags['test-data'] as string, 'test-data') : null;
+  // before any data is read or any epoch trained: every output can be written and is none of the inputs
+  checkOutputs(
+    [...(out !== undefined ? [{ flag: 'out', path: out }] : []), ...(historyOut !== undefined ? [{ flag: 'history-out', path: historyOut }] : [])],
+    [...sourceFiles(source, 'data'), ...(testSource ? sourceFiles(testSource, 'test-data') : []), ...(args.flags.config ? [{ flag: 'config', path: args.flags.config as string }] : [])],
+  );
   const config = args.flags.config ? readConfig(args.flags.config as string) : {};
 
-  let { train: tr, test } = loadTrainSource(source, { trainSize: wholeNumber(args, 'train-size', 8000), testSize: wholeNumber(args, 'test-size', 2000), splitSeed, labelColumn });
-  if (args.flags['test-data']) {
-    const testSource = parseSource(args.flags['test-data'] as string, 'test-data');
+  let { train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn });
+  if (testSource) {
     const t = loadTrainSource(testSource, { labelColumn }, 'test-data');
     test = testSource.kind === 'idx' ? t.test : t.train;
-    if (test && test.cols !== tr.cols) throw new FfnnError('SHAPE_MISMATCH', `--test-data ${testSource.text}: rows have ${test.cols} features, the training data has ${tr.cols}`, { param: 'test-data' });
+  }
+  // a test set that cannot be scored is refused before training, not after it
+  if (test && test.cols !== tr.cols) {
+    throw new FfnnError('SHAPE_MISMATCH', `--${testSource ? 'test-data' : 'data'} ${test.name}: test rows have ${test.cols} features, the training rows ${tr.cols}`, { param: testSource ? 'test-data' : 'data' });
   }
   let validation: Table | null = null;
   if (valFraction !== null) {
@@ -157,19 +188,25 @@ export function train(argv: string[]): number {
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
   if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
-  clf.fit(asInput(tr), labelsOf(tr), validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {});
+  const interrupt = catchInterrupts((sig) => console.error(`\nffnn train: ${sig}: stopping at the end of the current batch (send it again to quit at once)`));
+  try {
+    await clf.fitAsync(asInput(tr), labelsOf(tr), { signal: interrupt.signal, ...(validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {}) });
+  } catch (err) {
+    if (!(err instanceof FfnnError) || err.code !== 'ABORTED') throw err;
+    progress?.end();
+    const kept = out ? `; nothing saved (${out} is as it was)` : '';
+    console.error(`ffnn train: interrupted by ${interrupt.received()} after ${clf.nIter} complete epoch${clf.nIter === 1 ? '' : 's'}${kept}`);
+    if (json) console.log(JSON.stringify({ error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() }, epochs, nIter: clf.nIter }));
+    return interrupt.exitCode();
+  } finally {
+    interrupt.dispose();
+  }
   progress?.end();
+  // the model is saved before anything else can fail: scoring comes after
+  if (out) saveOrRecover(clf, out);
+  if (historyOut) writeFileAtomic(historyOut, JSON.stringify(summarizeHistory(clf.history, clf.layerSizes, { bins })), '--history-out');
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
   const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
-  if (args.flags.out) clf.save(args.flags.out as string);
-  if (historyOut) {
-    const summary = summarizeHistory(clf.history, clf.layerSizes, { bins });
-    try {
-      writeFileSync(historyOut, JSON.stringify(summary));
-    } catch (err) {
-      throw new FfnnError('IO_ERROR', `--history-out ${historyOut}: cannot write (${(err as Error).message})`, { file: historyOut });
-    }
-  }
   if (json) {
     console.log(
       JSON.stringify({ epochs, testAccuracy: accuracy, validationAccuracy, nIter: clf.nIter, backend: clf.backendName, model: args.flags.out ?? null, history: historyOut ?? null }),
