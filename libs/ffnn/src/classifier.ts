@@ -36,10 +36,13 @@ import {
 import { RandomState } from './random.ts';
 import { trainValidationSplit } from './split.ts';
 import { type DriveOptions, driveAsync, driveSync } from './async-fit.ts';
+import { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 
 export interface FitOptions {
   /** Held-out data scored after every epoch (validationLossCurve, validationScore in onEpoch). */
   validationData?: { X: MatrixInput; y: TargetInput };
+  /** Names of X's columns (a CSV header): stored in the model and checked at predict time (feature-names.ts). */
+  featureNames?: readonly string[];
 }
 
 /** Where training is, reported after every batch (one object, updated in place). */
@@ -85,6 +88,8 @@ interface FittedState {
   initialCoefs: FloatArray[];
   initialIntercepts: FloatArray[];
   history: HistoryEntry[];
+  /** Names of the input columns, when fit was given them. */
+  featureNames: string[] | null;
 }
 
 /** Rows processed at once when predicting. */
@@ -238,6 +243,22 @@ export class FFNNClassifier {
     return this.fitted('history').state.history;
   }
 
+  /** The names of the columns the model was fitted on, or null (fit's `featureNames`). */
+  get featureNamesIn(): readonly string[] | null {
+    return this.fitted('featureNamesIn').state.featureNames;
+  }
+
+  /**
+   * Data whose columns are named `names`, in the model's column order: reordered by name when the
+   * model has names, or as given when it has none. Missing or unknown columns are an error.
+   */
+  alignColumns(X: { rows: number; cols: number; data: ArrayLike<number> }, names: readonly string[]): { rows: number; cols: number; data: ArrayLike<number> } {
+    const own = this.featureNamesIn;
+    if (!own) return X;
+    const order = columnOrder(own, checkFeatureNames(names, X.cols, 'names'));
+    return order ? { rows: X.rows, cols: own.length, data: reorderColumns(X.data, X.rows, order) } : X;
+  }
+
   get backendName(): string {
     return this.fitted('backendName').net.backend.name;
   }
@@ -287,7 +308,8 @@ export class FFNNClassifier {
     (this.opts.log ?? console.log)(line);
   }
 
-  private warn(warning: FfnnWarning): void {
+  /** @internal Records a warning and reports it (onWarning, else the console). */
+  warn(warning: FfnnWarning): void {
     this.warnings.push(warning);
     if (this.opts.onWarning) this.opts.onWarning(warning);
     else console.warn(`ffnn: ${warning.message}`);
@@ -320,6 +342,10 @@ export class FFNNClassifier {
     }
 
     const firstPass = !this.net || !this.state || (!o.warmStart && !incremental);
+    const names = fitOptions.featureNames === undefined ? null : checkFeatureNames(fitOptions.featureNames, X.cols);
+    if (!firstPass && names && this.state!.featureNames && columnOrder(this.state!.featureNames, names, 'featureNames')) {
+      throw new FfnnError('SHAPE_MISMATCH', `featureNames: continuing training needs the model's columns in its order (${this.state!.featureNames.join(', ')})`, { param: 'featureNames' });
+    }
     let encoding: TargetEncoding;
     if (firstPass) {
       encoding = fitEncoding(yIn, classes);
@@ -365,6 +391,7 @@ export class FFNNClassifier {
       if (firstPass) checkNetworkSize([X.cols, ...arch.hiddenLayerSizes, encoding.nOutputs]);
       if (firstPass) this.initialize(X.cols, encoding, arch.hiddenLayerSizes, arch.hiddenActivations, rng, backend);
       else this.net!.backend = backend;
+      if (names) this.state!.featureNames = names;
       yield* this.fitStochastic(X, Y, incremental, rng, fitOptions, abortable);
     } catch (err) {
       // a stop keeps the model at its last completed epoch (fitStochastic restored it)
@@ -424,6 +451,7 @@ export class FFNNClassifier {
       initialCoefs: net.coefs.map((c) => c.slice()),
       initialIntercepts: net.intercepts.map((b) => b.slice()),
       history: [],
+      featureNames: null,
     };
     if (this.wantsHistory().weights) {
       this.state.history.push({ epoch: 0, loss: NaN, coefs: net.coefs.map((c) => c.slice()), intercepts: net.intercepts.map((b) => b.slice()) });

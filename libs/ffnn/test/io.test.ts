@@ -25,7 +25,7 @@ for (const dtype of ['float64', 'float32'] as const) {
     assert.equal(loaded.layerActivations, ['tanh', 'softplus', 'softmax']);
     assert.is(loaded.coefs[0].data.constructor, dtype === 'float32' ? Float32Array : Float64Array);
     // no temporary files are left behind
-    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
   });
 }
 

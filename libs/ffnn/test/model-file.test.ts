@@ -77,7 +77,7 @@ test('binary round trip: float64 and float32, binary, multiclass and multilabel,
       assert.equal(Array.from(FFNNClassifier.fromBytes(clf.toBytes()).predictProba(X).data), Array.from(clf.predictProba(X).data));
     }
   }
-  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
 });
 
 test('the file is plain safetensors: header length, 8-byte aligned data, metadata, canonical tensors', () => {
@@ -231,7 +231,7 @@ test('save refuses non-finite weights; an existing good file is untouched', () =
     assert.equal(readFileSync(path), before, file);
     assert.equal(FFNNClassifier.load(path).predict(X), clf.predict(X));
   }
-  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
 });
 
 // ---- the numpy-only Python reader from the README, run for real

@@ -19,13 +19,13 @@
  * present), each tensor's name, dtype and shape against the declared layers, the tensor checksum,
  * and finally that every weight is finite. Each failure is an FfnnError MODEL_FORMAT naming it.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { FloatArray } from '../backend/backend.ts';
 import { type FFNNClassifier, MAX_PARAMETERS } from '../classifier.ts';
 import { FfnnError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { sha256, tensorChecksum, textChecksum } from './checksums.ts';
 import { modelFromJSON } from './model-json.ts';
 import { MODEL_FORMAT, buildModel, checkFiniteWeights, describeModel, fail, parameterCount, validateDescription } from './model-spec.ts';
 import { DTYPE_SIZES, MAX_HEADER_BYTES, type SafeDType, type TensorToWrite, encodeSafetensors, parseSafetensors, readTensor } from './safetensors.ts';
@@ -37,14 +37,6 @@ export function tensorNames(nLayers: number): string[] {
   const L = nLayers - 1;
   return [...Array.from({ length: L }, (_, l) => `coefs.${l}`), ...Array.from({ length: L }, (_, l) => `intercepts.${l}`)];
 }
-
-const sha256 = (parts: readonly Uint8Array[]): string => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest('hex');
-};
-
-const bytesOf = (a: FloatArray): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** The model as binary model-file bytes. Refuses non-finite weights. */
 export function modelToBytes(clf: FFNNClassifier, path = 'the model'): Uint8Array {
@@ -62,8 +54,8 @@ export function modelToBytes(clf: FFNNClassifier, path = 'the model'): Uint8Arra
     format_version: String(MODEL_FILE_VERSION),
     library: VERSION,
     model,
-    sha256_model: sha256([new TextEncoder().encode(model)]),
-    sha256_tensors: sha256(tensors.map((t) => bytesOf(t.data))),
+    sha256_model: textChecksum(model),
+    sha256_tensors: tensorChecksum(coefs, intercepts),
   });
 }
 
@@ -76,7 +68,7 @@ export function modelFromBytes(bytes: Uint8Array): FFNNClassifier {
     fail(`unsupported version ${JSON.stringify(meta.format_version)} (this library reads binary version ${MODEL_FILE_VERSION} and JSON version 1)`);
   }
   if (typeof meta.model !== 'string') fail('__metadata__.model is missing');
-  if (meta.sha256_model !== sha256([new TextEncoder().encode(meta.model)])) fail('the model description does not match its checksum (sha256_model): the file is corrupted');
+  if (meta.sha256_model !== textChecksum(meta.model)) fail('the model description does not match its checksum (sha256_model): the file is corrupted');
   let json: unknown;
   try {
     json = JSON.parse(meta.model);

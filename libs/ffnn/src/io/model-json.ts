@@ -1,14 +1,20 @@
 /**
  * The JSON model document (format "ffnn-model", version 1): everything in one JSON object, the
  * weights as number arrays written in JavaScript's shortest round-trip form, so a loaded model
- * holds bit-identical weights. Still written by `save('x.json')` and always readable; the binary
- * format (version 2, model-file.ts) is the default for every other extension and adds checksums.
+ * holds bit-identical weights. Written by `save('x.json')`; the binary format (version 2,
+ * model-file.ts) is the default for every other extension. Both carry the same checksums
+ * (checksums.ts): `sha256_model` over JSON.stringify of the description fields in DESCRIPTION_KEYS
+ * order (the values as parsed, so re-indenting the file keeps it valid) and `sha256_tensors` over
+ * the weights in the model's dtype. They are checked after the structure, so a malformed file gets
+ * the specific message. A file from before checksums (neither field) loads with a MODEL_UNCHECKED
+ * warning; a file with only one of them is refused.
  */
-import type { FloatArray } from '../backend/backend.ts';
+import type { DType, FloatArray } from '../backend/backend.ts';
 import type { FFNNClassifier } from '../classifier.ts';
 import { type ModelDescription, MODEL_FORMAT, buildModel, checkFiniteWeights, describeModel, fail, validateDescription } from './model-spec.ts';
 import { VERSION } from '../version.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { tensorChecksum, textChecksum } from './checksums.ts';
 import { loadModelFile, saveModelFile } from './model-file.ts';
 
 export { MODEL_FORMAT, writeFileAtomic };
@@ -22,19 +28,39 @@ export interface ModelJson extends ModelDescription {
   library: string;
   coefs: number[][];
   intercepts: number[][];
+  sha256_model: string;
+  sha256_tensors: string;
+}
+
+/** The description's fields, in the order the checksum text lists them. */
+const DESCRIPTION_KEYS = ['dtype', 'layerSizes', 'activations', 'loss', 'target', 'options', 'training', 'featureNames'] as const;
+
+/** The text sha256_model covers: the description fields present in `m`, in DESCRIPTION_KEYS order. */
+function descriptionText(m: Record<string, unknown>): string {
+  const picked: Record<string, unknown> = {};
+  for (const k of DESCRIPTION_KEYS) if (m[k] !== undefined) picked[k] = m[k];
+  return JSON.stringify(picked);
 }
 
 export function modelToJSON(clf: FFNNClassifier): ModelJson {
   const { description, coefs, intercepts } = describeModel(clf);
+  // JSON has no -0: write +0, and checksum exactly the values a reader will parse
+  const plain = (a: FloatArray) => Array.from(a, (v) => (v === 0 ? 0 : v));
+  const c = coefs.map(plain);
+  const b = intercepts.map(plain);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     library: VERSION,
     ...description,
-    coefs: coefs.map((c: FloatArray) => Array.from(c)),
-    intercepts: intercepts.map((b: FloatArray) => Array.from(b)),
+    coefs: c,
+    intercepts: b,
+    sha256_model: textChecksum(descriptionText(description as unknown as Record<string, unknown>)),
+    sha256_tensors: tensorChecksum(c.map(typedAs(description.dtype)), b.map(typedAs(description.dtype))),
   };
 }
+
+const typedAs = (dtype: DType) => (a: number[]): FloatArray => (dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a));
 
 const isNumArray = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number' && Number.isFinite(v));
 
@@ -53,7 +79,20 @@ export function modelFromJSON(json: unknown): FFNNClassifier {
     if (!isNumArray(c) || c.length !== sizes[l] * sizes[l + 1]) fail(`coefs[${l}] must hold ${sizes[l] * sizes[l + 1]} finite numbers (${sizes[l]} x ${sizes[l + 1]})`);
     if (!isNumArray(b) || b.length !== sizes[l + 1]) fail(`intercepts[${l}] must hold ${sizes[l + 1]} finite numbers`);
   }
-  return buildModel(d, m.coefs, m.intercepts);
+  const checked = m.sha256_model !== undefined || m.sha256_tensors !== undefined;
+  if (checked) {
+    if (typeof m.sha256_model !== 'string' || typeof m.sha256_tensors !== 'string') fail('expected both checksums, sha256_model and sha256_tensors (one is missing or not a string)');
+    if (m.sha256_model !== textChecksum(descriptionText(m as Record<string, unknown>))) fail('the model description does not match its checksum (sha256_model): the file is corrupted');
+    if (m.sha256_tensors !== tensorChecksum(m.coefs.map(typedAs(d.dtype)), m.intercepts.map(typedAs(d.dtype)))) fail('the weights do not match their checksum (sha256_tensors): the file is corrupted');
+  }
+  const clf = buildModel(d, m.coefs, m.intercepts);
+  if (!checked) {
+    clf.warn({
+      code: 'MODEL_UNCHECKED',
+      message: `this JSON model has no checksums (written by ffnn ${typeof m.library === 'string' ? m.library : 'before 0.2'}), so a corrupted file cannot be detected; save it again to add them`,
+    });
+  }
+  return clf;
 }
 
 /** Saves by extension: `.json` writes this JSON document, anything else the binary format. */

@@ -8,6 +8,7 @@ import { ACTIVATION_ALIASES } from '../activations.ts';
 import type { ActivationName, DType, FloatArray } from '../backend/backend.ts';
 import { FFNNClassifier, MAX_PARAMETERS } from '../classifier.ts';
 import { FfnnError, describeValue } from '../errors.ts';
+import { checkFeatureNames } from '../feature-names.ts';
 import { type Label, type TargetKind, uniqueSorted } from '../labels.ts';
 import { LOSSES, type LossName } from '../losses.ts';
 import { type FFNNOptions, OPTIONS } from '../options.ts';
@@ -39,6 +40,8 @@ export interface ModelDescription {
   /** The options the model was trained with (functions left out). */
   options: Record<string, unknown>;
   training: TrainingSummary;
+  /** Names of the input columns (absent when the model was fitted without them). */
+  featureNames?: string[];
 }
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -69,6 +72,7 @@ export function describeModel(clf: FFNNClassifier): { description: ModelDescript
         nIter: state.nIter,
         t: state.t,
       },
+      ...(state.featureNames ? { featureNames: [...state.featureNames] } : {}),
     },
     coefs: net.coefs,
     intercepts: net.intercepts,
@@ -156,6 +160,14 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
     }
   }
   const tr = (m.training ?? {}) as Partial<TrainingSummary>;
+  let featureNames: string[] | undefined;
+  if (m.featureNames !== undefined) {
+    try {
+      featureNames = checkFeatureNames(m.featureNames, sizes[0]);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
   return {
     dtype: m.dtype,
     layerSizes: [...sizes],
@@ -172,6 +184,7 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
       nIter: Number.isSafeInteger(tr.nIter) && (tr.nIter as number) >= 0 ? (tr.nIter as number) : 0,
       t: Number.isSafeInteger(tr.t) && (tr.t as number) >= 0 ? (tr.t as number) : 0,
     },
+    ...(featureNames ? { featureNames } : {}),
   };
 }
 
@@ -198,6 +211,7 @@ export function buildModel(d: ModelDescription, coefs: ArrayLike<number>[], inte
       bestValidationScore: d.training.bestValidationScore ?? -Infinity,
       nIter: d.training.nIter,
       t: d.training.t,
+      featureNames: d.featureNames ?? null,
     },
   );
 }
