@@ -8,7 +8,7 @@
  * FfnnError (exit 1) for a file that is missing, unreadable or in the wrong format.
  */
 import { existsSync, statSync } from 'node:fs';
-import { FfnnError } from '../../../libs/ffnn/src/index.ts';
+import { FfnnError, columnOrder, reorderColumns } from '../../../libs/ffnn/src/index.ts';
 import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '../../../libs/ffnn/src/data/index.ts';
 import { UsageError } from './flags.ts';
 
@@ -22,6 +22,8 @@ export interface Table {
   cols: number;
   /** Where it came from, for messages: "mnist (test)", "csv:data.csv". */
   name: string;
+  /** Column names, when the source has them (a CSV header). */
+  featureNames?: string[];
 }
 
 export interface SourceSpec {
@@ -79,7 +81,7 @@ export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 
       return { train: fromDataset(train, `${spec.text} (train)`), test: fromDataset(test, `${spec.text} (test)`) };
     }
     const d = readCsvFile(spec.path, { labelColumn: o.labelColumn });
-    return { train: { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text }, test: null };
+    return { train: { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text, featureNames: d.featureNames }, test: null };
   });
 }
 
@@ -109,19 +111,29 @@ export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; need
       return { X: d.X, y: null, rows: d.rows, cols: d.cols, name: spec.text };
     }
     const d = readCsvFile(spec.path, { labelColumn: o.labelColumn, requireLabel: o.needLabels });
-    return { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text };
+    return { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text, featureNames: d.featureNames };
   });
 }
 
-/** The model and the data must agree on the number of features. */
-export function checkFeatures(table: Table, expected: number, flag = 'data'): void {
-  if (table.cols !== expected) {
-    throw new FfnnError('SHAPE_MISMATCH', `--${flag} ${table.name}: rows have ${table.cols} features, the model expects ${expected}`, {
+/**
+ * Makes a table's columns the ones `expected` describes: by name when both sides have names
+ * (reordered columns are put back in order; a missing or unknown column is an error naming it),
+ * else by count.
+ */
+export function alignFeatures(table: Table, expected: { count: number; names: readonly string[] | null }, flag = 'data'): Table {
+  if (table.featureNames && expected.names) {
+    const order = columnOrder(expected.names, table.featureNames, `--${flag} ${table.name}`);
+    if (!order) return table;
+    return { ...table, X: reorderColumns(table.X, table.rows, order), cols: order.length, featureNames: [...expected.names] };
+  }
+  if (table.cols !== expected.count) {
+    throw new FfnnError('SHAPE_MISMATCH', `--${flag} ${table.name}: rows have ${table.cols} features, the model expects ${expected.count}`, {
       param: flag,
-      expected,
+      expected: expected.count,
       got: table.cols,
     });
   }
+  return table;
 }
 
 /** Labels as the classifier takes them. */
@@ -147,7 +159,7 @@ export function holdOut(t: Table, fraction: number, permutation: (n: number) => 
       X.set(t.X.subarray(r * t.cols, (r + 1) * t.cols), i * t.cols);
       if (all) y.push(all[r]);
     }
-    return { X, y: all ? (y as number[] | string[]) : null, rows, cols: t.cols, name: t.name };
+    return { ...t, X, y: all ? (y as number[] | string[]) : null, rows };
   };
   return { train: pick(0, t.rows - nVal), validation: pick(t.rows - nVal, t.rows) };
 }

@@ -1,9 +1,9 @@
 /**
  * What predict, evaluate and report share: the MODEL argument and, for the first two, the rows
- * to score read from --data (checked against the model's feature count).
+ * to score read from --data, matched to the model's columns (by name when both have names).
  */
 import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { type Table, checkFeatures, loadEvalSource, parseSource } from './data-source.ts';
+import { type Table, alignFeatures, loadEvalSource, parseSource } from './data-source.ts';
 import { type ParsedArgs, UsageError } from './flags.ts';
 import { type NamedPath, checkOutputs, inputFiles } from './outputs.ts';
 
@@ -34,6 +34,5 @@ export function loadModelAndRows(
   const clf = loadModelArg(args.positionals, command);
   o.checkModel?.(clf);
   const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: o.needLabels, part });
-  checkFeatures(table, clf.nFeatures);
-  return { clf, table };
+  return { clf, table: alignFeatures(table, { count: clf.nFeatures, names: clf.featureNamesIn }) };
 }

@@ -14,4 +14,5 @@ export { selectBackend } from './backend/select.ts';
 export { type Matrix, type MatrixInput, toMatrix, toArrays } from './matrix.ts';
 export type { Label, TargetInput, TargetKind } from './labels.ts';
 export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, modelFromJSON, writeFileAtomic } from './io/model-json.ts';
+export { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 export { VERSION } from './version.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
-import { SOURCE_HELP, type Table, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
+import { SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
 import { catchInterrupts } from '../interrupt.ts';
@@ -117,8 +117,8 @@ function saveOrRecover(clf: FFNNClassifier, out: string): void {
     const recovery = join(tmpdir(), `ffnn-recovered-${process.pid}-${Date.now()}.ffnn`);
     try {
       clf.save(recovery);
-    } catch {
-      throw err;
+    } catch (again) {
+      throw new FfnnError('IO_ERROR', `${err.message}; saving a recovery copy to ${recovery} failed too (${(again as Error).message.replace(/^save: /, '')}), so the trained model is lost`, err.details);
     }
     throw new FfnnError('IO_ERROR', `${err.message}; the trained model was saved to ${recovery} instead`, { ...err.details, recovery });
   }
@@ -157,9 +157,7 @@ export async function train(argv: string[]): Promise<number> {
     test = testSource.kind === 'idx' ? t.test : t.train;
   }
   // a test set that cannot be scored is refused before training, not after it
-  if (test && test.cols !== tr.cols) {
-    throw new FfnnError('SHAPE_MISMATCH', `--${testSource ? 'test-data' : 'data'} ${test.name}: test rows have ${test.cols} features, the training rows ${tr.cols}`, { param: testSource ? 'test-data' : 'data' });
-  }
+  if (test) test = alignFeatures(test, { count: tr.cols, names: tr.featureNames ?? null }, testSource ? 'test-data' : 'data');
   let validation: Table | null = null;
   if (valFraction !== null) {
     const rng = new RandomState(splitSeed);
@@ -190,7 +188,7 @@ export async function train(argv: string[]): Promise<number> {
   if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
   const interrupt = catchInterrupts((sig) => console.error(`\nffnn train: ${sig}: stopping at the end of the current batch (send it again to quit at once)`));
   try {
-    await clf.fitAsync(asInput(tr), labelsOf(tr), { signal: interrupt.signal, ...(validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {}) });
+    await clf.fitAsync(asInput(tr), labelsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {}) });
   } catch (err) {
     if (!(err instanceof FfnnError) || err.code !== 'ABORTED') throw err;
     progress?.end();
