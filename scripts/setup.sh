@@ -10,6 +10,4 @@ cd "$(dirname "$0")/.."
 # onnxruntime-node ships its CPU binaries in the package; its install script would try a download
 export ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
 npm ci --no-audit --no-fund
-bash scripts/setup-native.sh
-bash scripts/setup-python.sh
-bash scripts/setup-chromium.sh
+bash scripts/provision.sh
