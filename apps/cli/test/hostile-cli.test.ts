@@ -66,6 +66,10 @@ test('special files, folders and missing folders are refused before training; no
     const r = fails([...QUICK, '--out', out], 1, pattern);
     assert.not.match(r.stdout, /epoch/, `${out}: trained before refusing`);
   }
+  // experiment checks its --out folder before the runs (they take minutes), not after
+  fails(['experiment', 'depth', '--out', 'data.csv'], 1, /--out data.csv: cannot create \((EEXIST|ENOTDIR)/);
+  mkdirSync(path('exp/report.html'), { recursive: true });
+  fails(['experiment', 'depth', '--out', 'exp'], 1, /--out .*exp\/report.html: is a directory/);
   assert.ok(statSync('/dev/null').isCharacterDevice());
   assert.ok(lstatSync(path('pipe')).isFIFO());
   chmodSync(path('folder'), 0o500); // no permission to write in it (root ignores modes, so only when not root)

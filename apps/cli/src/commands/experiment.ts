@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
+import { checkWritable } from '../../../../libs/ffnn/src/io/atomic.ts';
 import { type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '../../../../libs/ffnn/src/data/index.ts';
 import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '../../../../libs/viz/src/index.ts';
 import { ROOT, camel, maxAbsDiff } from '../../../../tools/parity/compare.ts';
@@ -247,6 +248,7 @@ export async function experiment(argv: string[]): Promise<number> {
   const names = which === 'all' ? EXPERIMENT_NAMES : [which];
   const runs = names.flatMap((e) => EXPERIMENTS[e].settings.map((s) => ({ experiment: e, setting: s.label, params: { ...BASE, max_iter: epochs, ...s.params } })));
 
+  prepareOutDir(outDir);
   const { train, test, dataName } = experimentData(source, trainSize, testSize, seed);
 
   const progress = createProgress('experiment', runs.length * 2, { quiet: false });
@@ -370,13 +372,20 @@ function markdownTables(names: string[], results: RunResult[], chartLinks = fals
   return out.join('\n');
 }
 
-async function writeReport(outDir: string, names: string[], results: RunResult[], meta: { trainSize: number; testSize: number; seed: number; epochs: number; dataName: string; versions: Record<string, string>; seconds: number }): Promise<void> {
+/** Creates --out DIR and its charts folder and checks they can be written: before the runs, not after. */
+function prepareOutDir(outDir: string): string {
   const charts = join(outDir, 'charts');
   try {
     mkdirSync(charts, { recursive: true });
   } catch (err) {
     throw new FfnnError('IO_ERROR', `--out ${outDir}: cannot create (${(err as Error).message})`, { file: outDir });
   }
+  for (const file of [join(outDir, 'report.html'), join(outDir, 'report.md'), join(charts, 'x.svg')]) checkWritable(file, '--out');
+  return charts;
+}
+
+async function writeReport(outDir: string, names: string[], results: RunResult[], meta: { trainSize: number; testSize: number; seed: number; epochs: number; dataName: string; versions: Record<string, string>; seconds: number }): Promise<void> {
+  const charts = prepareOutDir(outDir);
   const intro =
     `Data: ${meta.trainSize} training and ${meta.testSize} test rows of ${meta.dataName}; a subset keeps the whole run short. ` +
     `Every run: ${JSON.stringify({ ...BASE, max_iter: meta.epochs })} (scikit-learn parameter names) with one thing changed; ` +
