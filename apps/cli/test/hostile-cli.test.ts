@@ -66,6 +66,10 @@ test('special files, folders and missing folders are refused before training; no
     const r = fails([...QUICK, '--out', out], 1, pattern);
     assert.not.match(r.stdout, /epoch/, `${out}: trained before refusing`);
   }
+  // inputs that would block or never end are refused too
+  fails([...QUICK, '--config', 'pipe'], 1, /--config pipe: is a named pipe \(FIFO\); expected a regular file \[IO_ERROR\]/);
+  fails([...QUICK, '--config', '/dev/zero'], 1, /--config \/dev\/zero: is a device/);
+  fails(['report', 'model.ffnn', '--history', 'pipe', '--out', 'r.html'], 1, /--history pipe: is a named pipe/);
   // experiment checks its --out folder before the runs (they take minutes), not after
   fails(['experiment', 'depth', '--out', 'data.csv'], 1, /--out data.csv: cannot create \((EEXIST|ENOTDIR)/);
   mkdirSync(path('exp/report.html'), { recursive: true });

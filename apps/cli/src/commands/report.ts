@@ -1,11 +1,11 @@
 /** `ffnn report MODEL --out report.html`: one self-contained HTML page about a saved model. */
-import { readFileSync } from 'node:fs';
 import { FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '../../../../libs/viz/src/index.ts';
 import { UsageError, intFlag, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { loadModelArg, modelFiles } from '../model-input.ts';
 import { checkOutputs } from '../outputs.ts';
+import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { MAX_HISTORY_BINS, MAX_REPORT_NODES } from '../limits.ts';
 
 const REPORT_USAGE = `usage: ffnn report MODEL --out report.html [flags]
@@ -62,12 +62,7 @@ export async function report(argv: string[]): Promise<number> {
   let history: HistorySummary | null = null;
   if (args.flags.history) {
     const path = args.flags.history as string;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new FfnnError('IO_ERROR', `--history ${path}: cannot read (${(err as Error).message})`, { file: path });
-    }
+    const text = readInputText(path, '--history');
     try {
       history = checkHistorySummary(JSON.parse(text), `--history ${path}`);
     } catch (err) {

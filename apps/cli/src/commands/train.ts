@@ -1,5 +1,4 @@
 /** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
@@ -9,6 +8,7 @@ import { OPTION_FLAGS, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArg
 import { createProgress } from '../progress.ts';
 import { catchInterrupts } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
+import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
@@ -79,12 +79,7 @@ ${optionHelp()}`;
 
 /** Reads --config FILE: a JSON object whose keys are library option names. */
 export function readConfig(path: string): Partial<FFNNOptions> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new FfnnError('IO_ERROR', `--config ${path}: cannot read (${(err as Error).message})`, { file: path });
-  }
+  const text = readInputText(path, '--config');
   let json: unknown;
   try {
     json = JSON.parse(text);

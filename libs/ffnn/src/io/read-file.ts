@@ -1,0 +1,39 @@
+/**
+ * Reading a file a user names as an input (a config, a history summary, a data file): only a
+ * regular file, and only up to a size limit, both checked before reading. A FIFO or /dev/zero
+ * would otherwise block or grow without end, and a file past the limit fails as a coded error
+ * naming the limit instead of ENOMEM.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { FfnnError } from '../errors.ts';
+
+/** Default limit for small text inputs (configs, history summaries): 256 MiB. */
+export const MAX_TEXT_INPUT_BYTES = 256 * 2 ** 20;
+
+/** Checks that `path` is a readable regular file of at most `maxBytes`; returns its size. */
+export function checkInputFile(path: string, label: string, maxBytes: number): number {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new FfnnError('IO_ERROR', `${label} ${path}: cannot read (${(err as Error).message})`, { file: path });
+  }
+  if (!st.isFile()) {
+    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+    throw new FfnnError('IO_ERROR', `${label} ${path}: is ${kind}; expected a regular file`, { file: path });
+  }
+  if (st.size > maxBytes) {
+    throw new FfnnError('SIZE_LIMIT', `${label} ${path}: ${st.size} bytes, more than the limit of ${maxBytes} bytes`, { file: path, limit: maxBytes, size: st.size });
+  }
+  return st.size;
+}
+
+/** Reads a regular file of at most `maxBytes` as UTF-8 text (see checkInputFile). */
+export function readInputText(path: string, label: string, maxBytes = MAX_TEXT_INPUT_BYTES): string {
+  checkInputFile(path, label, maxBytes);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FfnnError('IO_ERROR', `${label} ${path}: cannot read (${(err as Error).message})`, { file: path });
+  }
+}
