@@ -136,6 +136,20 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]
   });
 }
 
+test('SIGTERM during experiment stops scikit-learn too: exit 143, no report, no python left', async () => {
+  const child = spawn('node', [bin, 'experiment', 'all', '--out', 'stopped-experiment'], { cwd: dir });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await new Promise((r) => setTimeout(r, 2500)); // the whole run takes about 20 s
+  child.kill('SIGTERM');
+  const exit = await new Promise((resolve) => child.on('exit', resolve));
+  assert.is(exit, 143, stderr);
+  assert.match(stderr, /interrupted by SIGTERM; no report written/);
+  assert.not.ok(existsSync(path('stopped-experiment/report.html')));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.is(spawnSync('pgrep', ['-f', 'parity/experiment.py'], { encoding: 'utf8' }).stdout.trim(), '');
+});
+
 test('a runtime killed by SIGKILL is reported with exit 137, and its temporaries are cleaned up later', async () => {
   const run = longRun('killed.ffnn');
   await run.started;

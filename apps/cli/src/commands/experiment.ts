@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { checkWritable } from '../../../../libs/ffnn/src/io/atomic.ts';
+import { catchInterrupts } from '../interrupt.ts';
 import { type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '../../../../libs/ffnn/src/data/index.ts';
 import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '../../../../libs/viz/src/index.ts';
 import { ROOT, camel, maxAbsDiff } from '../../../../tools/parity/compare.ts';
@@ -148,6 +149,9 @@ function rawBytes(a: Float64Array | Int32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** Stops the running scikit-learn child, if any. */
+let stopSklearn = (): void => {};
+
 /** Starts scikit-learn on every case in a child process, on exactly ffnn's rows; resolves to its parsed output. */
 function runSklearn(cases: { name: string; params: Params }[], train: Dataset, test: Dataset, onCase: (line: string) => void): Promise<{ versions: Record<string, string>; results: SkResult[] }> {
   const py = venvPython();
@@ -162,6 +166,11 @@ function runSklearn(cases: { name: string; params: Params }[], train: Dataset, t
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
   return new Promise((resolve, reject) => {
     const child = spawn(py, [join(ROOT, 'tools', 'parity', 'experiment.py'), file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // a signal that stops ffnn stops scikit-learn's side too (and its scratch folder goes)
+    stopSklearn = () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    };
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -171,6 +180,7 @@ function runSklearn(cases: { name: string; params: Params }[], train: Dataset, t
     });
     child.on('error', (e) => reject(new FfnnError('IO_ERROR', `experiment: could not start ${py}: ${e.message}`)));
     child.on('close', (code) => {
+      stopSklearn = () => {};
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) return reject(new FfnnError('IO_ERROR', `experiment: tools/parity/experiment.py exited with ${code}:\n${err.slice(-2000)}`));
       try {
@@ -249,6 +259,12 @@ export async function experiment(argv: string[]): Promise<number> {
   const runs = names.flatMap((e) => EXPERIMENTS[e].settings.map((s) => ({ experiment: e, setting: s.label, params: { ...BASE, max_iter: epochs, ...s.params } })));
 
   prepareOutDir(outDir);
+  // nothing partial is worth keeping (the report is written at the end): stop both sides and go
+  const interrupt = catchInterrupts((sig) => {
+    stopSklearn();
+    console.error(`\nffnn experiment: interrupted by ${sig}; no report written`);
+    process.exit(interrupt.exitCode());
+  });
   const { train, test, dataName } = experimentData(source, trainSize, testSize, seed);
 
   const progress = createProgress('experiment', runs.length * 2, { quiet: false });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
 import { SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
-import { OPTION_FLAGS, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
+import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
-import { catchInterrupts } from '../interrupt.ts';
+import { type Interrupt, catchInterrupts } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
 import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
@@ -126,6 +126,17 @@ export async function train(argv: string[]): Promise<number> {
     return 0;
   }
   noPositionals(args, 'train', args.positionals.length === 1 ? ` (to save the model, give --out ${args.positionals[0]})` : '');
+  // caught from the start: a signal while the data loads stops training before its first epoch,
+  // and one during the save waits for the save (milliseconds) instead of killing it halfway
+  const interrupt = catchInterrupts((sig) => console.error(`\nffnn train: ${sig}: stopping at the end of the current batch (send it again to quit at once)`));
+  try {
+    return await runTraining(args, interrupt);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<number> {
   const source = parseSource((args.flags.data as string | undefined) ?? 'mnist');
   const labelColumn = args.flags['label-column'] as string | undefined;
   const splitSeed = intFlag(args.flags, 'split-seed', 0);
@@ -181,7 +192,6 @@ export async function train(argv: string[]): Promise<number> {
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
   if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
-  const interrupt = catchInterrupts((sig) => console.error(`\nffnn train: ${sig}: stopping at the end of the current batch (send it again to quit at once)`));
   try {
     await clf.fitAsync(asInput(tr), labelsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {}) });
   } catch (err) {
@@ -191,8 +201,6 @@ export async function train(argv: string[]): Promise<number> {
     console.error(`ffnn train: interrupted by ${interrupt.received()} after ${clf.nIter} complete epoch${clf.nIter === 1 ? '' : 's'}${kept}`);
     if (json) console.log(JSON.stringify({ error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() }, epochs, nIter: clf.nIter }));
     return interrupt.exitCode();
-  } finally {
-    interrupt.dispose();
   }
   progress?.end();
   // the model is saved before anything else can fail: scoring comes after
