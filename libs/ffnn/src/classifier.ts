@@ -118,6 +118,8 @@ export class FFNNClassifier {
   private optimizer: Optimizer | null = null;
   /** Warnings raised by the last fit or partialFit. */
   warnings: FfnnWarning[] = [];
+  /** True while a fit of this model runs (fitAsync spans many event-loop turns). */
+  private training = false;
 
   /** Stores the options; they are validated when fit is called (sklearn's estimator contract). */
   constructor(options: Partial<FFNNOptions> = {}) {
@@ -321,6 +323,26 @@ export class FFNNClassifier {
    * weights so a stop can return to them.
    */
   private *train(
+    Xin: MatrixInput,
+    yIn: TargetInput,
+    incremental: boolean,
+    classes: readonly Label[] | undefined,
+    fitOptions: FitOptions,
+    abortable: boolean,
+  ): Generator<TrainingProgress, void, boolean | undefined> {
+    // two fits interleaving batches on one network would train neither: the second is refused
+    if (this.training) {
+      throw new FfnnError('BUSY', 'fit: this model is still training (a fitAsync or partialFitAsync call has not finished); await it, or abort it with its signal, first');
+    }
+    this.training = true;
+    try {
+      yield* this.trainGuarded(Xin, yIn, incremental, classes, fitOptions, abortable);
+    } finally {
+      this.training = false;
+    }
+  }
+
+  private *trainGuarded(
     Xin: MatrixInput,
     yIn: TargetInput,
     incremental: boolean,

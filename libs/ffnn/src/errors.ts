@@ -20,7 +20,9 @@ export type FfnnErrorCode =
   /** Training was stopped by an AbortSignal or Ctrl-C. */
   | 'ABORTED'
   /** An output path is one of the command's inputs, another output, or a special file. */
-  | 'OUTPUT_CONFLICT';
+  | 'OUTPUT_CONFLICT'
+  /** A fit was started while another (fitAsync / partialFitAsync) is still training the model. */
+  | 'BUSY';
 
 export class FfnnError extends Error {
   readonly code: FfnnErrorCode;
