@@ -304,6 +304,14 @@ export class FFNNClassifier {
     if (!this.net && !classes && !(Array.isArray(y) && Array.isArray(y[0]))) {
       throw new FfnnError('INVALID_PARAM', 'classes: the first call to partialFit needs the list of all classes', { param: 'classes' });
     }
+    // as sklearn: later calls may repeat the classes, not change them
+    if (this.net && this.state && classes && this.state.encoding.kind !== 'multilabel') {
+      const now = uniqueSorted(classes, 'classes');
+      const was = this.state.encoding.classes;
+      if (now.length !== was.length || now.some((c, i) => c !== was[i])) {
+        throw new FfnnError('INVALID_PARAM', `classes: [${now.join(', ')}] is not the same as in the first call to partialFit ([${was.join(', ')}])`, { param: 'classes' });
+      }
+    }
   }
 
   private log(line: string): void {

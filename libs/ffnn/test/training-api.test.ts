@@ -70,6 +70,13 @@ test('partialFit runs one epoch per call and keeps the optimizer', () => {
   assert.is(clf.t, 40);
   assert.equal(clf.classes, ['a', 'b', 'c']);
   assert.throws(() => new FFNNClassifier({ earlyStopping: true }).partialFit(X, y, ['a', 'b', 'c']), (e: any) => e.code === 'INVALID_PARAM');
+  // as sklearn's test_partial_fit_classes_error: the classes may be repeated, never changed
+  clf.partialFit(X, y, ['c', 'a', 'b']);
+  const nIter = clf.nIter;
+  for (const changed of [['a', 'b'], ['a', 'b', 'c', 'd'], [0, 1, 2]]) {
+    assert.throws(() => clf.partialFit(X, y, changed), (e: any) => e.code === 'INVALID_PARAM' && /is not the same as in the first call to partialFit/.test(e.message), JSON.stringify(changed));
+  }
+  assert.is(clf.nIter, nIter); // a refused call trains nothing
 });
 
 test('per-layer activations, output activation and loss options shape the network', () => {
