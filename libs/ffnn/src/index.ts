@@ -13,5 +13,6 @@ export { jsBackend } from './backend/js.ts';
 export { selectBackend } from './backend/select.ts';
 export { type Matrix, type MatrixInput, toMatrix, toArrays } from './matrix.ts';
 export type { Label, TargetInput, TargetKind } from './labels.ts';
+export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';
 export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, modelFromJSON, writeFileAtomic } from './io/model-json.ts';
 export { VERSION } from './version.ts';
