@@ -12,7 +12,7 @@ export type { Backend, FloatArray, DType, ActivationName } from './backend/backe
 export { jsBackend } from './backend/js.ts';
 export { selectBackend } from './backend/select.ts';
 export { type Matrix, type MatrixInput, toMatrix, toArrays, MAX_MATRIX_VALUES } from './matrix.ts';
-export type { Label, TargetInput, TargetKind } from './labels.ts';
+export { type Label, type TargetInput, type TargetKind, MAX_CLASSES } from './labels.ts';
 export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';
 export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, modelFromJSON, writeFileAtomic } from './io/model-json.ts';
 export { VERSION } from './version.ts';
