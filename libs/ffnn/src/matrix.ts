@@ -41,30 +41,34 @@ function isNumericTypedArray(a: unknown): a is ArrayLike<number> {
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 /**
- * Copies `src[k]` into `out[offset + k]`, refusing anything but a finite value of type 'number'
- * (so null, "3" and true are errors, not 0, 3 and 1) and a value that overflows float32.
- * `out` may be `src` itself (a typed array used without a copy): then it only checks.
+ * Copies a plain array into `out` at `offset`, refusing any cell whose type is not 'number' (so
+ * null, "3" and true are errors, not the 0, 3 and 1 that a typed array's set() would make).
  */
-function copyCells(src: ArrayLike<unknown>, out: FloatArray, offset: number, cols: number, name: string): void {
+function copyPlain(src: readonly unknown[], out: FloatArray, offset: number, cols: number, name: string): void {
   for (let k = 0; k < src.length; k++) {
     const v = src[k];
-    const i = offset + k;
     if (typeof v !== 'number') {
+      const i = offset + k;
       const row = Math.floor(i / cols);
       const got = v === undefined ? 'undefined (a hole or a missing value)' : `${v === null ? 'object' : typeof v} ${describeValue(v)}`;
-      throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${got} at row ${row}, column ${i % cols}`, {
-        param: name,
-        row,
-        col: i % cols,
-        got: v,
-      });
+      throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${got} at row ${row}, column ${i % cols}`, { param: name, row, col: i % cols, got: v });
     }
-    if (out !== src) out[i] = v;
-    if (!Number.isFinite(out[i])) {
-      const row = Math.floor(i / cols);
-      const why = Number.isFinite(v) ? ` (${v} does not fit in float32)` : '';
-      throw new FfnnError('NON_FINITE_INPUT', `${name}: expected finite numbers, got ${v} at row ${row}, column ${i % cols}${why}`, { param: name, row, col: i % cols, got: v });
-    }
+    out[offset + k] = v;
+  }
+}
+
+/**
+ * Checks every value of the converted matrix is finite (NaN, Infinity, or a float64 that
+ * overflows float32); `source(i)` gives the value as the user wrote it, for the message.
+ * Separate from the copy, as one tight loop: it runs over every input, tens of millions of cells.
+ */
+function checkFinite(out: FloatArray, cols: number, name: string, source: (i: number) => number): void {
+  for (let i = 0; i < out.length; i++) {
+    if (Number.isFinite(out[i])) continue;
+    const v = source(i);
+    const row = Math.floor(i / cols);
+    const why = Number.isFinite(v) ? ` (${v} does not fit in float32)` : '';
+    throw new FfnnError('NON_FINITE_INPUT', `${name}: expected finite numbers, got ${v} at row ${row}, column ${i % cols}${why}`, { param: name, row, col: i % cols, got: v });
   }
 }
 
@@ -101,8 +105,10 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
           got: (row as { length?: unknown } | null)?.length,
         });
       }
-      copyCells(row, out, i * cols, cols, name);
+      if (Array.isArray(row)) copyPlain(row, out, i * cols, cols, name);
+      else out.set(row as ArrayLike<number>, i * cols);
     }
+    checkFinite(out, cols, name, (k) => (input[Math.floor(k / cols)] as ArrayLike<number>)[k % cols]);
     return { rows, cols, data: out };
   }
   const m = input as { rows: unknown; cols: unknown; data: unknown };
@@ -122,7 +128,9 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
   // dataset that may be hundreds of megabytes (Fashion-MNIST in float64 is 376 MB)
   const same = dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array;
   const out = same ? (data as FloatArray) : allocate(dtype, rows * cols);
-  copyCells(data, out, 0, cols, name);
+  if (Array.isArray(data)) copyPlain(data, out, 0, cols, name);
+  else if (!same) out.set(data);
+  checkFinite(out, cols, name, (k) => (data as ArrayLike<number>)[k]);
   return { rows, cols, data: out };
 }
 
