@@ -187,11 +187,13 @@ function readHeader(line: string, file: string, lineNo: number): string[] {
 }
 
 function badCell(file: string, line: number, j: number, name: string, raw: string): FfnnError {
-  // a cell JavaScript's Number() would read ("0x10", "Infinity", "1e999") gets the rule spelled out
+  // a cell that JavaScript's Number() reads as a finite number ("0x10", "0b11") gets the rule
+  // spelled out; "Infinity" and "NaN" need no explanation, "1e999" is out of range
   const text = unpad(raw);
   const v = Number(text);
   let why = '';
-  if (text !== '' && !Number.isNaN(v)) why = Number.isFinite(v) || /^[+-]?Infinity$/.test(text) ? `; only ${DECIMAL_HINT} is read` : ' (too large for a double)';
+  if (text !== '' && Number.isFinite(v)) why = `; only ${DECIMAL_HINT} is read`;
+  else if (Math.abs(v) === Infinity && !text.includes('Infinity')) why = ' (too large for a double)';
   return new FfnnError('INVALID_DATA', `${file}:${line}: column ${j + 1} ("${name}"): expected a finite number, got ${JSON.stringify(raw)}${why}`, {
     file,
     line,
