@@ -4,6 +4,14 @@
  * order, and an indicator matrix is multilabel (classes 0..K-1, one column each).
  */
 import { FfnnError, describeValue } from './errors.ts';
+import { checkMatrixSize } from './matrix.ts';
+
+/**
+ * The most classes (or multilabel columns) a classifier takes: one output unit each, and the
+ * one-hot targets are rows x classes. More is almost always an ID or a continuous column used
+ * as the label; the check comes before anything of that size is allocated.
+ */
+export const MAX_CLASSES = 10_000;
 
 export type Label = number | string;
 export type TargetKind = 'binary' | 'multiclass' | 'multilabel';
@@ -20,8 +28,24 @@ function isIndicatorMatrix(y: TargetInput): y is readonly (readonly number[])[] 
   return Array.isArray(y) && y.length > 0 && (Array.isArray(y[0]) || ArrayBuffer.isView(y[0]));
 }
 
+/**
+ * Labels come as an array or a typed array. A string has a length and indexes too, so without
+ * this check y = "abc" would train on the three labels "a", "b", "c".
+ */
+function checkLabelArray(y: unknown, param: string): void {
+  if (Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView))) return;
+  const got = typeof y === 'string' ? `a string (${describeValue(y.length > 40 ? y.slice(0, 37) + '...' : y)})` : typeof y === 'object' && y !== null ? describeValue(y) : `${typeof y} ${describeValue(y)}`;
+  throw new FfnnError('INVALID_PARAM', `${param}: expected an array of labels (numbers or strings) or an indicator matrix, got ${got}`, { param });
+}
+
 /** Sorted unique labels: numbers numerically, strings by code unit (numpy's order for ASCII). */
 export function uniqueSorted(labels: ArrayLike<Label>, param = 'y'): Label[] {
+  return sortLabels(uniqueLabels(labels, param));
+}
+
+/** The distinct labels, checked: finite numbers or strings, not both. */
+function uniqueLabels(labels: ArrayLike<Label>, param: string): Set<Label> {
+  checkLabelArray(labels, param);
   let sawNumber = false;
   let sawString = false;
   const seen = new Set<Label>();
@@ -37,27 +61,43 @@ export function uniqueSorted(labels: ArrayLike<Label>, param = 'y'): Label[] {
   if (sawNumber && sawString) {
     throw new FfnnError('INVALID_DATA', `${param}: expected labels of one type, got a mix of numbers and strings`, { param });
   }
+  return seen;
+}
+
+function sortLabels(seen: Set<Label>): Label[] {
   const out = [...seen];
-  if (sawNumber) (out as number[]).sort((a, b) => a - b);
+  if (out.length > 0 && typeof out[0] === 'number') (out as number[]).sort((a, b) => a - b);
   else out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return out;
 }
 
+function checkClassCount(count: number, what: string, param: string): void {
+  if (count > MAX_CLASSES) {
+    throw new FfnnError(
+      'SIZE_LIMIT',
+      `${param}: ${count} ${what}, more than the limit of ${MAX_CLASSES} (MAX_CLASSES); a classifier has one output per class: is this column an ID or a continuous value?`,
+      { param, limit: MAX_CLASSES, got: count },
+    );
+  }
+}
+
 /** Works out the encoding from the training targets (or from `classes` given to partialFit). */
 export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetEncoding {
-  if (!y || typeof (y as { length?: unknown }).length !== 'number') {
-    throw new FfnnError('INVALID_DATA', `y: expected an array of labels or an indicator matrix, got ${describeValue(y)}`, { param: 'y' });
-  }
+  checkLabelArray(y, 'y');
   if (y.length === 0) throw new FfnnError('EMPTY_DATA', 'y: expected at least one label, got 0', { param: 'y' });
   if (isIndicatorMatrix(y)) {
     const k = y[0].length;
     if (k === 0) throw new FfnnError('EMPTY_DATA', 'y: the indicator matrix has rows of length 0', { param: 'y' });
+    checkClassCount(k, 'indicator columns', 'y');
     return { kind: 'multilabel', classes: Array.from({ length: k }, (_, i) => i), nOutputs: k };
   }
-  const cls = classes ? uniqueSorted(classes, 'classes') : uniqueSorted(y as ArrayLike<Label>);
+  const param = classes ? 'classes' : 'y';
+  const seen = uniqueLabels(classes ?? (y as ArrayLike<Label>), param);
+  checkClassCount(seen.size, 'distinct labels', param);
+  const cls = sortLabels(seen);
   if (cls.length < 2) {
     throw new FfnnError('SINGLE_CLASS', `y: expected at least 2 classes, got ${cls.length} (${cls.map(describeValue).join(', ')})`, {
-      param: classes ? 'classes' : 'y',
+      param,
       got: cls,
     });
   }
@@ -66,7 +106,9 @@ export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetE
 
 /** Encodes targets into a rows x nOutputs 0/1 matrix (Float64Array; the caller casts to its dtype). */
 export function encodeTargets(enc: TargetEncoding, y: TargetInput, param = 'y'): Float64Array {
+  checkLabelArray(y, param);
   const n = y.length;
+  checkMatrixSize(n, enc.nOutputs, `${param} (the encoded targets)`, param);
   const out = new Float64Array(n * enc.nOutputs);
   if (enc.kind === 'multilabel') {
     if (!isIndicatorMatrix(y)) throw new FfnnError('INVALID_DATA', `${param}: the model is multilabel: expected an indicator matrix (rows of 0/1)`, { param });

@@ -1,6 +1,6 @@
 /** Dense row-major matrices over typed arrays, and conversion of user input into them. */
 import type { DType, FloatArray } from './backend/backend.ts';
-import { FfnnError } from './errors.ts';
+import { FfnnError, describeValue } from './errors.ts';
 
 export interface Matrix<T extends FloatArray = FloatArray> {
   rows: number;
@@ -16,74 +16,121 @@ export function allocate(dtype: DType, length: number): FloatArray {
 }
 
 /**
- * Converts user input to a row-major matrix of the given dtype, checking it is non-empty,
- * rectangular and finite. A {rows, cols, data} whose data is already a typed array of that dtype
- * is returned without a copy (callers only read it).
+ * The most values one matrix may hold: 2^30 (8 GiB in float64, 4 GiB in float32), checked before
+ * anything is allocated, so an absurd size is a SIZE_LIMIT error and not an uncaught RangeError
+ * (or the process killed for memory) halfway through.
+ */
+export const MAX_MATRIX_VALUES = 2 ** 30;
+
+/** Throws SIZE_LIMIT when rows x cols is past MAX_MATRIX_VALUES; `what` names the matrix. */
+export function checkMatrixSize(rows: number, cols: number, what: string, param: string): void {
+  if (rows * cols > MAX_MATRIX_VALUES) {
+    throw new FfnnError(
+      'SIZE_LIMIT',
+      `${what}: ${rows} x ${cols} = ${(rows * cols).toExponential(2)} values is more than the limit of ${MAX_MATRIX_VALUES} (MAX_MATRIX_VALUES) for one matrix`,
+      { param, limit: MAX_MATRIX_VALUES, got: rows * cols },
+    );
+  }
+}
+
+/** A typed array of numbers (not a DataView, not BigInt64Array/BigUint64Array). */
+function isNumericTypedArray(a: unknown): a is ArrayLike<number> {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array);
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/**
+ * Copies a plain array into `out` at `offset`, refusing any cell whose type is not 'number' (so
+ * null, "3" and true are errors, not the 0, 3 and 1 that a typed array's set() would make).
+ */
+function copyPlain(src: readonly unknown[], out: FloatArray, offset: number, cols: number, name: string): void {
+  for (let k = 0; k < src.length; k++) {
+    const v = src[k];
+    if (typeof v !== 'number') {
+      const i = offset + k;
+      const row = Math.floor(i / cols);
+      const got = v === undefined ? 'undefined (a hole or a missing value)' : `${v === null ? 'object' : typeof v} ${describeValue(v)}`;
+      throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${got} at row ${row}, column ${i % cols}`, { param: name, row, col: i % cols, got: v });
+    }
+    out[offset + k] = v;
+  }
+}
+
+/**
+ * Checks every value of the converted matrix is finite (NaN, Infinity, or a float64 that
+ * overflows float32); `source(i)` gives the value as the user wrote it, for the message.
+ * Separate from the copy, as one tight loop: it runs over every input, tens of millions of cells.
+ */
+function checkFinite(out: FloatArray, cols: number, name: string, source: (i: number) => number): void {
+  for (let i = 0; i < out.length; i++) {
+    if (Number.isFinite(out[i])) continue;
+    const v = source(i);
+    const row = Math.floor(i / cols);
+    const why = Number.isFinite(v) ? ` (${v} does not fit in float32)` : '';
+    throw new FfnnError('NON_FINITE_INPUT', `${name}: expected finite numbers, got ${v} at row ${row}, column ${i % cols}${why}`, { param: name, row, col: i % cols, got: v });
+  }
+}
+
+/**
+ * Converts user input to a row-major matrix of the given dtype. Every input path checks the same
+ * things: non-empty, rectangular, and each cell a finite number of type 'number' (an array of rows,
+ * a {rows, cols, data} with a plain or typed array, a Matrix). A {rows, cols, data} whose data is
+ * already a typed array of that dtype is returned without a copy (callers only read it).
  * `name` is the argument's name for error messages.
  */
 export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
   if (input === null || typeof input !== 'object') {
     throw new FfnnError('INVALID_DATA', `${name}: expected an array of rows or a {rows, cols, data} matrix, got ${typeof input}`, { param: name });
   }
-  let rows: number;
-  let cols: number;
-  let out: FloatArray;
   if (Array.isArray(input)) {
-    rows = input.length;
+    const rows = input.length;
     if (rows === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected at least one row, got 0 rows`, { param: name });
     const first = input[0] as unknown as ArrayLike<number>;
-    if (!Array.isArray(first) && !ArrayBuffer.isView(first)) {
-      throw new FfnnError('INVALID_DATA', `${name}: expected a 2-D array (an array of rows), got row 0 = ${typeof first}`, { param: name });
+    if (!Array.isArray(first) && !isNumericTypedArray(first)) {
+      throw new FfnnError('INVALID_DATA', `${name}: expected a 2-D array (an array of rows), got row 0 = ${describeValue(first)}`, { param: name });
     }
-    cols = first.length;
+    const cols = first.length;
     if (cols === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected at least one feature, got rows of length 0`, { param: name });
-    out = allocate(dtype, rows * cols);
+    checkMatrixSize(rows, cols, name, name);
+    const out = allocate(dtype, rows * cols);
     for (let i = 0; i < rows; i++) {
-      const row = input[i];
-      if (!row || typeof row !== 'object' || row.length !== cols) {
-        throw new FfnnError(
-          'SHAPE_MISMATCH',
-          `${name}: ragged rows: expected every row to have ${cols} values (like row 0), got ${row && typeof row === 'object' ? row.length : typeof row} in row ${i}`,
-          { param: name, row: i, expected: cols, got: row?.length },
-        );
+      const row = input[i] as unknown;
+      if (!(Array.isArray(row) || isNumericTypedArray(row)) || row.length !== cols) {
+        const got = Array.isArray(row) || isNumericTypedArray(row) ? row.length : describeValue(row);
+        throw new FfnnError('SHAPE_MISMATCH', `${name}: ragged rows: expected every row to have ${cols} values (like row 0), got ${got} in row ${i}`, {
+          param: name,
+          row: i,
+          expected: cols,
+          got: (row as { length?: unknown } | null)?.length,
+        });
       }
-      for (let j = 0; j < cols; j++) {
-        const v = row[j];
-        if (typeof v !== 'number') {
-          throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${typeof v} ${JSON.stringify(v)} at row ${i}, column ${j}`, { param: name, row: i, col: j });
-        }
-        out[i * cols + j] = v;
-      }
+      if (Array.isArray(row)) copyPlain(row, out, i * cols, cols, name);
+      else out.set(row as ArrayLike<number>, i * cols);
     }
-  } else {
-    const m = input as { rows: number; cols: number; data: ArrayLike<number> };
-    rows = m.rows;
-    cols = m.cols;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || !m.data || typeof m.data.length !== 'number') {
-      throw new FfnnError('INVALID_DATA', `${name}: expected {rows, cols, data} with whole-number rows and cols, got rows=${rows}, cols=${cols}`, { param: name });
-    }
-    if (rows === 0 || cols === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected a non-empty matrix, got ${rows} x ${cols}`, { param: name });
-    if (m.data.length !== rows * cols) {
-      throw new FfnnError('SHAPE_MISMATCH', `${name}: data has ${m.data.length} values, expected rows * cols = ${rows * cols}`, { param: name, expected: rows * cols, got: m.data.length });
-    }
-    // a typed array of the right dtype is used as it is (never written to): no copy of a
-    // dataset that may be hundreds of megabytes (Fashion-MNIST in float64 is 376 MB)
-    const same = dtype === 'float32' ? m.data instanceof Float32Array : m.data instanceof Float64Array;
-    if (same) out = m.data as FloatArray;
-    else {
-      out = allocate(dtype, rows * cols);
-      out.set(m.data as ArrayLike<number>);
-    }
+    checkFinite(out, cols, name, (k) => (input[Math.floor(k / cols)] as ArrayLike<number>)[k % cols]);
+    return { rows, cols, data: out };
   }
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) {
-      throw new FfnnError(
-        'NON_FINITE_INPUT',
-        `${name}: expected finite numbers, got ${out[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`,
-        { param: name, row: Math.floor(i / cols), col: i % cols },
-      );
-    }
+  const m = input as { rows: unknown; cols: unknown; data: unknown };
+  const { rows, cols, data } = m;
+  if (!isCount(rows) || !isCount(cols)) {
+    throw new FfnnError('INVALID_DATA', `${name}: expected {rows, cols, data} with whole-number rows and cols, got rows=${describeValue(rows)}, cols=${describeValue(cols)}`, { param: name });
   }
+  if (!Array.isArray(data) && !isNumericTypedArray(data)) {
+    throw new FfnnError('INVALID_DATA', `${name}: expected data to be an array or a typed array of numbers, got ${describeValue(data)}`, { param: name });
+  }
+  if (rows === 0 || cols === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected a non-empty matrix, got ${rows} x ${cols}`, { param: name });
+  checkMatrixSize(rows, cols, name, name);
+  if (data.length !== rows * cols) {
+    throw new FfnnError('SHAPE_MISMATCH', `${name}: data has ${data.length} values, expected rows * cols = ${rows * cols}`, { param: name, expected: rows * cols, got: data.length });
+  }
+  // a typed array of the right dtype is used as it is (never written to): no copy of a
+  // dataset that may be hundreds of megabytes (Fashion-MNIST in float64 is 376 MB)
+  const same = dtype === 'float32' ? data instanceof Float32Array : data instanceof Float64Array;
+  const out = same ? (data as FloatArray) : allocate(dtype, rows * cols);
+  if (Array.isArray(data)) copyPlain(data, out, 0, cols, name);
+  else if (!same) out.set(data);
+  checkFinite(out, cols, name, (k) => (data as ArrayLike<number>)[k]);
   return { rows, cols, data: out };
 }
 

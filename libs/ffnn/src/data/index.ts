@@ -1,5 +1,6 @@
 /** @ffnn/core/data: dataset loaders and preprocessing (uses node:fs; not needed for training). */
 export { loadMnist, loadMnistDigits, splitTrainTest, takeRows, MNIST_FEATURES, type Dataset, type TrainTestSplit } from './mnist.ts';
 export { normalize, fitStandardizer, oneHot, type Standardizer } from './preprocess.ts';
-export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, type IdxArray } from './idx.ts';
-export { parseCsv, readCsvFile, formatCsv, type CsvDataset, type CsvOptions } from './csv.ts';
+export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, MAX_DECOMPRESSED_BYTES, type IdxArray, type IdxOptions } from './idx.ts';
+export { parseCsv, readCsvFile, formatCsv, MAX_CSV_BYTES, type CsvDataset, type CsvOptions, type CsvFileOptions } from './csv.ts';
+export { parseDecimal, DECIMAL_HINT } from './decimal.ts';
