@@ -54,13 +54,21 @@ function withFlag<T>(flag: string, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof FfnnError && !err.message.startsWith('--')) {
-      throw new FfnnError(err.code, `--${flag}: ${err.message}`, { ...err.details, flag });
+      // the library's size limits name its option; on the command line it is a flag
+      const message = err.message.replace('the maxBytes option', `--${MAX_BYTES_FLAG}`);
+      throw new FfnnError(err.code, `--${flag}: ${message}`, { ...err.details, flag });
     }
     throw err;
   }
 }
 
+/** The flag that raises the readers' size limits (a CSV file's size, IDX data after gunzip). */
+export const MAX_BYTES_FLAG = 'max-data-bytes';
+export const MAX_BYTES_HELP = `--${MAX_BYTES_FLAG} N      largest CSV file, or IDX data after decompression, in bytes (default 1 GiB)`;
+
 export interface TrainSourceOptions {
+  /** Raises the readers' size limits (--max-data-bytes). */
+  maxBytes?: number;
   trainSize?: number;
   testSize?: number;
   splitSeed?: number;
@@ -77,10 +85,10 @@ export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 
     mustExist(spec, flag);
     if (spec.kind === 'idx') {
       if (!statSync(spec.path).isDirectory()) throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, { file: spec.path });
-      const { train, test } = loadIdxDir(spec.path);
+      const { train, test } = loadIdxDir(spec.path, { maxBytes: o.maxBytes });
       return { train: fromDataset(train, `${spec.text} (train)`), test: fromDataset(test, `${spec.text} (test)`) };
     }
-    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn });
+    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn, maxBytes: o.maxBytes });
     return { train: { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text, featureNames: d.featureNames }, test: null };
   });
 }
@@ -89,7 +97,7 @@ export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 
  * What predict and evaluate read: mnist gives the standard test split, idx:DIR its t10k files
  * (or the train files with part 'train'), idx:FILE one images file, csv:FILE the whole file.
  */
-export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; needLabels: boolean; part?: 'train' | 'test' }, flag = 'data'): Table {
+export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; needLabels: boolean; part?: 'train' | 'test'; maxBytes?: number }, flag = 'data'): Table {
   return withFlag(flag, () => {
     const part = o.part ?? 'test';
     if (spec.kind === 'mnist') {
@@ -99,10 +107,10 @@ export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; need
     mustExist(spec, flag);
     if (spec.kind === 'idx') {
       if (statSync(spec.path).isDirectory()) {
-        const s = loadIdxDir(spec.path);
+        const s = loadIdxDir(spec.path, { maxBytes: o.maxBytes });
         return fromDataset(s[part], `${spec.text} (${part})`);
       }
-      const images = readIdxFile(spec.path);
+      const images = readIdxFile(spec.path, { maxBytes: o.maxBytes });
       if (images.shape.length < 2) throw new FfnnError('INVALID_DATA', `${spec.path}: expected an images file (n x rows x cols), got shape ${images.shape.join(' x ')}`, { file: spec.path });
       if (o.needLabels) throw new FfnnError('INVALID_DATA', `${spec.path}: a single IDX images file has no labels; give a folder with the labels file (idx:DIR)`, { file: spec.path });
       const n = images.shape[0];
@@ -110,7 +118,7 @@ export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; need
       const d = idxDataset(images, fake, spec.path);
       return { X: d.X, y: null, rows: d.rows, cols: d.cols, name: spec.text };
     }
-    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn, requireLabel: o.needLabels });
+    const d = readCsvFile(spec.path, { labelColumn: o.labelColumn, requireLabel: o.needLabels, maxBytes: o.maxBytes });
     return { X: d.X, y: d.y, rows: d.rows, cols: d.cols, name: spec.text, featureNames: d.featureNames };
   });
 }

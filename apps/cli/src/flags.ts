@@ -4,7 +4,7 @@
  * common ones. Values are parsed by the default's type and then validated by the library itself,
  * so the CLI and the API accept exactly the same things.
  */
-import { OPTIONS, type FFNNOptions } from '../../../libs/ffnn/src/index.ts';
+import { DECIMAL_HINT, OPTIONS, type FFNNOptions, parseDecimal } from '../../../libs/ffnn/src/index.ts';
 
 export class UsageError extends Error {}
 
@@ -16,14 +16,12 @@ export const SHORT_FORMS: Record<string, keyof FFNNOptions> = { hidden: 'hiddenL
 export const OPTION_FLAGS: Record<string, keyof FFNNOptions> = {};
 for (const name of Object.keys(OPTIONS) as (keyof FFNNOptions)[]) if (!NOT_FLAGS.has(name)) OPTION_FLAGS[kebab(name)] = name;
 
-/** Plain decimal notation only: `0x10`, `0b11`, `1_000` and `Infinity` are typos, not numbers. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 export function parseNumber(flag: string, raw: string): number {
   if (raw === 'inf' || raw === 'Infinity') return Infinity;
-  const text = raw.trim();
-  if (!DECIMAL.test(text)) throw new UsageError(`--${flag}: expected a number, got "${raw}" (decimal notation, e.g. 0.01 or 1e-3)`);
-  return Number(text);
+  // plain decimal notation only: `0x10`, `0b11` and `1_000` are typos, not numbers
+  const v = parseDecimal(raw.trim());
+  if (v === null) throw new UsageError(`--${flag}: expected a number, got "${raw}" (${DECIMAL_HINT})`);
+  return v;
 }
 
 /**

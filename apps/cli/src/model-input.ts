@@ -3,8 +3,8 @@
  * to score read from --data, matched to the model's columns (by name when both have names).
  */
 import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { type Table, alignFeatures, loadEvalSource, parseSource } from './data-source.ts';
-import { type ParsedArgs, UsageError } from './flags.ts';
+import { MAX_BYTES_FLAG, type Table, alignFeatures, loadEvalSource, parseSource } from './data-source.ts';
+import { type ParsedArgs, UsageError, intFlag } from './flags.ts';
 import { type NamedPath, checkOutputs, inputFiles } from './outputs.ts';
 
 /** The MODEL argument as an input file (for the output checks). */
@@ -33,6 +33,7 @@ export function loadModelAndRows(
   if (o.outputs?.length) checkOutputs(o.outputs, [...modelFiles(args.positionals), ...(source.kind === 'mnist' ? [] : inputFiles('data', source.path))]);
   const clf = loadModelArg(args.positionals, command);
   o.checkModel?.(clf);
-  const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: o.needLabels, part });
+  const maxBytes = args.flags[MAX_BYTES_FLAG] === undefined ? undefined : intFlag(args.flags, MAX_BYTES_FLAG, 0, 1);
+  const table = loadEvalSource(source, { labelColumn: args.flags['label-column'] as string | undefined, needLabels: o.needLabels, part, maxBytes });
   return { clf, table: alignFeatures(table, { count: clf.nFeatures, names: clf.featureNamesIn }) };
 }

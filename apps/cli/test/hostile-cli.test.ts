@@ -58,8 +58,8 @@ test('special files, folders and missing folders are refused before training; no
   mkdirSync(path('folder'));
   spawnSync('mkfifo', [path('pipe')]);
   for (const [out, pattern] of [
-    ['/dev/null', /--out \/dev\/null: is a device; ffnn writes only regular files/],
-    [path('pipe'), /is a named pipe \(FIFO\)/],
+    ['/dev/null', /--out \/dev\/null: is a character device; ffnn writes only regular files/],
+    [path('pipe'), /is a FIFO \(named pipe\)/],
     [path('folder'), /is a directory; ffnn writes only regular files \(give a file name inside it\)/],
     [path('no-such/m.ffnn'), /the folder .*no-such does not exist \[IO_ERROR\]/],
   ] as const) {
@@ -67,9 +67,9 @@ test('special files, folders and missing folders are refused before training; no
     assert.not.match(r.stdout, /epoch/, `${out}: trained before refusing`);
   }
   // inputs that would block or never end are refused too
-  fails([...QUICK, '--config', 'pipe'], 1, /--config pipe: is a named pipe \(FIFO\); expected a regular file \[IO_ERROR\]/);
-  fails([...QUICK, '--config', '/dev/zero'], 1, /--config \/dev\/zero: is a device/);
-  fails(['report', 'model.ffnn', '--history', 'pipe', '--out', 'r.html'], 1, /--history pipe: is a named pipe/);
+  fails([...QUICK, '--config', 'pipe'], 1, /--config pipe: is a FIFO \(named pipe\); expected a regular file \[IO_ERROR\]/);
+  fails([...QUICK, '--config', '/dev/zero'], 1, /--config \/dev\/zero: is a character device/);
+  fails(['report', 'model.ffnn', '--history', 'pipe', '--out', 'r.html'], 1, /--history pipe: is a FIFO \(named pipe\)/);
   // experiment checks its --out folder before the runs (they take minutes), not after
   fails(['experiment', 'depth', '--out', 'data.csv'], 1, /--out data.csv: cannot create \((EEXIST|ENOTDIR)/);
   mkdirSync(path('exp/report.html'), { recursive: true });
@@ -179,6 +179,17 @@ test('test images of another size are refused before training', () => {
   assert.not.ok(existsSync(path('idx.ffnn')));
 });
 
+test('size limits: a CSV or decompressed IDX data past --max-data-bytes is refused before training', () => {
+  let r = fails([...QUICK, '--max-data-bytes', '100'], 1, /--data: .*data.csv: the file is [\d,]+ bytes, more than the limit of 100 bytes for a CSV file; raise it with --max-data-bytes \[SIZE_LIMIT\]/);
+  assert.not.match(r.stdout, /epoch/);
+  const folder = path('idx-small');
+  mkdirSync(folder);
+  writeIdxFolder(folder, 4, 60, 12); // train images: 60 x 4 x 4 bytes, gzipped
+  r = fails(['train', '--data', `idx:${folder}`, '--hidden', '4', '--max-data-bytes', '500'], 1, /limit of 500 bytes for IDX data; raise it with --max-data-bytes \[SIZE_LIMIT\]/);
+  assert.not.match(r.stdout, /epoch/);
+  assert.is(ffnn('train', '--data', `idx:${folder}`, '--hidden', '4', '--max-iter', '1', '--max-data-bytes', '5000').status, 0);
+});
+
 test('columns are matched by name: reordered columns score the same, a renamed one is refused', () => {
   const header = ['c', 'label', 'a', 'b'];
   const reordered = rows.map((r) => [r[2], r[3], r[0], r[1]].join(','));
@@ -201,7 +212,8 @@ test('malformed flags are usage errors (exit 2) that say what is wrong; nothing 
     [['train', 'model.ffnn'], /train takes no arguments besides flags, got "model.ffnn" \(to save the model, give --out model.ffnn\)/],
     [['train', '--max-iter', '0x10'], /--max-iter: expected a number, got "0x10"/],
     [['train', '--lr', '1_000'], /--lr: expected a number, got "1_000"/],
-    [['train', '--train-size', '1e400'], /--train-size: expected a whole number >= 0, got "1e400"/],
+    [['train', '--train-size', '1e400'], /--train-size: expected a number, got "1e400"/],
+    [['train', '--train-size', '1.5'], /--train-size: expected a whole number >= 0, got "1.5"/],
     [['train', '--history-bins', '1e9'], /--history-bins: expected a whole number from 1 to 1000, got "1e9"/],
     [['report', 'model.ffnn', '--out', 'r.html', '--bins', '1000000000'], /--bins: expected a whole number from 1 to 1000/],
     [['train', '--json=maybe'], /--json: expected true or false, got "maybe"/],

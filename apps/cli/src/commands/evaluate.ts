@@ -1,6 +1,6 @@
 /** `ffnn evaluate MODEL --data SOURCE`: accuracy, the confusion matrix and per-class precision, recall and F1. */
 import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
-import { SOURCE_HELP, labelsOf } from '../data-source.ts';
+import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, labelsOf } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { loadModelAndRows } from '../model-input.ts';
@@ -15,6 +15,7 @@ never predicted has precision 0, as scikit-learn's zero_division=0).
                         (mnist: the standard test split; idx:DIR: its t10k-* files)
   --label-column NAME   the CSV label column (default "label")
   --part train|test     which files of an idx:DIR or the mnist split (default test)
+  ${MAX_BYTES_HELP}
   --json                print one JSON object
   --help                this text
 
@@ -74,7 +75,7 @@ export function formatEvaluation(e: Evaluation, name: string): string {
 }
 
 export function evaluate(argv: string[]): number {
-  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
     console.log(EVALUATE_USAGE);
     return 0;

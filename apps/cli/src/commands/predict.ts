@@ -1,7 +1,7 @@
 /** `ffnn predict MODEL --data SOURCE`: labels (or class probabilities) for every row, as CSV or JSON. */
 import { FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
 import { formatCsv } from '../../../../libs/ffnn/src/data/index.ts';
-import { SOURCE_HELP } from '../data-source.ts';
+import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
 import { loadModelAndRows } from '../model-input.ts';
 import { rejectOptions } from '../reject-options.ts';
@@ -17,6 +17,7 @@ Predicts a label for every row of SOURCE with the model saved by "ffnn train --o
                         present, is ignored)
   --label-column NAME   the CSV label column to skip (default "label")
   --part train|test     which files of an idx:DIR or the mnist split (default test)
+  ${MAX_BYTES_HELP}
   --proba               class probabilities (one column per class) instead of labels
   --out FILE            write the CSV there instead of stdout
   --json                print {"classes", "predictions"} (or "probabilities") as JSON
@@ -26,7 +27,7 @@ Output: CSV with a header: "row,label" or "row,p_<class>,...". Exit codes: 0 ok,
 model error (missing or malformed file, feature count that does not match the model), 2 usage.`;
 
 export function predict(argv: string[]): number {
-  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', proba: 'boolean', out: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', proba: 'boolean', out: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
     console.log(PREDICT_USAGE);
     return 0;

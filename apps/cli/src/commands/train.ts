@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
-import { SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
+import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
 import { type Interrupt, catchInterrupts } from '../interrupt.ts';
@@ -35,6 +35,7 @@ const TRAIN_FLAGS = {
   config: 'value',
   'history-out': 'value',
   'history-bins': 'value',
+  [MAX_BYTES_FLAG]: 'value',
   json: 'boolean',
   help: 'boolean',
 } as const;
@@ -72,6 +73,7 @@ data and output:
   --history-out FILE    record the training history and write a compact summary (per-epoch weight and
                         gradient histograms per layer, the last gradient in full) for ffnn report --history
   --history-bins N      histogram bins in the history summary (1 to ${MAX_HISTORY_BINS}, default 30)
+  ${MAX_BYTES_HELP}
   --json                print one JSON object instead of text (progress then goes to stderr)
 
 model and training (the library's options in kebab-case):
@@ -157,9 +159,10 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   );
   const config = args.flags.config ? readConfig(args.flags.config as string) : {};
 
-  let { train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn });
+  const maxBytes = args.flags[MAX_BYTES_FLAG] === undefined ? undefined : intFlag(args.flags, MAX_BYTES_FLAG, 0, 1);
+  let { train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes });
   if (testSource) {
-    const t = loadTrainSource(testSource, { labelColumn }, 'test-data');
+    const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
     test = testSource.kind === 'idx' ? t.test : t.train;
   }
   // a test set that cannot be scored is refused before training, not after it

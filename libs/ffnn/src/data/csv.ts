@@ -8,6 +8,7 @@
  */
 import { type Stats, closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
+import { fileKind } from '../io/file-kind.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { DECIMAL_HINT, parseDecimal } from './decimal.ts';
 
@@ -243,7 +244,7 @@ function forEachFileLine(fd: number, path: string, maxBytes: number, visit: (lin
   }
 }
 
-const fmtBytes = (n: number) => `${n.toLocaleString('en-US')} bytes (${(n / 1024 ** 2).toFixed(1)} MiB)`;
+const fmtBytes = (n: number) => `${n.toLocaleString('en-US')} bytes${n >= 1024 ** 2 ? ` (${(n / 1024 ** 2).toFixed(1)} MiB)` : ''}`;
 
 function sizeError(path: string, size: number, maxBytes: number): FfnnError {
   return new FfnnError('SIZE_LIMIT', `${path}: the file is ${fmtBytes(size)}, more than the limit of ${fmtBytes(maxBytes)} for a CSV file; raise it with the maxBytes option`, {
@@ -251,16 +252,6 @@ function sizeError(path: string, size: number, maxBytes: number): FfnnError {
     limit: maxBytes,
     got: size,
   });
-}
-
-/** What a special file is, for the message refusing it. */
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /**
@@ -279,7 +270,7 @@ export function readCsvFile(path: string, options: CsvFileOptions = {}): CsvData
   } catch (err) {
     throw new FfnnError('IO_ERROR', `${path}: cannot read (${(err as Error).message})`, { file: path });
   }
-  if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular CSV file, got ${kindOf(st)}`, { file: path });
+  if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular CSV file, got ${fileKind(st)}`, { file: path });
   if (st.size > maxBytes) throw sizeError(path, st.size, maxBytes);
   const { maxBytes: _, ...csvOptions } = options;
   let fd: number;

@@ -7,6 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { fileKind } from '../io/file-kind.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { checkMatrixSize } from '../matrix.ts';
 import type { Dataset, TrainTestSplit } from './mnist.ts';
@@ -102,7 +103,7 @@ export function readIdxFile(path: string, options: IdxOptions = {}): IdxArray {
   let bytes: Uint8Array;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular IDX file, got ${st.isDirectory() ? 'a directory' : 'a special file (FIFO, device or socket)'}`, { file: path });
+    if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular IDX file, got ${fileKind(st)}`, { file: path });
     if (st.size > max) throw sizeError(path, `the file is ${st.size.toLocaleString('en-US')} bytes, more than`, st.size, max);
     bytes = readFileSync(path);
   } catch (err) {

@@ -17,6 +17,7 @@
 import { chmodSync, chownSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FfnnError } from '../errors.ts';
+import { fileKind } from './file-kind.ts';
 
 let counter = 0;
 const TEMP_MARK = '.ffnn-tmp-';
@@ -49,8 +50,7 @@ export function resolveOutputPath(path: string, label = 'output'): string {
     st = statSync(target);
   }
   if (st && !st.isFile()) {
-    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-    throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: is ${kind}; ffnn writes only regular files (give a file name${st.isDirectory() ? ' inside it' : ''})`, { param: label, path });
+    throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: is ${fileKind(st)}; ffnn writes only regular files (give a file name${st.isDirectory() ? ' inside it' : ''})`, { param: label, path });
   }
   const folder = dirname(target);
   let dirStat;

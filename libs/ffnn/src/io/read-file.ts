@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { FfnnError } from '../errors.ts';
+import { fileKind } from './file-kind.ts';
 
 /** Default limit for small text inputs (configs, history summaries): 256 MiB. */
 export const MAX_TEXT_INPUT_BYTES = 256 * 2 ** 20;
@@ -19,8 +20,7 @@ export function checkInputFile(path: string, label: string, maxBytes: number): n
     throw new FfnnError('IO_ERROR', `${label} ${path}: cannot read (${(err as Error).message})`, { file: path });
   }
   if (!st.isFile()) {
-    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-    throw new FfnnError('IO_ERROR', `${label} ${path}: is ${kind}; expected a regular file`, { file: path });
+    throw new FfnnError('IO_ERROR', `${label} ${path}: is ${fileKind(st)}; expected a regular file`, { file: path });
   }
   if (st.size > maxBytes) {
     throw new FfnnError('SIZE_LIMIT', `${label} ${path}: ${st.size} bytes, more than the limit of ${maxBytes} bytes`, { file: path, limit: maxBytes, size: st.size });
