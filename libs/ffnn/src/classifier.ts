@@ -372,7 +372,8 @@ export class FFNNClassifier {
     }
 
     const firstPass = !this.net || !this.state || (!o.warmStart && !incremental);
-    const names = fitOptions.featureNames === undefined ? null : checkFeatureNames(fitOptions.featureNames, X.cols);
+    const given = fitOptions.featureNames ?? X.featureNames; // an explicit list, or object rows' keys
+    const names = given === undefined ? null : checkFeatureNames(given, X.cols);
     if (!firstPass && names && this.state!.featureNames && columnOrder(this.state!.featureNames, names, 'featureNames')) {
       throw new FfnnError('SHAPE_MISMATCH', `featureNames: continuing training needs the model's columns in its order (${this.state!.featureNames.join(', ')})`, { param: 'featureNames' });
     }
@@ -537,7 +538,7 @@ export class FFNNClassifier {
     }
     let extraVal: { X: FloatArray; Y: FloatArray; rows: number } | null = null;
     if (fitOptions.validationData) {
-      const vx = toMatrix(fitOptions.validationData.X, o.dtype, 'validationData.X');
+      const vx = toMatrix(fitOptions.validationData.X, o.dtype, 'validationData.X', state.featureNames ?? undefined);
       if (vx.cols !== X.cols) {
         throw new FfnnError('SHAPE_MISMATCH', `validationData.X: expected ${X.cols} features, got ${vx.cols}`, { param: 'validationData.X', expected: X.cols, got: vx.cols });
       }
@@ -770,7 +771,7 @@ export class FFNNClassifier {
 
   private checkedInput(Xin: MatrixInput, name: string): Matrix {
     const { net } = this.fitted(name);
-    const X = toMatrix(Xin, net.dtype, 'X');
+    const X = toMatrix(Xin, net.dtype, 'X', this.state!.featureNames ?? undefined);
     if (X.cols !== net.layerSizes[0]) {
       throw new FfnnError('SHAPE_MISMATCH', `X: the model expects ${net.layerSizes[0]} features per row, got ${X.cols}`, {
         param: 'X',

@@ -6,10 +6,15 @@ export interface Matrix<T extends FloatArray = FloatArray> {
   rows: number;
   cols: number;
   data: T;
+  /** The columns' names, when the input named them (object rows). */
+  featureNames?: string[];
 }
 
+/** Rows as objects, one key per column: `[{ height: 1.8, mass: 80 }, ...]` (the keys are the feature names). */
+export type ObjectRows = readonly Readonly<Record<string, number>>[];
+
 /** What users may pass as a feature matrix. */
-export type MatrixInput = readonly (readonly number[])[] | Matrix | { rows: number; cols: number; data: ArrayLike<number> };
+export type MatrixInput = readonly (readonly number[])[] | ObjectRows | Matrix | { rows: number; cols: number; data: ArrayLike<number> };
 
 export function allocate(dtype: DType, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
@@ -77,9 +82,10 @@ function checkFinite(out: FloatArray, cols: number, name: string, source: (i: nu
  * things: non-empty, rectangular, and each cell a finite number of type 'number' (an array of rows,
  * a {rows, cols, data} with a plain or typed array, a Matrix). A {rows, cols, data} whose data is
  * already a typed array of that dtype is returned without a copy (callers only read it).
- * `name` is the argument's name for error messages.
+ * `name` is the argument's name for error messages. Object rows become columns in the order of
+ * `columns` (a fitted model's feature names) when given, else of the first row's keys.
  */
-export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
+export function toMatrix(input: MatrixInput, dtype: DType, name = 'X', columns?: readonly string[]): Matrix {
   if (input === null || typeof input !== 'object') {
     throw new FfnnError('INVALID_DATA', `${name}: expected an array of rows or a {rows, cols, data} matrix, got ${typeof input}`, { param: name });
   }
@@ -87,6 +93,7 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
     const rows = input.length;
     if (rows === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected at least one row, got 0 rows`, { param: name });
     const first = input[0] as unknown as ArrayLike<number>;
+    if (isObjectRow(first)) return fromObjectRows(input as ObjectRows, dtype, name, columns);
     if (!Array.isArray(first) && !isNumericTypedArray(first)) {
       throw new FfnnError('INVALID_DATA', `${name}: expected a 2-D array (an array of rows), got row 0 = ${describeValue(first)}`, { param: name });
     }
@@ -132,6 +139,34 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X'): Matrix {
   else if (!same) out.set(data);
   checkFinite(out, cols, name, (k) => (data as ArrayLike<number>)[k]);
   return { rows, cols, data: out };
+}
+
+const isObjectRow = (r: unknown): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r) && !ArrayBuffer.isView(r);
+
+/** Object rows into a matrix whose columns are `columns` (or the first row's keys), by name. */
+function fromObjectRows(input: ObjectRows, dtype: DType, name: string, columns?: readonly string[]): Matrix {
+  const names = columns ? [...columns] : Object.keys(input[0]);
+  if (names.length === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected at least one feature, got row 0 = {}`, { param: name });
+  const rows = input.length;
+  const cols = names.length;
+  checkMatrixSize(rows, cols, name, name);
+  const out = allocate(dtype, rows * cols);
+  const cells: unknown[] = new Array(cols);
+  for (let i = 0; i < rows; i++) {
+    const row = input[i] as unknown;
+    if (!isObjectRow(row)) throw new FfnnError('INVALID_DATA', `${name}: expected every row to be an object like row 0, got ${describeValue(row)} in row ${i}`, { param: name, row: i });
+    const keys = Object.keys(row);
+    const missing = names.filter((n) => !Object.hasOwn(row, n));
+    if (missing.length || keys.length !== cols) {
+      const unknown = keys.filter((k) => !names.includes(k));
+      const parts = [missing.length ? `missing ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '', unknown.length ? `unknown ${unknown.map((n) => JSON.stringify(n)).join(', ')}` : ''].filter(Boolean);
+      throw new FfnnError('SHAPE_MISMATCH', `${name}: row ${i} does not have the columns ${columns ? 'the model was trained on' : 'of row 0'} (${parts.join('; ')})`, { param: name, row: i, missing, unknown });
+    }
+    for (let j = 0; j < cols; j++) cells[j] = row[names[j]];
+    copyPlain(cells, out, i * cols, cols, name);
+  }
+  checkFinite(out, cols, name, (k) => (input[Math.floor(k / cols)] as Record<string, number>)[names[k % cols]]);
+  return { rows, cols, data: out, featureNames: names };
 }
 
 /** Converts a matrix to nested number arrays (for JSON and for display). */

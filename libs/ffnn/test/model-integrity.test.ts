@@ -114,6 +114,35 @@ test('feature names are stored in both formats and checked by name', () => {
   assert.is(JSON.stringify(anon.toJSON()).includes('featureNames'), false);
 });
 
+test('object rows name their columns: stored at fit, matched by key at predict', () => {
+  const objects = X.map((r) => Object.fromEntries(names.map((n, j) => [n, r[j]])));
+  const clf = new FFNNClassifier(quiet).fit(objects, y);
+  assert.equal(clf.featureNamesIn, names);
+  // the same numbers as arrays with featureNames
+  assert.equal(Array.from(clf.predictProba(objects).data), Array.from(fitted.predictProba(X).data));
+  // keys in another order are matched by name
+  const reversed = X.map((r) => Object.fromEntries([...names].reverse().map((n) => [n, r[names.indexOf(n)]])));
+  assert.equal(clf.predict(reversed), fitted.predict(X));
+  assert.is(clf.score(reversed, y), fitted.score(X, y));
+  // a missing or unknown key, or a non-number, is named
+  const bad: [Record<string, unknown>, string, RegExp][] = [
+    [{ height: 1, width: 2, depth: 3 }, 'SHAPE_MISMATCH', /row 0 does not have the columns the model was trained on \(missing "mass"\)/],
+    [{ height: 1, width: 2, depth: 3, mass: 4, age: 5 }, 'SHAPE_MISMATCH', /unknown "age"/],
+    [{ height: 1, width: 2, depth: 3, mass: '4' }, 'INVALID_DATA', /expected numbers, got string "4" at row 0, column 3/],
+  ];
+  for (const [row, code, pattern] of bad) {
+    try {
+      clf.predict([row as Record<string, number>]);
+      assert.unreachable(JSON.stringify(row));
+    } catch (err: any) {
+      assert.is(err.code, code, JSON.stringify(row));
+      assert.match(err.message, pattern);
+    }
+  }
+  // fitting needs every row to have row 0's keys
+  assert.is(codeOf(() => new FFNNClassifier(quiet).fit([{ a: 1, b: 2 }, { a: 1, c: 2 }, { a: 3, b: 1 }], [0, 1, 0])), 'SHAPE_MISMATCH');
+});
+
 test('featureNames are validated, and warm start keeps the column order', () => {
   assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'c'] })), 'SHAPE_MISMATCH');
   assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'a', 'd'] })), 'INVALID_PARAM');
