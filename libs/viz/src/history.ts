@@ -42,29 +42,39 @@ export interface HistorySummary {
 const round6 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)) : 0);
 const finiteOrNull = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
 
-export function summarizeHistory(entries: readonly HistoryEntryLike[], layerSizes: readonly number[], opts: { bins?: number } = {}): HistorySummary {
+/**
+ * Builds a summary one history entry at a time, so a long run need not keep every epoch's weights:
+ * `add` each entry as training records it (the caller may then drop its arrays), `result` at the end.
+ */
+export function historySummarizer(layerSizes: readonly number[], opts: { bins?: number } = {}) {
   const bins = opts.bins ?? 30;
-  let last: HistoryEntryLike | null = null;
-  const epochs = entries.map((e): EpochSummary => {
-    if (e.coefGrads) last = e;
-    return {
-      epoch: e.epoch,
-      loss: finiteOrNull(e.loss),
-      validationLoss: finiteOrNull(e.validationLoss),
-      weights: e.coefs ? e.coefs.map((c) => histogram(c, { bins })) : null,
-      gradients: e.coefGrads ? e.coefGrads.map((g) => histogram(g, { bins })) : null,
-    };
-  });
-  const lastEntry = last as HistoryEntryLike | null;
+  const epochs: EpochSummary[] = [];
+  let lastGradients: number[][] | null = null;
+  let lastGradientEpoch: number | null = null;
   return {
-    format: HISTORY_FORMAT,
-    version: HISTORY_VERSION,
-    layerSizes: [...layerSizes],
-    bins,
-    epochs,
-    lastGradients: lastEntry?.coefGrads ? lastEntry.coefGrads.map((g) => Array.from(g, round6)) : null,
-    lastGradientEpoch: lastEntry ? lastEntry.epoch : null,
+    add(e: HistoryEntryLike): void {
+      if (e.coefGrads) {
+        lastGradients = e.coefGrads.map((g) => Array.from(g, round6));
+        lastGradientEpoch = e.epoch;
+      }
+      epochs.push({
+        epoch: e.epoch,
+        loss: finiteOrNull(e.loss),
+        validationLoss: finiteOrNull(e.validationLoss),
+        weights: e.coefs ? e.coefs.map((c) => histogram(c, { bins })) : null,
+        gradients: e.coefGrads ? e.coefGrads.map((g) => histogram(g, { bins })) : null,
+      });
+    },
+    result(): HistorySummary {
+      return { format: HISTORY_FORMAT, version: HISTORY_VERSION, layerSizes: [...layerSizes], bins, epochs: [...epochs], lastGradients, lastGradientEpoch };
+    },
   };
+}
+
+export function summarizeHistory(entries: readonly HistoryEntryLike[], layerSizes: readonly number[], opts: { bins?: number } = {}): HistorySummary {
+  const summary = historySummarizer(layerSizes, opts);
+  for (const e of entries) summary.add(e);
+  return summary.result();
 }
 
 /** Checks a parsed sidecar file; throws an Error naming what is wrong. */

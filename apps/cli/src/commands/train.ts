@@ -1,8 +1,8 @@
 /** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFNNClassifier, FfnnError, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
-import { summarizeHistory } from '../../../../libs/viz/src/index.ts';
+import { FFNNClassifier, FfnnError, type HistoryEntry, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { historySummarizer } from '../../../../libs/viz/src/index.ts';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
@@ -186,12 +186,27 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
       if (!json) console.error(`warning: ${w.message}`);
     },
     onEpoch: (m) => {
+      if (historyOut) summarizeNewEpochs();
       epochs.push({ epoch: m.epoch, loss: m.loss, ...(m.validationLoss !== undefined ? { validationLoss: m.validationLoss } : {}), seconds: m.seconds });
       const val = m.validationLoss !== undefined ? `  validation loss ${m.validationLoss.toFixed(6)}` : '';
       if (progress) progress.tick(m.epoch, `loss ${m.loss.toFixed(6)}${val}`);
       else console.log(`epoch ${String(m.epoch).padStart(3)}  loss ${m.loss.toFixed(6)}${val}  ${m.seconds.toFixed(2)} s`);
     },
   });
+  // --history-out: each epoch's weights and gradients become histograms as soon as they are
+  // recorded, and the full arrays are let go, so memory stays at one epoch whatever --max-iter is
+  let summary: ReturnType<typeof historySummarizer> | null = null;
+  let summarized = 0;
+  function summarizeNewEpochs(): void {
+    const entries = clf.history as HistoryEntry[];
+    summary ??= historySummarizer(clf.layerSizes, { bins });
+    for (; summarized < entries.length; summarized++) {
+      summary.add(entries[summarized]);
+      delete entries[summarized].coefs;
+      delete entries[summarized].intercepts;
+      delete entries[summarized].coefGrads;
+    }
+  }
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
   if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
@@ -208,7 +223,10 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   progress?.end();
   // the model is saved before anything else can fail: scoring comes after
   if (out) saveOrRecover(clf, out);
-  if (historyOut) writeFileAtomic(historyOut, JSON.stringify(summarizeHistory(clf.history, clf.layerSizes, { bins })), '--history-out');
+  if (historyOut) {
+    summarizeNewEpochs();
+    writeFileAtomic(historyOut, JSON.stringify(summary!.result()), '--history-out');
+  }
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
   const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
   if (json) {
