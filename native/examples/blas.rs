@@ -34,7 +34,7 @@ struct Case {
 fn cases() -> Vec<Case> {
     let mut v = Vec::new();
     let batch = 200;
-    for &(fan_in, fan_out) in &[(784usize, 128usize), (128, 64), (64, 10), (784, 512), (512, 256)] {
+    for &(fan_in, fan_out) in &[(784usize, 32usize), (32, 24), (24, 16), (16, 10), (784, 128), (128, 64), (64, 10), (784, 512), (512, 256), (256, 10)] {
         v.push(Case { label: format!("fwd  A*W   {batch}x{fan_in} * {fan_in}x{fan_out}"), ta: false, tb: false, m: batch, n: fan_out, k: fan_in });
         v.push(Case { label: format!("grad A^T*D {fan_in}x{batch} * {batch}x{fan_out}"), ta: true, tb: false, m: fan_in, n: fan_out, k: batch });
         v.push(Case { label: format!("back D*W^T {batch}x{fan_out} * {fan_out}x{fan_in}"), ta: false, tb: true, m: batch, n: fan_in, k: fan_out });

@@ -3,10 +3,10 @@
 //! with A stored m x k (k x m when trans_a), B stored k x n (n x k when trans_b).
 //!
 //! Two kernels, both chosen at run time for the CPU (isa.rs), no BLAS linked by default:
-//! - the `gemm` crate (gemm-f64 / gemm-f32; AVX-512, AVX2+FMA or NEON kernels) for the products
-//!   with more than PANEL_MAX_N columns;
-//! - ffnn's panel kernel (panel.rs) for the thin ones (the output layer, n = 10), where it beats
-//!   the crate, and for every product when a lower instruction set is forced or when the CPU has
+//! - the `gemm` crate (gemm-f64 / gemm-f32; AVX-512, AVX2+FMA or NEON kernels) for the large
+//!   products and the weight gradients;
+//! - ffnn's panel kernel (panel.rs) for the thin ones (see panel_takes: the output layer, n = 10,
+//!   and the small layers), where it beats the crate, and for every product when a lower instruction set is forced or when the CPU has
 //!   none of the crate's SIMD levels (an SSE2-only x86-64 gets the panel's SSE2 path, not the
 //!   crate's scalar one).
 //! With the opt-in cargo feature `openblas`, OpenBLAS takes the crate's place.
@@ -30,14 +30,15 @@ extern crate openblas_src;
 /// thread costs more than it saves (measured on the training shapes, see native/bench/README.md).
 pub const PARALLEL_MIN_FLOPS: usize = 1 << 22;
 
-/// Thin products go to the panel kernel: n <= PANEL_MAX_N columns (the output layer's forward
-/// pass; its weight gradient A^T D stays on the crate, faster there) or a sum over k <= PANEL_MAX_N
-/// terms (the output layer's D W^T). Measured in native/bench/README.md.
-pub const PANEL_MAX_N: usize = 16;
+/// Thin products go to the panel kernel: op(A) not transposed and n <= PANEL_MAX_N columns (the
+/// forward pass of the small layers and of the output layer) or a sum over k <= PANEL_MAX_N terms
+/// (their deltas D W^T). The weight gradients A^T D stay on the crate, faster there even when thin.
+/// Measured on the training shapes, see native/bench/README.md.
+pub const PANEL_MAX_N: usize = 32;
 
 /// Whether the panel kernel computes this product (when the crate's level is active).
 pub fn panel_takes(ta: bool, n: usize, k: usize) -> bool {
-    k <= PANEL_MAX_N || (n <= PANEL_MAX_N && !ta)
+    !ta && (n <= PANEL_MAX_N || k <= PANEL_MAX_N)
 }
 
 /// 0 means "all available cores" (resolved lazily).
@@ -156,7 +157,7 @@ pub fn describe() -> String {
     let kernels = if k.large == "panel" {
         "ffnn panel for every product".to_string()
     } else {
-        format!("{} + ffnn panel (thin: k <= {}, or n <= {} without A^T)", k.large_name, k.panel_max_n, k.panel_max_n)
+        format!("{} + ffnn panel for thin products (no A^T, n or k <= {})", k.large_name, k.panel_max_n)
     };
     format!("{}{forced}: {kernels}, {} threads (1 below {} mnk)", k.isa, k.threads, k.parallel_min_flops)
 }

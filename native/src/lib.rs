@@ -40,11 +40,11 @@ pub struct GemmKernel {
     pub detected: String,
     /// Every instruction set this CPU can run, best first (the values setGemmIsa accepts).
     pub supported: Vec<String>,
-    /// Who computes products with more than panelMaxN columns: "gemm-crate", "panel", "openblas".
+    /// Who computes the products that are not thin: "gemm-crate", "panel", "openblas".
     pub large: String,
     /// That implementation with its version, e.g. "gemm 0.19.0".
     pub large_name: String,
-    /// Products with at most this many columns run on ffnn's panel kernel.
+    /// Thin products (no A^T, n or k <= panelMaxN) run on ffnn's panel kernel.
     pub panel_max_n: u32,
     /// Threads a large product may use (setMaxThreads).
     pub threads: u32,

@@ -1,5 +1,5 @@
-//! ffnn's own gemm kernel, for the products the gemm crate is slow on (the thin output layer,
-//! n <= PANEL_MAX_N; see native/bench/README.md) and for every product when a lower instruction
+//! ffnn's own gemm kernel, for the products the gemm crate is slow on (thin ones: the output layer
+//! and the small layers, see gemm::panel_takes and native/bench/README.md) and for every product when a lower instruction
 //! set is forced (isa.rs), so each SIMD path can be tested on one machine.
 //!
 //!   C (m x n) = alpha * op(A) * op(B) + beta * C,  row-major, beta = 0 overwrites C.
@@ -95,14 +95,30 @@ unsafe fn tile<T: Elem, const MR: usize, const NR: usize, const FMA: bool>(k: us
     acc
 }
 
-/// C[i0.., j0..] = alpha * acc + beta * C for the valid mr x nr corner of a tile.
+/// C[i0.., j0..] = alpha * acc + beta * C for the valid mr x nr corner of a tile. A full-width
+/// tile stores NR (a constant) values a row, so the store is vector code too: with k small (the
+/// output layer's D W^T, k = 10) the stores are a large part of the work.
 #[inline(always)]
 unsafe fn store<T: Elem, const MR: usize, const NR: usize>(job: &Job<T>, i0: usize, j0: usize, mr: usize, nr: usize, acc: &[[T; NR]; MR], beta_zero: bool) {
+    let (alpha, beta) = (job.alpha, job.beta);
     for (r, row) in acc.iter().enumerate().take(mr) {
         let dst = job.c.add((i0 + r) * job.n + j0);
-        for (j, &v) in row.iter().enumerate().take(nr) {
-            let d = dst.add(j);
-            *d = if beta_zero { job.alpha * v } else { job.alpha * v + job.beta * *d };
+        if nr == NR {
+            let dst = &mut *(dst as *mut [T; NR]);
+            if beta_zero {
+                for j in 0..NR {
+                    dst[j] = alpha * row[j];
+                }
+            } else {
+                for j in 0..NR {
+                    dst[j] = alpha * row[j] + beta * dst[j];
+                }
+            }
+        } else {
+            for (j, &v) in row.iter().enumerate().take(nr) {
+                let d = dst.add(j);
+                *d = if beta_zero { alpha * v } else { alpha * v + beta * *d };
+            }
         }
     }
 }
