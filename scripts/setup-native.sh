@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what `nx run native:build` needs on a fresh Debian machine: the system OpenBLAS
-# (linked through openblas-src's `system` feature) and pkg-config. The Rust toolchain comes from
-# rustup and is already present. Idempotent: apt runs only when a package is missing.
+# Checks what `nx run native:build` needs on a fresh machine: only the Rust toolchain (rustc and
+# cargo, from rustup). The addon carries its own gemm kernels (the gemm crate and native/src/panel.rs,
+# chosen at run time for the CPU) and links no system BLAS, so no apt package is needed.
+# (The opt-in cargo feature `openblas`, for comparisons, needs libopenblas-dev and pkg-config:
+# install those by hand if you build with it.)
 set -euo pipefail
-
-bash "$(dirname "$0")/apt-install-missing.sh" setup-native libopenblas-dev pkg-config
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup-native: cargo not found; install Rust with rustup (the build needs rustc and cargo)" >&2

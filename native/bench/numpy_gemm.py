@@ -5,7 +5,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 BATCH = 200
-LAYERS = [(784, 128), (128, 64), (64, 10), (784, 512), (512, 256)]
+LAYERS = [(784, 32), (32, 24), (24, 16), (16, 10), (784, 128), (128, 64), (64, 10), (784, 512), (512, 256), (256, 10)]
 
 
 def cases():

@@ -1,13 +1,20 @@
 //! Raw gemm throughput of each implementation on the training shapes, 1 and 2 threads.
 //!
-//!   cargo run --release --example blas --features pure-gemm,pure-matrixmultiply
-//!   MATMUL_NUM_THREADS=2 cargo run --release --example blas --features ... -- mm
+//!   cargo run --release --example blas                      the gemm crate and ffnn's panel kernel
+//!   cargo run --release --example blas -- panel             one of them: crate, panel, openblas, mm
+//!   FFNN_GEMM_ISA=sse2 cargo run --release --example blas -- panel    the panel on a forced level
+//!   cargo run --release --example blas --features openblas,matrixmultiply   adds those two
 //!
 //! matrixmultiply reads its thread count once from MATMUL_NUM_THREADS, so its row is labelled with
 //! that variable (run twice for 1 and 2). The math modules are included by path so this binary
 //! does not link the Node-API glue.
 #[path = "../src/real.rs"]
 mod real;
+#[path = "../src/isa.rs"]
+#[allow(dead_code)]
+mod isa;
+#[path = "../src/panel.rs"]
+mod panel;
 #[path = "../src/gemm.rs"]
 #[allow(dead_code)]
 mod gemm;
@@ -27,7 +34,7 @@ struct Case {
 fn cases() -> Vec<Case> {
     let mut v = Vec::new();
     let batch = 200;
-    for &(fan_in, fan_out) in &[(784usize, 128usize), (128, 64), (64, 10), (784, 512), (512, 256)] {
+    for &(fan_in, fan_out) in &[(784usize, 32usize), (32, 24), (24, 16), (16, 10), (784, 128), (128, 64), (64, 10), (784, 512), (512, 256), (256, 10)] {
         v.push(Case { label: format!("fwd  A*W   {batch}x{fan_in} * {fan_in}x{fan_out}"), ta: false, tb: false, m: batch, n: fan_out, k: fan_in });
         v.push(Case { label: format!("grad A^T*D {fan_in}x{batch} * {batch}x{fan_out}"), ta: true, tb: false, m: fan_in, n: fan_out, k: batch });
         v.push(Case { label: format!("back D*W^T {batch}x{fan_out} * {fan_out}x{fan_in}"), ta: false, tb: true, m: batch, n: fan_in, k: fan_out });
@@ -71,9 +78,9 @@ fn measure<T: Scalar>(c: &Case, mut f: impl FnMut(&[T], &[T], &mut [T])) -> f64 
     flops / best / 1e9
 }
 
-fn run<T: Scalar>(only: &str) {
+fn run<T: Scalar>(only: &str, filter: &str) {
     let mm_threads = std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "default".into());
-    for c in cases() {
+    for c in cases().into_iter().filter(|c| c.label.contains(filter)) {
         let mut row = format!("{:<8} {:<36}", T::DTYPE, c.label);
         let (ta, tb, m, n, k) = (c.ta, c.tb, c.m, c.n, c.k);
         #[cfg(feature = "openblas")]
@@ -83,14 +90,19 @@ fn run<T: Scalar>(only: &str) {
                 row += &format!(" openblas/t{t} {g:7.2}");
             }
         }
-        #[cfg(feature = "pure-gemm")]
-        if only.is_empty() || only == "gemm" {
+        if only.is_empty() || only == "crate" {
             for t in [1, 2] {
-                let g = measure::<T>(&c, |a, b, o| T::pure_gemm(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o, t));
-                row += &format!(" gemm/t{t} {g:7.2}");
+                let g = measure::<T>(&c, |a, b, o| T::gemm_crate(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o, t));
+                row += &format!(" crate/t{t} {g:7.2}");
             }
         }
-        #[cfg(feature = "pure-matrixmultiply")]
+        if only.is_empty() || only == "panel" {
+            for t in [1, 2] {
+                let g = measure::<T>(&c, |a, b, o| gemm::panel_gemm(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o, t));
+                row += &format!(" panel-{}/t{t} {g:7.2}", isa::active().name());
+            }
+        }
+        #[cfg(feature = "matrixmultiply")]
         if only.is_empty() || only == "mm" {
             let g = measure::<T>(&c, |a, b, o| T::matrixmultiply(ta, tb, m, n, k, T::from_f64(1.0), a, b, T::from_f64(0.0), o));
             row += &format!(" mm/t{mm_threads} {g:7.2}");
@@ -102,7 +114,10 @@ fn run<T: Scalar>(only: &str) {
 
 fn main() {
     let only = std::env::args().nth(1).unwrap_or_default();
-    println!("GFLOP/s (2mnk / best time), batch 200; t1/t2 = threads");
-    run::<f64>(&only);
-    run::<f32>(&only);
+    let only = if only == "all" { String::new() } else { only };
+    // a second argument keeps the cases whose label contains it, e.g. "x10 " for the output layer
+    let filter = std::env::args().nth(2).unwrap_or_default();
+    println!("GFLOP/s (2mnk / best time), batch 200; t1/t2 = threads; {}", gemm::describe());
+    run::<f64>(&only, &filter);
+    run::<f32>(&only, &filter);
 }

@@ -2,14 +2,26 @@
 //!   C (m x n) = alpha * op(A) * op(B) + beta * C
 //! with A stored m x k (k x m when trans_a), B stored k x n (n x k when trans_b).
 //!
-//! The implementation is chosen at build time by a cargo feature: `openblas` (system OpenBLAS
-//! through CBLAS, the default: fastest here, see native/bench/README.md) or `pure-gemm` (the
-//! pure-Rust `gemm` crate) or `pure-matrixmultiply`. Callers have already checked lengths; this
-//! module only does arithmetic. beta = 0 overwrites C without reading it (NaN in C is ignored),
-//! and alpha = 0 or k = 0 only scales C, as in js.ts.
+//! Two kernels, both chosen at run time for the CPU (isa.rs), no BLAS linked by default:
+//! - the `gemm` crate (gemm-f64 / gemm-f32; AVX-512, AVX2+FMA or NEON kernels) for the large
+//!   products and the weight gradients;
+//! - ffnn's panel kernel (panel.rs) for the thin ones (see panel_takes: the output layer, n = 10,
+//!   and the small layers), where it beats the crate, and for every product when a lower instruction set is forced or when the CPU has
+//!   none of the crate's SIMD levels (an SSE2-only x86-64 gets the panel's SSE2 path, not the
+//!   crate's scalar one).
+//! With the opt-in cargo feature `openblas`, OpenBLAS takes the crate's place.
+//!
+//! Threads: a product with fewer than PARALLEL_MIN_FLOPS multiply-adds runs on the calling thread;
+//! a larger one on `max_threads()` threads of one rayon pool of ours (sized to the cores, created at
+//! the first parallel product), never more. Callers have already checked lengths; this module only
+//! does arithmetic. beta = 0 overwrites C without reading it (NaN in C is ignored), and alpha = 0
+//! or k = 0 only scales C, as in js.ts.
 
+use crate::isa::{self, Isa};
+use crate::panel;
 use crate::real::Real;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 #[cfg(feature = "openblas")]
 extern crate openblas_src;
@@ -18,6 +30,17 @@ extern crate openblas_src;
 /// thread costs more than it saves (measured on the training shapes, see native/bench/README.md).
 pub const PARALLEL_MIN_FLOPS: usize = 1 << 22;
 
+/// Thin products go to the panel kernel: op(A) not transposed and n <= PANEL_MAX_N columns (the
+/// forward pass of the small layers and of the output layer) or a sum over k <= PANEL_MAX_N terms
+/// (their deltas D W^T). The weight gradients A^T D stay on the crate, faster there even when thin.
+/// Measured on the training shapes, see native/bench/README.md.
+pub const PANEL_MAX_N: usize = 32;
+
+/// Whether the panel kernel computes this product (when the crate's level is active).
+pub fn panel_takes(ta: bool, n: usize, k: usize) -> bool {
+    !ta && (n <= PANEL_MAX_N || k <= PANEL_MAX_N)
+}
+
 /// 0 means "all available cores" (resolved lazily).
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -25,9 +48,10 @@ pub fn available_cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// Caps the number of threads gemm may use (0 restores the default: all cores).
+/// Caps the number of threads gemm may use (0 restores the default: all cores). Never above the
+/// cores: more threads than cores only take turns.
 pub fn set_max_threads(n: usize) {
-    MAX_THREADS.store(n, Ordering::Relaxed);
+    MAX_THREADS.store(n.min(available_cores()), Ordering::Relaxed);
 }
 
 pub fn max_threads() -> usize {
@@ -46,29 +70,112 @@ pub fn threads_for(m: usize, n: usize, k: usize) -> usize {
     }
 }
 
-pub fn implementation() -> &'static str {
-    if cfg!(feature = "openblas") {
-        "openblas"
-    } else if cfg!(feature = "pure-gemm") {
-        "gemm-crate"
-    } else if cfg!(feature = "pure-matrixmultiply") {
-        "matrixmultiply"
+/// Our one thread pool, as many threads as cores. The calling thread waits while a product runs
+/// on it, so a product never has more threads running than `max_threads()`.
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(available_cores())
+            .thread_name(|i| format!("ffnn-gemm-{i}"))
+            .build()
+            .expect("ffnn: cannot start the gemm thread pool")
+    })
+}
+
+/// Who computes the products that are not thin (see panel_takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Large {
+    /// the gemm crate, at the level it dispatches to itself (the best the CPU has)
+    Crate,
+    /// ffnn's panel kernel (a level is forced, or the crate has no SIMD path for this CPU)
+    Panel,
+    /// the system OpenBLAS (cargo feature `openblas`)
+    OpenBlas,
+}
+
+/// The crate's SIMD levels: AVX-512 (built with its `x86-v4` feature), AVX2+FMA, NEON.
+fn crate_has(isa: Isa) -> bool {
+    matches!(isa, Isa::Avx512 | Isa::Avx2Fma | Isa::Neon)
+}
+
+pub fn large_route(active: Isa) -> Large {
+    if active != isa::detected() {
+        Large::Panel
+    } else if cfg!(feature = "openblas") {
+        Large::OpenBlas
+    } else if crate_has(active) {
+        Large::Crate
     } else {
-        "none"
+        Large::Panel
     }
 }
 
-/// The per-dtype entry points of each implementation (the ones not selected are compiled only
-/// when the benchmark enables their features, hence the allow).
+pub const CRATE_VERSION: &str = env!("FFNN_GEMM_CRATE_VERSION");
+
+/// What runs now, for `ffnn info` and the benchmarks.
+pub struct KernelInfo {
+    /// the instruction set the kernels run on
+    pub isa: &'static str,
+    /// the best one this CPU has
+    pub detected: &'static str,
+    /// who computes products with more than panelMaxN columns: "gemm-crate", "panel", "openblas"
+    pub large: &'static str,
+    /// "gemm 0.19.0" or "openblas" or "ffnn panel"
+    pub large_name: String,
+    pub panel_max_n: usize,
+    pub threads: usize,
+    pub parallel_min_flops: usize,
+}
+
+pub fn kernel_info() -> KernelInfo {
+    let active = isa::active();
+    let large = large_route(active);
+    KernelInfo {
+        isa: active.name(),
+        detected: isa::detected().name(),
+        large: match large {
+            Large::Crate => "gemm-crate",
+            Large::Panel => "panel",
+            Large::OpenBlas => "openblas",
+        },
+        large_name: match large {
+            Large::Crate => format!("gemm {CRATE_VERSION}"),
+            Large::Panel => "ffnn panel".into(),
+            Large::OpenBlas => "openblas".into(),
+        },
+        panel_max_n: PANEL_MAX_N,
+        threads: max_threads(),
+        parallel_min_flops: PARALLEL_MIN_FLOPS,
+    }
+}
+
+/// One line: "avx2-fma: gemm 0.19.0 + ffnn panel (thin: ...), 2 threads (1 below 4194304 mnk)".
+pub fn describe() -> String {
+    let k = kernel_info();
+    let forced = if k.isa != k.detected { format!(" (forced; CPU has {})", k.detected) } else { String::new() };
+    let kernels = if k.large == "panel" {
+        "ffnn panel for every product".to_string()
+    } else {
+        format!("{} + ffnn panel for thin products (no A^T, n or k <= {})", k.large_name, k.panel_max_n)
+    };
+    format!("{}{forced}: {kernels}, {} threads (1 below {} mnk)", k.isa, k.threads, k.parallel_min_flops)
+}
+
+/// Kept for the bench example and older callers: the large-product implementation's name.
+pub fn implementation() -> &'static str {
+    kernel_info().large
+}
+
+/// The per-dtype entry points of the large-product implementations.
 #[allow(dead_code)]
-pub trait Scalar: Real {
+pub trait Scalar: Real + panel::Elem {
     #[cfg(feature = "openblas")]
     #[allow(clippy::too_many_arguments)]
     fn openblas(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self], threads: usize);
-    #[cfg(feature = "pure-gemm")]
     #[allow(clippy::too_many_arguments)]
-    fn pure_gemm(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self], threads: usize);
-    #[cfg(feature = "pure-matrixmultiply")]
+    fn gemm_crate(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self], threads: usize);
+    #[cfg(feature = "matrixmultiply")]
     #[allow(clippy::too_many_arguments)]
     fn matrixmultiply(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self]);
 }
@@ -89,8 +196,6 @@ mod openblas_threads {
 }
 
 /// Strides (row stride, column stride) of a stored operand: row-major r x c, or its transpose.
-#[cfg(any(feature = "pure-gemm", feature = "pure-matrixmultiply"))]
-#[allow(dead_code)]
 #[inline]
 fn strides(trans: bool, rows_of_op: usize, cols_of_op: usize) -> (isize, isize) {
     // op(X) is rows_of_op x cols_of_op; X itself is stored transposed when `trans`.
@@ -102,7 +207,7 @@ fn strides(trans: bool, rows_of_op: usize, cols_of_op: usize) -> (isize, isize) 
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $cblas:ident, $mm:ident) => {
+    ($t:ty, $cblas:ident, $mm:ident, $crate_mod:path) => {
         impl Scalar for $t {
             #[cfg(feature = "openblas")]
             fn openblas(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t], threads: usize) {
@@ -123,25 +228,33 @@ macro_rules! impl_scalar {
                 }
             }
 
-            #[cfg(feature = "pure-gemm")]
-            fn pure_gemm(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t], threads: usize) {
+            fn gemm_crate(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t], threads: usize) {
+                use $crate_mod as g;
                 let (a_rs, a_cs) = strides(ta, m, k);
                 let (b_rs, b_cs) = strides(tb, k, n);
-                let par = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+                let f = g::get_gemm_fn();
+                // addresses, so the closure can move to the pool (the caller waits for it)
+                let (cp, ap, bp) = (c.as_mut_ptr() as usize, a.as_ptr() as usize, b.as_ptr() as usize);
                 // The gemm crate computes dst = alpha * dst + beta * lhs * rhs (names swapped).
                 // SAFETY: lengths checked by the caller; strides describe in-bounds views.
-                unsafe {
-                    gemm::gemm(
+                let run = move |par| unsafe {
+                    f(
                         m, n, k,
-                        c.as_mut_ptr(), 1, n as isize, beta != 0.0,
-                        a.as_ptr(), a_cs, a_rs,
-                        b.as_ptr(), b_cs, b_rs,
+                        cp as *mut $t, 1, n as isize, beta != 0.0,
+                        ap as *const $t, a_cs, a_rs,
+                        bp as *const $t, b_cs, b_rs,
                         beta, alpha, false, false, false, par,
-                    );
+                    )
+                };
+                if threads > 1 {
+                    // on our pool, so the crate's tasks never land in a pool of the caller's
+                    pool().install(|| run(gemm_common::Parallelism::Rayon(threads)));
+                } else {
+                    run(gemm_common::Parallelism::None);
                 }
             }
 
-            #[cfg(feature = "pure-matrixmultiply")]
+            #[cfg(feature = "matrixmultiply")]
             fn matrixmultiply(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t]) {
                 let (a_rs, a_cs) = strides(ta, m, k);
                 let (b_rs, b_cs) = strides(tb, k, n);
@@ -159,8 +272,15 @@ macro_rules! impl_scalar {
     };
 }
 
-impl_scalar!(f64, cblas_dgemm, dgemm);
-impl_scalar!(f32, cblas_sgemm, sgemm);
+impl_scalar!(f64, cblas_dgemm, dgemm, gemm_f64::gemm::f64);
+impl_scalar!(f32, cblas_sgemm, sgemm, gemm_f32::gemm::f32);
+
+/// The panel kernel on the active instruction set (for the benchmarks; gemm() picks it itself).
+#[allow(clippy::too_many_arguments, dead_code)]
+pub fn panel_gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut [T], threads: usize) {
+    let beta_zero = beta.to_f64() == 0.0;
+    panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads, if threads > 1 { Some(pool()) } else { None });
+}
 
 /// C = alpha * op(A) * op(B) + beta * C. Lengths must have been checked by the caller:
 /// a.len() >= m*k, b.len() >= k*n, c.len() >= m*n.
@@ -181,20 +301,20 @@ pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: 
         }
         return;
     }
-    let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
-    let _threads = threads_for(m, n, k);
+    let threads = threads_for(m, n, k);
+    let active = isa::active();
+    let large = large_route(active);
+    let (alpha_t, beta_t) = (T::from_f64(alpha), T::from_f64(beta));
+    if large == Large::Panel || panel_takes(ta, n, k) {
+        panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads, if threads > 1 { Some(pool()) } else { None });
+        return;
+    }
     #[cfg(feature = "openblas")]
     {
-        T::openblas(ta, tb, m, n, k, alpha, a, b, beta, c, _threads);
+        T::openblas(ta, tb, m, n, k, alpha_t, a, b, beta_t, c, threads);
     }
-    #[cfg(all(not(feature = "openblas"), feature = "pure-gemm"))]
+    #[cfg(not(feature = "openblas"))]
     {
-        T::pure_gemm(ta, tb, m, n, k, alpha, a, b, beta, c, _threads);
+        T::gemm_crate(ta, tb, m, n, k, alpha_t, a, b, beta_t, c, threads);
     }
-    #[cfg(all(not(feature = "openblas"), not(feature = "pure-gemm"), feature = "pure-matrixmultiply"))]
-    {
-        T::matrixmultiply(ta, tb, m, n, k, alpha, a, b, beta, c);
-    }
-    #[cfg(not(any(feature = "openblas", feature = "pure-gemm", feature = "pure-matrixmultiply")))]
-    compile_error!("enable one gemm implementation: openblas, pure-gemm or pure-matrixmultiply");
 }

@@ -8,8 +8,10 @@
 
 mod activations;
 mod gemm;
+mod isa;
 mod kernels;
 mod ops;
+mod panel;
 mod real;
 
 use napi::bindgen_prelude::{Float32ArraySlice, Float64ArraySlice};
@@ -23,10 +25,67 @@ fn js(e: ops::KernelError) -> Error<&'static str> {
     Error::new(e.code.as_str(), e.message)
 }
 
-/// Which gemm implementation this build uses ("openblas", "gemm-crate" or "matrixmultiply").
+/// Who computes the large products now: "gemm-crate", "panel" (ffnn's own kernel) or "openblas".
 #[napi]
 pub fn gemm_implementation() -> String {
     gemm::implementation().to_string()
+}
+
+/// The gemm kernel that runs now: instruction set, implementations, threads.
+#[napi(object)]
+pub struct GemmKernel {
+    /// The instruction set the kernels run on ("avx512", "avx2-fma", "sse2", "neon", "generic").
+    pub isa: String,
+    /// The best instruction set this CPU has (isa differs only when a lower one is forced).
+    pub detected: String,
+    /// Every instruction set this CPU can run, best first (the values setGemmIsa accepts).
+    pub supported: Vec<String>,
+    /// Who computes the products that are not thin: "gemm-crate", "panel", "openblas".
+    pub large: String,
+    /// That implementation with its version, e.g. "gemm 0.19.0".
+    pub large_name: String,
+    /// Thin products (no A^T, n or k <= panelMaxN) run on ffnn's panel kernel.
+    pub panel_max_n: u32,
+    /// Threads a large product may use (setMaxThreads).
+    pub threads: u32,
+    /// m * n * k below which a product runs on one thread.
+    pub parallel_min_flops: f64,
+    /// All of the above in one line, for headers and `ffnn info`.
+    pub description: String,
+}
+
+#[napi]
+pub fn gemm_kernel() -> GemmKernel {
+    let k = gemm::kernel_info();
+    GemmKernel {
+        isa: k.isa.into(),
+        detected: k.detected.into(),
+        supported: isa::supported().iter().map(|i| i.name().to_string()).collect(),
+        large: k.large.into(),
+        large_name: k.large_name,
+        panel_max_n: k.panel_max_n as u32,
+        threads: k.threads as u32,
+        parallel_min_flops: k.parallel_min_flops as f64,
+        description: gemm::describe(),
+    }
+}
+
+/// Forces the gemm kernels onto one instruction set (one of gemmKernel().supported), or back to
+/// the best the CPU has with null. Returns the active one. The environment variable
+/// FFNN_GEMM_ISA does the same at load time.
+#[napi]
+pub fn set_gemm_isa(name: Option<String>) -> Result<String> {
+    let isa = match name.as_deref() {
+        None => None,
+        Some(n) => match isa::Isa::parse(n) {
+            Some(i) => Some(i),
+            None => {
+                let all: Vec<&str> = isa::Isa::ALL.iter().map(|i| i.name()).collect();
+                return Err(Error::new("INVALID_PARAM", format!("INVALID_PARAM: setGemmIsa: expected one of {}, got {n}", all.join(", "))));
+            }
+        },
+    };
+    isa::force(isa).map(|i| i.name().to_string()).map_err(|e| Error::new("INVALID_PARAM", format!("INVALID_PARAM: setGemmIsa: {e}")))
 }
 
 /// Caps the threads gemm may use; 0 restores the default (all cores). Products smaller than

@@ -47,7 +47,8 @@ export function runFfnn(spec: RunSpec, onEpoch: (epoch: number, seconds: number)
     native.addon.setMaxThreads(spec.threads);
     threads = native.addon.maxThreads();
     const libs = mappedBlas();
-    blas = `${native.addon.gemmImplementation()}${libs.length ? ` (${libs.join(', ')})` : ''}`;
+    // the kernel that runs, and any BLAS library mapped into the process (none is linked)
+    blas = `${native.addon.gemmKernel().description}${libs.length ? ` (mapped: ${libs.join(', ')})` : ''}`;
   }
   const Arr: new (n: number) => Float32Array | Float64Array = run.dtype === 'float32' ? Float32Array : Float64Array;
   const xTrain = readNpy(join(spec.dataDir, 'x_train.npy'), Arr);

@@ -19,7 +19,7 @@ import { jsBackend } from '../../../libs/ffnn/src/backend/js.ts';
 import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
 import { HERE, ROOT, VENV_PYTHON, describeMachine, hasVenv, machineLines, pythonEnv } from './machine.ts';
 import { createProgress } from './progress.ts';
-import { type GemmCase, fmt, formatTable, gemmCases, gemmGflops, gemmShape } from './report.ts';
+import { type GemmCase, NETS, type NetName, fmt, formatTable, gemmCases, gemmGflops, gemmShape, layerSizes } from './report.ts';
 
 $.verbose = false;
 $.quiet = true;
@@ -143,11 +143,44 @@ async function main(argv: string[]): Promise<number> {
     const who = [...Object.entries(sq.native).map(([t, g]) => [`native ${t}`, g] as const), ...Object.entries(sq.numpy).map(([t, g]) => [`numpy ${t}`, g] as const)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '-';
     console.log(`machine ceiling ${dtype} (best measured 1024^3 matmul): ${fmt(sq.ceiling)} GFLOP/s (${who})`);
   }
+  // One batch of training runs every product of its net once: its gemm GFLOP/s is the total flops
+  // over the summed times (each product at its measured rate), against the machine ceiling above (best 1024^3 matmul).
+  const peaks: Record<string, number> = {};
+  for (const dtype of ['float64', 'float32'] as DType[]) {
+    const sq = rows.find((r) => r.dtype === dtype && r.case.kind === 'square')!;
+    peaks[dtype] = sq.ceiling;
+  }
+  const mixes: { net: string; dtype: DType; threads: string; gflops: number; ofPeak: number }[] = [];
+  for (const net of Object.keys(NETS) as NetName[]) {
+    const sizes = layerSizes(net, 784, 10);
+    for (const dtype of ['float64', 'float32'] as DType[]) {
+      for (const t of threads) {
+        let flops = 0;
+        let seconds = 0;
+        for (let l = 0; l + 1 < sizes.length; l++) {
+          const layer = `${sizes[l]}x${sizes[l + 1]}`;
+          for (const r of rows.filter((x) => x.dtype === dtype && x.case.layer === layer && (x.case.kind !== 'back D*W^T' || l > 0))) {
+            const g = r.native[`t${t}`];
+            const f = 2 * r.case.m * r.case.n * r.case.k;
+            flops += f;
+            seconds += f / (g * 1e9);
+          }
+        }
+        const gflops = flops / seconds / 1e9;
+        mixes.push({ net: sizes.join('-'), dtype, threads: `t${t}`, gflops, ofPeak: gflops / peaks[dtype] });
+      }
+    }
+  }
+  if (native) {
+    console.log('');
+    console.log('training products of one batch (every product of the net once, at the measured rates), native:');
+    console.log(formatTable(['net', 'dtype', 'threads', 'GFLOP/s', `of ${top}-thread peak`], mixes.map((x) => [x.net, x.dtype, x.threads, fmt(x.gflops), `${(100 * x.ofPeak).toFixed(0)}%`]), [false, false, false, true, true]));
+  }
   const wallSeconds = (performance.now() - wallStart) / 1000;
   console.log(`load average at end: ${machine.loadAverage.end.join(' ')}; wall time ${wallSeconds.toFixed(0)} s`);
 
   const createdAt = new Date().toISOString();
-  const report = { kind: 'gemm', createdAt, threads, method: 'GFLOP/s = 2mnk / best time; warm call, reps >= 30 ms, best of 5', machine, numpy: numpy ? { ...(numpy as object) } : null, rows, wallSeconds };
+  const report = { kind: 'gemm', createdAt, threads, method: 'GFLOP/s = 2mnk / best time; warm call, reps >= 30 ms, best of 5', machine, numpy: numpy ? { ...(numpy as object) } : null, rows, peaks, trainingMix: mixes, wallSeconds };
   delete (report.numpy as Record<string, unknown> | null)?.float64;
   delete (report.numpy as Record<string, unknown> | null)?.float32;
   const out = values.out ? resolve(values.out) : join(ROOT, 'bench-results', `gemm-${createdAt.replace(/[:.]/g, '-')}.json`);

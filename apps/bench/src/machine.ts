@@ -34,10 +34,23 @@ export function pythonEnv(threads: number): NodeJS.ProcessEnv {
 
 export function cpuModel(): string {
   try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const m = /^model name\s*:\s*(.+)$/m.exec(info);
+    const family = Number(/^cpu family\s*:\s*(\d+)$/m.exec(info)?.[1]);
+    const model = Number(/^model\s*:\s*(\d+)$/m.exec(info)?.[1]);
+    // a VM may show only "AMD EPYC": the family and model say which generation it is
+    if (m) return `${m[1].trim()} (family ${family}, model ${model}${amdCore(m[1], family, model)})`;
   } catch {}
   return cpus()[0]?.model ?? 'unknown';
+}
+
+/** AMD's core generation from family and model (AMD's published ranges), or '' when not known. */
+function amdCore(name: string, family: number, model: number): string {
+  if (!/AMD/i.test(name)) return '';
+  if (family === 23) return model >= 0x30 ? ': Zen 2' : ': Zen / Zen+';
+  if (family === 25) return model < 0x10 || (model >= 0x20 && model < 0x60) ? ': Zen 3' : ': Zen 4';
+  if (family === 26) return ': Zen 5';
+  return '';
 }
 
 function cpuFlags(): string[] {
@@ -55,14 +68,6 @@ function osName(): string {
     return `${pretty ?? 'Linux'}, kernel ${release()}`;
   } catch {
     return `${process.platform} ${release()}`;
-  }
-}
-
-function debVersion(pkg: string): string | null {
-  try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
-  } catch {
-    return null;
   }
 }
 
@@ -116,14 +121,7 @@ export async function describeMachine(threads: number[]): Promise<{ machine: Mac
     },
     blas: {
       cpuFlags: cpuFlags(),
-      native: native.addon
-        ? {
-            gemmImplementation: native.addon.gemmImplementation(),
-            defaultThreads: native.addon.maxThreads(),
-            parallelMinFlops: native.addon.parallelMinFlops(),
-            debianOpenblas: debVersion('libopenblas0-pthread') ?? debVersion('libopenblas0'),
-          }
-        : { notLoaded: native.reason },
+      native: native.addon ? { gemmKernel: native.addon.gemmKernel() } : { notLoaded: native.reason },
       numpy: numpyBlas
         ? { library: numpyBlas.internal_api, version: numpyBlas.version, architecture: numpyBlas.architecture, threadingLayer: numpyBlas.threading_layer }
         : { notAvailable: 'tools/parity/.venv is missing (node tools/parity/setup.mjs)' },
@@ -131,7 +129,31 @@ export async function describeMachine(threads: number[]): Promise<{ machine: Mac
     env: Object.fromEntries(OPENBLAS_TUNING.map((k) => [k, process.env[k] ?? null])),
     loadAverage: { start: loadavg().map((x) => Math.round(x * 100) / 100) },
   };
+  machine.warnings = kernelWarnings(machine);
   return { machine, python: py };
+}
+
+/**
+ * OpenBLAS core names that are generic kernels (SSE2/SSE3-era code, no AVX): what an OpenBLAS too
+ * old for the CPU falls back to (Debian's 0.3.21 says Prescott on recent Xeons).
+ */
+export const GENERIC_OPENBLAS_CORES = /^(prescott|core2|penryn|dunnington|nehalem|katmai|coppermine|northwood|banias|atom|nano|opteron(_sse3)?|athlon|barcelona|generic|armv8)$/i;
+/** Our own levels that are not the CPU's SIMD: plain Rust, or SSE2 on a CPU that has more. */
+export const GENERIC_NATIVE_ISAS = ['generic', 'sse2'];
+
+/** Warnings, one a line, when a library in the run (ours or numpy's) runs a generic kernel. */
+export function kernelWarnings(m: Pick<Machine, 'blas'>): string[] {
+  const out: string[] = [];
+  const b = m.blas as { native?: { gemmKernel?: { isa: string; detected: string; description: string } }; numpy?: { library?: string; version?: string; architecture?: string | null } };
+  const k = b.native?.gemmKernel;
+  if (k && GENERIC_NATIVE_ISAS.includes(k.isa)) {
+    out.push(`native gemm runs a generic kernel (${k.isa}${k.isa !== k.detected ? `, forced; this CPU has ${k.detected}` : ''}): its figures are not this CPU's`);
+  }
+  const np = b.numpy;
+  if (np?.library && (!np.architecture || GENERIC_OPENBLAS_CORES.test(np.architecture))) {
+    out.push(`numpy's ${np.library} ${np.version ?? ''} runs a generic kernel (core ${np.architecture ?? 'unknown'}): scikit-learn's figures are not this CPU's`);
+  }
+  return out;
 }
 
 export function machineLines(m: Machine): string[] {
@@ -142,8 +164,9 @@ export function machineLines(m: Machine): string[] {
   return [
     `machine: ${m.cpu}, ${m.cores} cores (${b.cpuFlags.join(' ')}), ${m.memoryGiB} GiB, ${m.os}`,
     `runtimes: ${Object.entries(m.runtimes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `native BLAS: ${n.gemmImplementation ? `${n.gemmImplementation} (Debian libopenblas ${n.debianOpenblas ?? '?'}), default ${n.defaultThreads} threads, products under ${n.parallelMinFlops} mnk on 1 thread; ${tuning}` : `not loaded: ${n.notLoaded}`}`,
-    `numpy BLAS: ${np.library ? `${np.library} ${np.version}, kernel ${np.architecture}, ${np.threadingLayer} (run with ${OPENBLAS_TUNING.join(' and ')} unset)` : np.notAvailable}`,
+    `native gemm: ${n.gemmKernel ? `${(n.gemmKernel as { description: string }).description}; no BLAS linked; ${tuning}` : `not loaded: ${n.notLoaded}`}`,
+    `numpy BLAS: ${np.library ? `${np.library} ${np.version}, core ${np.architecture}, ${np.threadingLayer} (run with ${OPENBLAS_TUNING.join(' and ')} unset)` : np.notAvailable}`,
     `source: ${m.git}; load average at start: ${m.loadAverage.start.join(' ')}${m.loadAverage.end ? `, at end: ${m.loadAverage.end.join(' ')}` : ''}`,
+    ...(m.warnings ?? []).map((w) => `WARNING: ${w}`),
   ];
 }

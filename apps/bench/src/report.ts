@@ -212,6 +212,8 @@ export interface Machine {
   blas: Record<string, unknown>;
   env: Record<string, string | null>;
   loadAverage: { start: number[]; end?: number[] };
+  /** A library in the run (ours or numpy's) runs a generic kernel: its figures are not this CPU's. */
+  warnings?: string[];
 }
 
 export interface TrainReport {

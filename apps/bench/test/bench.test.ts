@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runFfnn } from '../src/ffnn-run.ts';
-import { hasVenv } from '../src/machine.ts';
+import { hasVenv, kernelWarnings } from '../src/machine.ts';
 import { readNpy, writeNpy } from '../src/npy.ts';
 import {
   type RunOutput,
@@ -163,6 +163,25 @@ test('smoke: the runner trains a small net in-process and in a child process; sk
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('kernelWarnings: a generic kernel on either side is named, the CPU\'s own kernels are not', () => {
+  const machine = (isa: string, detected: string, core: string | null) => ({
+    blas: {
+      native: { gemmKernel: { isa, detected, description: `${isa}: ...` } },
+      numpy: { library: 'openblas', version: '0.3.21', architecture: core },
+    },
+  });
+  assert.equal(kernelWarnings(machine('avx2-fma', 'avx2-fma', 'Haswell')), []);
+  assert.equal(kernelWarnings(machine('avx512', 'avx512', 'SkylakeX')), []);
+  const prescott = kernelWarnings(machine('avx2-fma', 'avx2-fma', 'Prescott'));
+  assert.is(prescott.length, 1);
+  assert.match(prescott[0], /numpy's openblas 0\.3\.21 runs a generic kernel \(core Prescott\)/);
+  const forced = kernelWarnings(machine('sse2', 'avx2-fma', 'Zen'));
+  assert.is(forced.length, 1);
+  assert.match(forced[0], /native gemm runs a generic kernel \(sse2, forced; this CPU has avx2-fma\)/);
+  // an SSE2-only CPU: generic for this CPU's class, still named so no one reads it as AVX figures
+  assert.is(kernelWarnings(machine('sse2', 'sse2', null)).length, 2);
 });
 
 test.run();

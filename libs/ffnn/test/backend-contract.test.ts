@@ -11,6 +11,11 @@
  *            k <= 784 float32 products, whose rounding errors grow like sqrt(k) * 2^-24 ~ 2e-6.
  * The error path (wrong lengths, bad codes, aliasing) is the native backend's: js.ts is the
  * readable definition and does not validate, so those tests run for native only.
+ *
+ * The native gemm has one kernel path per instruction set (AVX-512, AVX2+FMA, SSE2 on x86-64; NEON
+ * on arm64): the suite runs once on the best this CPU has (`native`) and once more for each lower
+ * one the CPU can run, forced with the addon's setGemmIsa (`native[sse2]`, ...). A path the CPU
+ * lacks cannot run here and is named in the log.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,8 +25,30 @@ import { loadNativeBackend } from '../src/backend/native.ts';
 
 const native = loadNativeBackend();
 const BACKENDS: Backend[] = [jsBackend];
-if (native.backend) BACKENDS.push(native.backend);
-else console.log(`backend-contract: native backend not tested (${native.reason})`);
+/** Native, then native with gemm forced onto each lower instruction set this CPU has. */
+const NATIVES: Backend[] = [];
+if (native.backend && native.addon) {
+  const { addon, backend } = native;
+  const kernel = addon.gemmKernel();
+  NATIVES.push(backend);
+  for (const isa of kernel.supported.filter((i) => i !== kernel.detected)) {
+    NATIVES.push({
+      ...backend,
+      name: `native[${isa}]`,
+      gemm(...args) {
+        addon.setGemmIsa(isa);
+        try {
+          backend.gemm(...args);
+        } finally {
+          addon.setGemmIsa(null);
+        }
+      },
+    });
+  }
+  BACKENDS.push(...NATIVES);
+  const missing = ['avx512', 'avx2-fma', 'sse2', 'neon'].filter((i) => !kernel.supported.includes(i));
+  console.log(`backend-contract: native gemm paths tested: ${kernel.supported.join(', ')} (best: ${kernel.detected}); not on this CPU: ${missing.join(', ') || 'none'}`);
+} else console.log(`backend-contract: native backend not tested (${native.reason})`);
 
 const DTYPES: DType[] = ['float64', 'float32'];
 const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
@@ -146,6 +173,7 @@ const GEMM_SHAPES: [number, number, number][] = [
   [6, 1, 3],
   [17, 33, 65], // not a multiple of any SIMD width
   [200, 128, 784], // a forward pass of MNIST's first layer (m = batch, k = fan-in)
+  [1500, 10, 300], // a thin output (n = 10) big enough to be split between threads
 ];
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 const ALPHA_BETA: [number, number][] = [[1, 0], [1, 1], [-0.75, 0.5], [2, 0]];
@@ -379,8 +407,7 @@ for (const backend of BACKENDS) {
 
 // ---------- native against js, kernel by kernel on the same inputs ----------
 
-if (native.backend) {
-  const nat = native.backend;
+for (const nat of NATIVES) {
   for (const dtype of DTYPES) {
     const tol = TOL[dtype];
     /** Runs `call` on js and on native with copies of the same arrays and compares them. */
@@ -392,7 +419,7 @@ if (native.backend) {
       onJs.forEach((x, i) => close(`${label} [array ${i}]`, onNative[i], x, Array.from(x, (v) => Math.max(Math.abs(v), 1e-300) * scale), tol));
     }
 
-    test(`native/${dtype} agrees with js on every kernel`, () => {
+    test(`${nat.name}/${dtype} agrees with js on every kernel`, () => {
       const [m, n, k] = [64, 10, 128];
       for (const [ta, tb] of TRANSPOSES) {
         // gemm: scale by sum |a||b| ~ k/4 * |c|; compare relative to that typical size
@@ -416,6 +443,10 @@ if (native.backend) {
       agree('gatherRows', [rand(dtype, 6 * 3, 21), alloc(dtype, 5 * 3)], (b, [s, d]) => b.gatherRows(3, s, idx, 0, 5, d));
     });
   }
+}
+
+if (native.backend) {
+  const nat = native.backend;
 
   // ---------- the error path (native validates; js.ts is the unchecked reference) ----------
 

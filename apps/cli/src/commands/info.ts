@@ -7,7 +7,7 @@ import { parseArgs } from '../flags.ts';
 export function info(argv: string[]): number {
   const args = parseArgs(argv, { json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
-    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend and, when the native addon did not load, why.');
+    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads) and, when the native addon did not load, why.');
     return 0;
   }
   const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
@@ -19,9 +19,11 @@ export function info(argv: string[]): number {
     runtime,
     platform: `${process.platform}-${process.arch}`,
     backend: status.active,
-    native: status.nativeLoaded ? `loaded (gemm: ${addon?.gemmImplementation()}, threads: ${addon?.maxThreads()})` : `not loaded: ${status.reason}`,
+    native: status.nativeLoaded && addon ? `loaded (gemm: ${addon.gemmKernel().description})` : `not loaded: ${status.reason}`,
   };
-  if (args.flags.json) console.log(JSON.stringify(report));
+  // the kernel that runs: instruction set, implementations with versions, threads
+  const gemm = status.nativeLoaded && addon ? addon.gemmKernel() : null;
+  if (args.flags.json) console.log(JSON.stringify({ ...report, gemm }));
   else for (const [k, v] of Object.entries(report)) console.log(`${k.padEnd(10)} ${v}`);
   return 0;
 }

@@ -1,0 +1,105 @@
+//! Which SIMD instruction set the gemm kernels run on, chosen at run time for the CPU they run on.
+//!
+//! Levels, best first: x86-64 `avx512` (avx512f), `avx2-fma` (avx2 + fma), `sse2` (the x86-64
+//! baseline); arm64 `neon` (the arm64 baseline); anything else `generic` (plain Rust). The best
+//! level the CPU has is the default. A lower level can be forced, to test each path on one machine
+//! or to compare them: `FFNN_GEMM_ISA=sse2` in the environment (read once, at the first product) or
+//! `setGemmIsa('sse2')` from JS. Forcing a level the CPU lacks is refused: its instructions would
+//! fault.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Isa {
+    Generic = 1,
+    Sse2 = 2,
+    Neon = 3,
+    Avx2Fma = 4,
+    Avx512 = 5,
+}
+
+impl Isa {
+    pub const ALL: [Isa; 5] = [Isa::Avx512, Isa::Avx2Fma, Isa::Neon, Isa::Sse2, Isa::Generic];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Generic => "generic",
+            Isa::Sse2 => "sse2",
+            Isa::Neon => "neon",
+            Isa::Avx2Fma => "avx2-fma",
+            Isa::Avx512 => "avx512",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Isa> {
+        Isa::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    fn from_u8(x: u8) -> Isa {
+        match x {
+            2 => Isa::Sse2,
+            3 => Isa::Neon,
+            4 => Isa::Avx2Fma,
+            5 => Isa::Avx512,
+            _ => Isa::Generic,
+        }
+    }
+
+    /// Whether this CPU can run this level's instructions.
+    pub fn supported(self) -> bool {
+        match self {
+            Isa::Generic => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Sse2 => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2Fma => std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => true,
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+}
+
+/// Every level this CPU can run, best first.
+pub fn supported() -> Vec<Isa> {
+    Isa::ALL.into_iter().filter(|i| i.supported()).collect()
+}
+
+/// The best level this CPU has.
+pub fn detected() -> Isa {
+    supported()[0]
+}
+
+/// 0: not chosen yet (the environment is read at the first use).
+static ACTIVE: AtomicU8 = AtomicU8::new(0);
+
+/// The level products run on now.
+pub fn active() -> Isa {
+    match ACTIVE.load(Ordering::Relaxed) {
+        0 => {
+            let isa = std::env::var("FFNN_GEMM_ISA")
+                .ok()
+                .and_then(|v| Isa::parse(v.trim()))
+                .filter(|i| i.supported())
+                .unwrap_or_else(detected);
+            ACTIVE.store(isa as u8, Ordering::Relaxed);
+            isa
+        }
+        x => Isa::from_u8(x),
+    }
+}
+
+/// Forces a level (None: back to the best detected). Err names the levels this CPU has.
+pub fn force(isa: Option<Isa>) -> Result<Isa, String> {
+    let isa = isa.unwrap_or_else(detected);
+    if !isa.supported() {
+        let have: Vec<&str> = supported().iter().map(|i| i.name()).collect();
+        return Err(format!("this CPU cannot run {}; it has {}", isa.name(), have.join(", ")));
+    }
+    ACTIVE.store(isa as u8, Ordering::Relaxed);
+    Ok(isa)
+}
