@@ -2,7 +2,7 @@
 import { VERSION } from '../../../../libs/ffnn/src/index.ts';
 import { backendStatus } from '../../../../libs/ffnn/src/backend/select.ts';
 import { loadNativeBackend } from '../../../../libs/ffnn/src/backend/native.ts';
-import { parseArgs } from '../flags.ts';
+import { noPositionals, parseArgs } from '../flags.ts';
 
 export function info(argv: string[]): number {
   const args = parseArgs(argv, { json: 'boolean', help: 'boolean' });
@@ -10,6 +10,7 @@ export function info(argv: string[]): number {
     console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads) and, when the native addon did not load, why.');
     return 0;
   }
+  noPositionals(args, 'info');
   const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
   const runtime = g.Bun ? `bun ${g.Bun.version}` : g.Deno ? `deno ${g.Deno.version.deno}` : `node ${process.version}`;
   const status = backendStatus();
