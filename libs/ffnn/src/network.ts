@@ -7,7 +7,34 @@
 import { activationCode } from './activations.ts';
 import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
 import { type Loss, clipEpsilon } from './losses.ts';
+import { FfnnError } from './errors.ts';
 import { allocate } from './matrix.ts';
+
+/**
+ * Most weights and biases a network may have (800 MB of float64 weights, several times that with
+ * gradients and optimizer state): a gigantic layer fails fast with a clear error instead of
+ * trying to allocate. Model files are held to the same limit.
+ */
+export const MAX_PARAMETERS = 100_000_000;
+
+/** Number of weights and biases of a network with these layer sizes. */
+export function parameterCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return n;
+}
+
+/** Fails fast, before allocating, when a network would exceed MAX_PARAMETERS. */
+export function checkNetworkSize(sizes: readonly number[]): void {
+  const n = parameterCount(sizes);
+  if (n > MAX_PARAMETERS) {
+    throw new FfnnError(
+      'INVALID_PARAM',
+      `hiddenLayerSizes: layers ${sizes.join('-')} would need ${n.toExponential(2)} weights, more than the limit of ${MAX_PARAMETERS.toExponential(0)}; use smaller hidden layers`,
+      { param: 'hiddenLayerSizes', expected: MAX_PARAMETERS, got: n },
+    );
+  }
+}
 
 export interface NetworkShape {
   /** [nFeatures, ...hidden, nOutputs] */

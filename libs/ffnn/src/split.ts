@@ -34,10 +34,17 @@ export function approximateMode(counts: readonly number[], nDraws: number, rng: 
 }
 
 /**
- * Splits n rows into train and validation. `y` is the encoded target (n x nOutputs); with one
- * output column the split is stratified on it, as sklearn's MLP does (multiclass is not).
+ * Splits n rows into train and validation. With `stratify` the split is stratified on `y`, the one
+ * encoded 0/1 target column, as sklearn's MLP does for binary classifiers (multiclass, multilabel
+ * and regressors are not stratified).
  */
-export function trainValidationSplit(n: number, y: ArrayLike<number>, nOutputs: number, validationFraction: number, rng: RandomState): Split {
+export function trainValidationSplit(
+  n: number,
+  y: ArrayLike<number>,
+  stratify: boolean,
+  validationFraction: number,
+  rng: RandomState,
+): Split {
   const nTest = Math.ceil(validationFraction * n);
   const nTrain = n - nTest;
   if (nTrain <= 0) {
@@ -50,7 +57,7 @@ export function trainValidationSplit(n: number, y: ArrayLike<number>, nOutputs: 
       { param: 'validationFraction', got: nTest },
     );
   }
-  if (nOutputs !== 1) {
+  if (!stratify) {
     const p = rng.permutation(n);
     return { validation: p.slice(0, nTest), train: p.slice(nTest, n) };
   }
