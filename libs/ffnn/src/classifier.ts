@@ -141,6 +141,13 @@ export class FFNNClassifier extends FFNNEstimator {
     return { rows: X.rows, cols, data };
   }
 
+  /** The natural logarithm of predictProba (sklearn's predict_log_proba): -Infinity where a probability is 0. */
+  predictLogProba(Xin: MatrixInput): Matrix<Float64Array> {
+    const p = this.predictProba(Xin);
+    for (let i = 0; i < p.data.length; i++) p.data[i] = Math.log(p.data[i]);
+    return p;
+  }
+
   /** Predicted labels; for a multilabel model, rows of 0/1. */
   predict(Xin: MatrixInput): Label[] | number[][] {
     const X = this.checkedInput(Xin, 'predict');

@@ -48,7 +48,8 @@ export interface FFNNOptions {
   shuffle: boolean;
   randomState: number | null;
   tol: number;
-  verbose: boolean | 0 | 1 | 2;
+  /** false/0 is quiet; true or any whole number > 0 prints a line per epoch (sklearn); 2 and up also the weights. */
+  verbose: boolean | number;
   warmStart: boolean;
   momentum: number;
   nesterovsMomentum: boolean;
@@ -136,7 +137,7 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   shuffle: { default: true, expected: 'true or false', valid: oneOf(true, false) },
   randomState: { default: null, expected: 'null or a whole number in [0, 4294967295]', valid: (v) => v === null || (isInt(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) },
   tol: { default: 1e-4, expected: 'a number >= 0', valid: (v) => isNumber(v) && v >= 0 },
-  verbose: { default: false, expected: 'false, true, 0, 1 or 2', valid: oneOf(false, true, 0, 1, 2) },
+  verbose: { default: false, expected: 'true, false or a whole number >= 0', valid: (v) => typeof v === 'boolean' || (isInt(v) && (v as number) >= 0) },
   warmStart: { default: false, expected: 'true or false', valid: oneOf(true, false) },
   momentum: { default: 0.9, expected: 'a number in [0, 1]', valid: (v) => isNumber(v) && v >= 0 && v <= 1 },
   nesterovsMomentum: { default: true, expected: 'true or false', valid: oneOf(true, false) },

@@ -5,11 +5,11 @@
  * share. What the outputs mean (targets, output activation, loss, score) is the subclass's.
  */
 import { ACTIVATION_ALIASES } from '../activations.ts';
-import type { ActivationName, FloatArray } from '../backend/backend.ts';
+import type { ActivationName } from '../backend/backend.ts';
 import { selectBackend } from '../backend/select.ts';
 import { type DriveOptions, driveAsync, driveSync } from '../async-fit.ts';
 import { FfnnError } from '../errors.ts';
-import { checkFeatureNames, columnOrder, reorderColumns } from '../feature-names.ts';
+import { checkFeatureNames, columnOrder } from '../feature-names.ts';
 import { initLayer } from '../init.ts';
 import type { ExportedModel, RestoredModel } from '../io/model-spec.ts';
 import type { Label, TargetEncoding, TargetInput } from '../labels.ts';
@@ -18,7 +18,8 @@ import { type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
 import { Network, checkNetworkSize } from '../network.ts';
 import { type FFNNOptions, type FfnnWarning, checkOptionNames, defaultOptions, resolveArchitecture, validateOptions } from '../options.ts';
 import { RandomState } from '../random.ts';
-import { type FittedModel, type FittedState, type HistoryEntry, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
+import { FittedAttributes } from './fitted-attributes.ts';
+import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
 import type { OutputScorer } from './inference.ts';
 import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
 import { inDtype } from './training-data.ts';
@@ -26,24 +27,27 @@ import { inDtype } from './training-data.ts';
 /** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
 export interface AsyncFitOptions extends FitOptions, DriveOptions {}
 
-export abstract class FFNNEstimator {
-  protected opts: FFNNOptions;
-  protected model: FittedModel | null = null;
+export abstract class FFNNEstimator extends FittedAttributes {
   /** Warnings raised by the last fit or partialFit. */
   warnings: FfnnWarning[] = [];
   /** True while a fit of this model runs (fitAsync spans many event-loop turns). */
   private training = false;
 
   /** Stores the options; they are validated when fit is called (sklearn's estimator contract). */
+  /**
+   * Whether `dtype` was given (constructor or setOptions): without it a Float32Array X trains in
+   * float32, as sklearn keeps the input's float dtype.
+   */
+  private dtypeGiven: boolean;
+
   constructor(options: Partial<FFNNOptions> = {}) {
     checkOptionNames(options as Record<string, unknown>);
-    this.opts = { ...defaultOptions(), ...options };
+    super({ ...defaultOptions(), ...options });
+    this.dtypeGiven = 'dtype' in options;
   }
 
   // ---------------------------------------------------------------- what the subclass decides
 
-  /** The class name, for messages. */
-  protected abstract get estimatorName(): string;
   /** The encoding fit learns from the first call's targets (`classes` from partialFit). */
   protected abstract fitTargets(y: TargetInput, classes: readonly Label[] | undefined): TargetEncoding;
   /** Checks that a continuing fit (warmStart, partialFit) brings targets the model knows. */
@@ -66,127 +70,30 @@ export abstract class FFNNEstimator {
   setOptions(options: Partial<FFNNOptions>): this {
     checkOptionNames(options as Record<string, unknown>);
     this.opts = { ...this.opts, ...options };
+    if ('dtype' in options) this.dtypeGiven = true;
     return this;
   }
 
-  // ---------------------------------------------------------------- fitted attributes
-
-  protected fitted(attribute: string): FittedModel {
-    if (!this.model) {
-      throw new FfnnError('NOT_FITTED', `${attribute}: this ${this.estimatorName} is not fitted yet; call fit (or partialFit) first`, { attribute });
-    }
-    return this.model;
+  /** sklearn's name for getOptions (get_params). */
+  getParams(): FFNNOptions {
+    return this.getOptions();
   }
 
-  get isFitted(): boolean {
-    return this.model !== null;
-  }
-
-  /** Weight matrices, fanIn x fanOut each, row-major. */
-  get coefs(): Matrix[] {
-    const { net } = this.fitted('coefs');
-    return net.coefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
-  }
-
-  get intercepts(): FloatArray[] {
-    return this.fitted('intercepts').net.intercepts;
-  }
-
-  /** The weights right after the first-pass initialisation, before any update. */
-  get initialCoefs(): Matrix[] {
-    const { net, state } = this.fitted('initialCoefs');
-    return state.initialCoefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
-  }
-
-  get initialIntercepts(): FloatArray[] {
-    return this.fitted('initialIntercepts').state.initialIntercepts;
-  }
-
-  get lossCurve(): number[] {
-    return this.fitted('lossCurve').state.lossCurve;
-  }
-
-  get validationLossCurve(): number[] {
-    return this.fitted('validationLossCurve').state.validationLossCurve;
-  }
-
-  get validationScores(): number[] {
-    return this.fitted('validationScores').state.validationScores;
-  }
-
-  /** Lowest training loss (null with early stopping, as in sklearn >= 1.3). */
-  get bestLoss(): number | null {
-    const s = this.fitted('bestLoss').state;
-    return this.opts.earlyStopping ? null : s.bestLoss;
-  }
-
-  get bestValidationScore(): number | null {
-    const s = this.fitted('bestValidationScore').state;
-    return this.opts.earlyStopping ? s.bestValidationScore : null;
-  }
-
-  get nIter(): number {
-    return this.fitted('nIter').state.nIter;
-  }
-
-  /** Training samples seen, summed over epochs and calls. */
-  get t(): number {
-    return this.fitted('t').state.t;
-  }
-
-  get nOutputs(): number {
-    return this.fitted('nOutputs').net.nOutputs;
-  }
-
-  get nFeatures(): number {
-    return this.fitted('nFeatures').net.layerSizes[0];
-  }
-
-  get nLayers(): number {
-    return this.fitted('nLayers').net.nLayers;
-  }
-
-  get layerSizes(): readonly number[] {
-    return this.fitted('layerSizes').net.layerSizes;
-  }
-
-  /** Activation of every non-input layer (hidden layers, then the output). */
-  get layerActivations(): readonly ActivationName[] {
-    return this.fitted('layerActivations').net.activations;
-  }
-
-  get outActivation(): ActivationName {
-    const a = this.layerActivations;
-    return a[a.length - 1];
-  }
-
-  get lossName(): LossName {
-    return this.fitted('lossName').state.lossName;
-  }
-
-  /** Per-epoch weights and gradients, when the `history` option asked for them. */
-  get history(): HistoryEntry[] {
-    return this.fitted('history').state.history;
-  }
-
-  /** The names of the columns the model was fitted on, or null (fit's `featureNames`). */
-  get featureNamesIn(): readonly string[] | null {
-    return this.fitted('featureNamesIn').state.featureNames;
+  /** sklearn's setParams (set_params) under its own name: setOptions. */
+  setParams(options: Partial<FFNNOptions>): this {
+    return this.setOptions(options);
   }
 
   /**
-   * Data whose columns are named `names`, in the model's column order: reordered by name when the
-   * model has names, or as given when it has none. Missing or unknown columns are an error.
+   * A new, unfitted estimator of the same class with the same options (sklearn's clone): arrays
+   * and objects among them copied, callbacks shared.
    */
-  alignColumns(X: { rows: number; cols: number; data: ArrayLike<number> }, names: readonly string[]): { rows: number; cols: number; data: ArrayLike<number> } {
-    const own = this.featureNamesIn;
-    if (!own) return X;
-    const order = columnOrder(own, checkFeatureNames(names, X.cols, 'names'));
-    return order ? { rows: X.rows, cols: own.length, data: reorderColumns(X.data, X.rows, order) } : X;
-  }
-
-  get backendName(): string {
-    return this.fitted('backendName').net.backend.name;
+  clone(): this {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.opts)) copy[k] = typeof v === 'function' ? v : structuredClone(v);
+    const est = new (this.constructor as new (options: Partial<FFNNOptions>) => this)(copy as Partial<FFNNOptions>);
+    est.dtypeGiven = this.dtypeGiven;
+    return est;
   }
 
   // ---------------------------------------------------------------- training
@@ -244,16 +151,17 @@ export abstract class FFNNEstimator {
   }
 
   private *trainGuarded(Xin: MatrixInput, yIn: TargetInput, incremental: boolean, classes: readonly Label[] | undefined, fitOptions: FitOptions, abortable: boolean): TrainingSteps {
-    const o = this.opts;
-    validateOptions(o);
+    validateOptions(this.opts);
     this.warnings = [];
+    const previous = this.model;
+    const firstPass = !previous || (!this.opts.warmStart && !incremental);
+    // the options this call trains with: the dtype resolved (the model's when continuing)
+    const o: FFNNOptions = { ...this.opts, dtype: this.trainingDtype(Xin, firstPass ? null : previous) };
     const arch = resolveArchitecture(o);
     const backend = selectBackend(o.backend);
     const X = toMatrix(Xin, o.dtype, 'X');
     this.checkTargetCount(yIn, X.rows);
 
-    const previous = this.model;
-    const firstPass = !previous || (!o.warmStart && !incremental);
     const given = fitOptions.featureNames ?? X.featureNames; // an explicit list, or object rows' keys
     const names = given === undefined ? null : checkFeatureNames(given, X.cols);
     if (!firstPass && names && previous.state.featureNames && columnOrder(previous.state.featureNames, names, 'featureNames')) {
@@ -281,7 +189,7 @@ export abstract class FFNNEstimator {
     try {
       if (firstPass) {
         checkNetworkSize([X.cols, ...arch.hiddenLayerSizes, encoding.nOutputs]);
-        this.model = this.initialize(X.cols, encoding, arch.hiddenLayerSizes, arch.hiddenActivations, rng, backend);
+        this.model = this.initialize(o, X.cols, encoding, arch.hiddenLayerSizes, arch.hiddenActivations, rng, backend);
       } else previous.net.backend = backend;
       const model = this.model!;
       if (names) model.state.featureNames = names;
@@ -304,6 +212,18 @@ export abstract class FFNNEstimator {
     }
   }
 
+  /**
+   * The dtype a call trains in: the `dtype` option when given; else the fitted model's when
+   * continuing; else float32 for a {rows, cols, data: Float32Array} X (sklearn keeps float32
+   * input in float32) and float64 for anything else.
+   */
+  private trainingDtype(Xin: MatrixInput, continuing: FittedModel | null): FFNNOptions['dtype'] {
+    if (this.dtypeGiven) return this.opts.dtype;
+    if (continuing) return continuing.net.dtype;
+    const data = (Xin as { data?: unknown } | null)?.data;
+    return !Array.isArray(Xin) && data instanceof Float32Array ? 'float32' : this.opts.dtype;
+  }
+
   /** y must be an array with one target per row of X. */
   protected checkTargetCount(yIn: TargetInput, rows: number): void {
     if (!yIn || typeof (yIn as { length?: unknown }).length !== 'number') {
@@ -315,8 +235,15 @@ export abstract class FFNNEstimator {
   }
 
   /** sklearn's `_initialize`: the network, its weights drawn layer by layer, and a fresh state. */
-  private initialize(nFeatures: number, encoding: TargetEncoding, hidden: number[], hiddenActivations: ActivationName[], rng: RandomState, backend: Network['backend']): FittedModel {
-    const o = this.opts;
+  private initialize(
+    o: FFNNOptions,
+    nFeatures: number,
+    encoding: TargetEncoding,
+    hidden: number[],
+    hiddenActivations: ActivationName[],
+    rng: RandomState,
+    backend: Network['backend'],
+  ): FittedModel {
     const outAct: ActivationName = o.outputActivation === 'auto' ? this.autoOutputActivation(encoding) : ACTIVATION_ALIASES[o.outputActivation];
     const layerSizes = [nFeatures, ...hidden, encoding.nOutputs];
     const net = new Network({ layerSizes, activations: [...hiddenActivations, outAct], dtype: o.dtype }, backend);

@@ -43,12 +43,12 @@ export function splitForEarlyStopping(
   net: Network,
   X: Matrix,
   Y: FloatArray,
-  split: { validationFraction: number; stratify: boolean } | null,
+  split: { validationFraction: number; stratify: boolean; classes?: readonly (string | number)[] } | null,
   rng: RandomState,
 ): { train: EncodedRows; validation: EncodedRows | null } {
   if (!split) return { train: { X: X.data, Y, rows: X.rows }, validation: null };
   const nOut = net.nOutputs;
-  const s = trainValidationSplit(X.rows, Y, split.stratify, split.validationFraction, rng);
+  const s = trainValidationSplit(X.rows, Y, split.stratify, split.validationFraction, rng, split.classes);
   return {
     train: { X: take(net, X.data, X.cols, s.train), Y: take(net, Y, nOut, s.train), rows: s.train.length },
     validation: { X: take(net, X.data, X.cols, s.validation), Y: take(net, Y, nOut, s.validation), rows: s.validation.length },

@@ -72,7 +72,7 @@ export function* fitStochastic(
   const optimizer = model.optimizer;
 
   const earlyStopping = o.earlyStopping && !incremental;
-  const data = splitForEarlyStopping(net, X, Y, earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify } : null, rng);
+  const data = splitForEarlyStopping(net, X, Y, earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify, classes: state.encoding.classes } : null, rng);
   const { X: trainX, Y: trainY, rows: nTrain } = data.train;
   const val = data.validation;
   const extraVal = fitOptions.validationData ? encodeValidationData(fitOptions.validationData, X.cols, o.dtype, state.featureNames, ctx.encode) : null;
