@@ -236,6 +236,9 @@ export class FFNNClassifier extends FFNNEstimator {
   }
 
   private static fromState(restored: RestoredModel): FFNNClassifier {
+    if (restored.fitted.encoding.kind === 'continuous') {
+      throw new FfnnError('MODEL_FORMAT', 'model file: this is a regressor (continuous target); load it with FFNNRegressor', { kind: 'continuous' });
+    }
     return FFNNEstimator.fill(new FFNNClassifier(restored.options), restored);
   }
 }

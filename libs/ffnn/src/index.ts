@@ -1,5 +1,6 @@
 /** @ffnn/core: the public API. */
 export { FFNNClassifier, modelFromJSON, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
+export { FFNNRegressor } from './regressor.ts';
 export type { DriveOptions } from './async-fit.ts';
 export type { FFNNOptions, EpochMetrics, FfnnWarning, HistoryOptions, ActivationOption, BackendOption } from './options.ts';
 export { OPTIONS, OPTION_NAMES, defaultOptions } from './options.ts';

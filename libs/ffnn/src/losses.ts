@@ -7,7 +7,7 @@
  */
 import type { ActivationName, DType, FloatArray } from './backend/backend.ts';
 
-export type LossName = 'categorical_cross_entropy' | 'binary_cross_entropy' | 'mean_squared_error';
+export type LossName = 'categorical_cross_entropy' | 'binary_cross_entropy' | 'mean_squared_error' | 'half_squared_error' | 'half_poisson_deviance';
 
 export const LOSS_ALIASES: Readonly<Record<string, LossName | 'log_loss'>> = {
   categorical_cross_entropy: 'categorical_cross_entropy',
@@ -16,6 +16,8 @@ export const LOSS_ALIASES: Readonly<Record<string, LossName | 'log_loss'>> = {
   squared_error: 'mean_squared_error',
   // sklearn's log_loss is categorical for multiclass targets and binary otherwise
   log_loss: 'log_loss',
+  // MLPRegressor's: the half Poisson deviance (FFNNRegressor only)
+  poisson: 'half_poisson_deviance',
 };
 
 /** Machine epsilon of the output dtype: sklearn clips probabilities to [eps, 1 - eps] in the loss. */
@@ -85,6 +87,50 @@ export const LOSSES: Readonly<Record<LossName, Loss>> = {
     },
     gradient(length, p, y, out) {
       for (let i = 0; i < length; i++) out[i] = p[i] - y[i];
+    },
+  },
+  // MLPRegressor's squared_error: 0.5 * (per-column mean of (Y - P)^2), averaged over columns.
+  // With several outputs sklearn reports this mean but steps with delta = P - Y (the gradient of
+  // the SUM over columns); both are kept, so loss curves and weights match sklearn's.
+  half_squared_error: {
+    name: 'half_squared_error',
+    naturalActivation: 'identity',
+    value(rows, cols, p, y) {
+      let total = 0;
+      for (let j = 0; j < cols; j++) {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) {
+          const d = y[r * cols + j] - p[r * cols + j];
+          sum += d * d;
+        }
+        total += sum / rows;
+      }
+      return 0.5 * (total / cols);
+    },
+    gradient(length, p, y, out) {
+      for (let i = 0; i < length; i++) out[i] = p[i] - y[i];
+    },
+  },
+  // MLPRegressor's poisson: per column the mean of xlogy(Y, Y/P) - Y + P, summed over columns;
+  // with the exp output, delta = P - Y
+  half_poisson_deviance: {
+    name: 'half_poisson_deviance',
+    naturalActivation: 'exp',
+    value(rows, cols, p, y) {
+      let total = 0;
+      for (let j = 0; j < cols; j++) {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) {
+          const t = y[r * cols + j];
+          const q = p[r * cols + j];
+          sum += (t === 0 ? 0 : t * Math.log(t / q)) - t + q;
+        }
+        total += sum / rows;
+      }
+      return total;
+    },
+    gradient(length, p, y, out) {
+      for (let i = 0; i < length; i++) out[i] = 1 - y[i] / p[i];
     },
   },
 };

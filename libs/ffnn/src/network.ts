@@ -4,7 +4,7 @@
  * allocated once for a batch capacity; a smaller batch uses the leading rows, so nothing is
  * allocated per batch.
  */
-import { activationCode } from './activations.ts';
+import { ACTIVATIONS, activationCode } from './activations.ts';
 import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
 import { type Loss, clipEpsilon } from './losses.ts';
 import { FfnnError } from './errors.ts';
@@ -140,7 +140,7 @@ export class Network {
       const fanOut = this.layerSizes[l + 1];
       b.gemm(false, false, rows, fanOut, fanIn, 1, this.acts[l], this.coefs[l], 0, this.acts[l + 1]);
       b.addRowVector(rows, fanOut, this.acts[l + 1], this.intercepts[l]);
-      b.activate(this.codes[l], rows, fanOut, this.acts[l + 1]);
+      this.activate(l, rows, fanOut, this.acts[l + 1]);
     }
     return this.output;
   }
@@ -179,7 +179,7 @@ export class Network {
     if (outAct === loss.naturalActivation) b.subtract(rows * nOut, p, this.targets, top);
     else {
       loss.gradient(rows * nOut, p, this.targets, top);
-      b.activationBackward(this.codes[L - 1], rows, nOut, p, top);
+      this.activationBackward(L - 1, rows, nOut, p, top);
     }
 
     for (let l = L - 1; l >= 0; l--) {
@@ -192,10 +192,21 @@ export class Network {
       if (l > 0) {
         // D_{l} = D_{l+1} W^T, then through layer l's activation
         b.gemm(false, true, rows, fanIn, fanOut, 1, this.deltas[l + 1], this.coefs[l], 0, this.deltas[l]);
-        b.activationBackward(this.codes[l - 1], rows, fanIn, this.acts[l], this.deltas[l]);
+        this.activationBackward(l - 1, rows, fanIn, this.acts[l], this.deltas[l]);
       }
     }
     return value;
+  }
+
+  /** Layer l's activation: the backend's kernel, or TypeScript for one without a code ('exp'). */
+  private activate(l: number, rows: number, cols: number, x: FloatArray): void {
+    if (this.codes[l] >= 0) this.backend.activate(this.codes[l], rows, cols, x);
+    else ACTIVATIONS[this.activations[l]].forward(rows, cols, x);
+  }
+
+  private activationBackward(l: number, rows: number, cols: number, a: FloatArray, delta: FloatArray): void {
+    if (this.codes[l] >= 0) this.backend.activationBackward(this.codes[l], rows, cols, a, delta);
+    else ACTIVATIONS[this.activations[l]].backward(rows, cols, a, delta);
   }
 
   /** Copies all parameters (for snapshots). */

@@ -230,6 +230,9 @@ export function resolveArchitecture(options: FFNNOptions): ResolvedArchitecture 
 
 export function resolveLoss(options: FFNNOptions, multiclass: boolean): LossName {
   const name = options.loss === 'auto' ? 'log_loss' : LOSS_ALIASES[options.loss];
+  if (name === 'half_poisson_deviance') {
+    throw new FfnnError('INVALID_PARAM', "loss: 'poisson' is a regressor's loss (FFNNRegressor); a classifier takes log_loss, the cross entropies or squared_error", { param: 'loss', got: options.loss });
+  }
   if (name === 'log_loss') return multiclass ? 'categorical_cross_entropy' : 'binary_cross_entropy';
   return name;
 }

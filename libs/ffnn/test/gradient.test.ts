@@ -64,6 +64,8 @@ const PAIRS: [ActivationName, LossName][] = [
   ['relu', 'mean_squared_error'],
   ['softsign', 'mean_squared_error'],
   ['softplus', 'mean_squared_error'],
+  // the Poisson regressor's pair (targets in [0, 1) here: any y >= 0 is valid)
+  ['exp', 'half_poisson_deviance'],
 ];
 
 for (const h of HIDDEN) {

@@ -224,10 +224,15 @@ export abstract class FFNNEstimator extends FittedAttributes {
     return !Array.isArray(Xin) && data instanceof Float32Array ? 'float32' : this.opts.dtype;
   }
 
+  /** What y should be, for messages. */
+  protected get targetsExpected(): string {
+    return 'an array of labels or an indicator matrix';
+  }
+
   /** y must be an array with one target per row of X. */
   protected checkTargetCount(yIn: TargetInput, rows: number): void {
     if (!yIn || typeof (yIn as { length?: unknown }).length !== 'number') {
-      throw new FfnnError('INVALID_DATA', 'y: expected an array of labels or an indicator matrix', { param: 'y' });
+      throw new FfnnError('INVALID_DATA', `y: expected ${this.targetsExpected}`, { param: 'y' });
     }
     if (yIn.length !== rows) {
       throw new FfnnError('SHAPE_MISMATCH', `y: expected ${rows} targets (one per row of X), got ${yIn.length}`, { param: 'y', expected: rows, got: yIn.length });

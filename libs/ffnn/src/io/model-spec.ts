@@ -154,9 +154,10 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   }
   if (typeof m.loss !== 'string' || !Object.hasOwn(LOSSES, m.loss)) fail(`unknown loss ${describeValue(m.loss)}`);
   const target = m.target;
-  if (!target || typeof target !== 'object' || !['binary', 'multiclass', 'multilabel'].includes(target.kind) || !Array.isArray(target.classes)) {
-    fail('target must give kind (binary, multiclass or multilabel) and classes');
+  if (!target || typeof target !== 'object' || !['binary', 'multiclass', 'multilabel', 'continuous'].includes(target.kind) || !Array.isArray(target.classes)) {
+    fail('target must give kind (binary, multiclass, multilabel or continuous) and classes');
   }
+  if (target.kind === 'continuous' && target.classes.length !== 0) fail('a continuous (regression) target has no classes');
   if (target.kind === 'binary' && target.classes.length !== 2) fail(`a binary target has 2 classes, got ${target.classes.length}`);
   if (target.kind === 'multiclass' && target.classes.length < 3) fail(`a multiclass target has at least 3 classes, got ${target.classes.length}`);
   if (target.kind === 'multilabel' && (target.classes.length < 1 || !target.classes.every((c, i) => c === i))) fail('a multilabel target has classes 0..K-1');
@@ -169,7 +170,7 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   if (sorted.length !== target.classes.length || sorted.some((c, i) => c !== target.classes[i])) {
     fail(`target.classes must be unique and sorted, got ${describeValue(target.classes)}`);
   }
-  const nOutputs = target.kind === 'binary' ? 1 : target.classes.length;
+  const nOutputs = target.kind === 'binary' ? 1 : target.kind === 'continuous' ? sizes[L] : target.classes.length;
   if (nOutputs !== sizes[L]) fail(`the output layer has ${sizes[L]} units but the target needs ${nOutputs}`);
   const options = m.options ?? {};
   if (typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
