@@ -64,6 +64,8 @@ export interface Fixture {
   steps: Step[];
   data: {
     recipe: SinRecipe | MnistRecipe;
+    /** Per-row training weights (cases with a sample_weight rule). */
+    sample_weight?: { rule: string; train: number[] };
     train: { X: Mat | null; shape?: number[]; y: Label[] | number[][] };
     test: { X: Mat | null; shape?: number[]; y: Label[] | number[][] };
   };
@@ -346,13 +348,15 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
         clf.setOptions(o);
         continue;
       }
+      const sw = fx.data.sample_weight?.train;
       if (step.op === 'fit') {
-        clf.fit(data.Xtrain, data.ytrain as never);
+        clf.fit(data.Xtrain, data.ytrain as never, { sampleWeight: sw });
       } else if (step.op === 'partial_fit') {
         const [a, b] = step.rows ?? [0, data.Xtrain.length];
         const rows = (data.ytrain as unknown[]).slice(a, b) as never;
-        if (clf instanceof FFNNRegressor) clf.partialFit(data.Xtrain.slice(a, b), rows);
-        else clf.partialFit(data.Xtrain.slice(a, b), rows, step.classes ? (res.classes ?? undefined) : undefined);
+        const sampleWeight = sw?.slice(a, b);
+        if (clf instanceof FFNNRegressor) clf.partialFit(data.Xtrain.slice(a, b), rows, { sampleWeight });
+        else clf.partialFit(data.Xtrain.slice(a, b), rows, step.classes ? (res.classes ?? undefined) : undefined, { sampleWeight });
       } else {
         throw new Error(`unknown step op ${(step as Step).op}`);
       }
@@ -449,6 +453,7 @@ export function compareFixtures(committed: Fixture, live: Fixture, opts: RunOpti
     ['data.recipe', committed.data.recipe, live.data.recipe],
     ['data.train.y', committed.data.train.y, live.data.train.y],
     ['data.test.y', committed.data.test.y, live.data.test.y],
+    ['data.sample_weight', committed.data.sample_weight, live.data.sample_weight],
     ['classes', committed.result.classes, live.result.classes],
     ['n_outputs', committed.result.n_outputs, live.result.n_outputs],
     ['out_activation', committed.result.out_activation, live.result.out_activation],

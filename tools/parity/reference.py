@@ -132,6 +132,15 @@ def mnist_rows(recipe, k_from, k_to):
     return X, y
 
 
+def sample_weights(rule, n):
+    """Per-row training weights: 'ramp' 0.25, 0.75, 1.25, 1.75 repeating; 'with_zeros' 0, 0.5, 1, 1.5, 2 repeating."""
+    if rule == "ramp":
+        return [0.25 + 0.5 * (i % 4) for i in range(n)]
+    if rule == "with_zeros":
+        return [0.5 * (i % 5) for i in range(n)]
+    raise ValueError(f"unknown sample_weight rule {rule!r}")
+
+
 def build_data(recipe):
     """Returns (X_train, y_train, X_test, y_test) as Python lists."""
     if recipe["kind"] == "sin":
@@ -224,6 +233,9 @@ def run_case(case, defaults):
     multilabel = recipe.get("labels", {}).get("rule") == "multilabel"
     regressor = case.get("estimator", "classifier") == "regressor"
     ytr = np.asarray(ytr_l)
+    sw_l = sample_weights(case["sample_weight"], len(Xtr_l)) if case.get("sample_weight") else None
+    # sklearn's _check_sample_weight casts the weights to X's dtype
+    sw = None if sw_l is None else np.asarray(sw_l, dtype=np_dtype)
 
     sk_params = dict(params)
     sk_params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
@@ -236,18 +248,19 @@ def run_case(case, defaults):
         for step in steps:
             op = step["op"]
             if op == "fit":
-                clf.fit(Xtr, ytr)
+                clf.fit(Xtr, ytr, sample_weight=sw)
             elif op == "set_params":
                 clf.set_params(**step["params"])
             elif op == "partial_fit":
                 a, b = step.get("rows", [0, len(Xtr)])
+                swb = None if sw is None else sw[a:b]
                 if regressor:
-                    clf.partial_fit(Xtr[a:b], ytr[a:b])
+                    clf.partial_fit(Xtr[a:b], ytr[a:b], sample_weight=swb)
                 else:
                     classes = None
                     if step.get("classes"):
                         classes = np.arange(ytr.shape[1]) if multilabel else np.unique(ytr)
-                    clf.partial_fit(Xtr[a:b], ytr[a:b], classes=classes)
+                    clf.partial_fit(Xtr[a:b], ytr[a:b], sample_weight=swb, classes=classes)
             else:
                 raise ValueError(f"unknown step op {op!r}")
             if op != "set_params":
@@ -269,6 +282,8 @@ def run_case(case, defaults):
     vs = getattr(clf, "validation_scores_", None)
 
     data = {"recipe": recipe}
+    if sw_l is not None:
+        data["sample_weight"] = {"rule": case["sample_weight"], "train": sw_l}
     if recipe["kind"] == "sin":
         data["train"] = {"X": mat(Xtr_l), "y": label(ytr_l)}
         data["test"] = {"X": mat(Xte_l), "y": label(yte_l)}

@@ -7,8 +7,8 @@ import type { ActivationName, FloatArray } from './backend/backend.ts';
 import type { DriveOptions } from './async-fit.ts';
 import { driveAsync, driveSync } from './async-fit.ts';
 import { FFNNEstimator } from './estimator/estimator.ts';
-import { forEachChunk } from './estimator/inference.ts';
-import { inDtype } from './estimator/training-data.ts';
+import { type OutputScorer, forEachChunk } from './estimator/inference.ts';
+import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
 import { modelFromAnyBytes, modelToBytes } from './io/model-file.ts';
 import { type ModelJson, modelToJSON, readModelJson } from './io/model-json.ts';
@@ -25,14 +25,29 @@ export type { FitOptions, TrainingProgress } from './estimator/training-loop.ts'
 export { DIVERGENCE_LOSS, EXPLODING_FACTOR } from './estimator/stopping.ts';
 export { MAX_PARAMETERS } from './network.ts';
 
-/** Exact row matches (sklearn's accuracy_score), NaN when an output is not finite (as sklearn >= 1.6). */
-function accuracy(enc: TargetEncoding): (out: FloatArray, y: FloatArray, rows: number, nOut: number) => number {
-  return (out, y, rows, nOut) => {
+/**
+ * Exact row matches (sklearn's accuracy_score; with sample weights, their weighted mean), NaN when
+ * an output is not finite (as sklearn >= 1.6).
+ */
+function accuracy(enc: TargetEncoding): OutputScorer {
+  return (out, y, rows, nOut, w) => {
     for (let i = 0; i < rows * nOut; i++) if (!Number.isFinite(out[i])) return NaN;
+    if (w) return weightedMean(rows, (r) => (rowMatches(enc, out, r, y) ? 1 : 0), w);
     let correct = 0;
     for (let r = 0; r < rows; r++) if (rowMatches(enc, out, r, y)) correct++;
     return correct / rows;
   };
+}
+
+/** sum(w * value) / sum(w) over rows (numpy's average with weights). */
+function weightedMean(rows: number, value: (r: number) => number, w: ArrayLike<number>): number {
+  let sum = 0;
+  let wSum = 0;
+  for (let r = 0; r < rows; r++) {
+    sum += w[r] * value(r);
+    wSum += w[r];
+  }
+  return sum / wSum;
 }
 
 function rowMatches(enc: TargetEncoding, out: FloatArray, r: number, y: FloatArray): boolean {
@@ -74,7 +89,7 @@ export class FFNNClassifier extends FFNNEstimator {
     return resolveLoss(this.opts, encoding.kind === 'multiclass');
   }
 
-  protected readonly scoreOutputs = (out: FloatArray, y: FloatArray, rows: number, nOut: number): number => accuracy(this.fitted('score').state.encoding)(out, y, rows, nOut);
+  protected readonly scoreOutputs: OutputScorer = (out, y, rows, nOut, w) => accuracy(this.fitted('score').state.encoding)(out, y, rows, nOut, w);
 
   protected stratify(encoding: TargetEncoding): boolean {
     // sklearn stratifies only when there is one output column (binary), not multiclass
@@ -91,17 +106,20 @@ export class FFNNClassifier extends FFNNEstimator {
 
   // ---------------------------------------------------------------- training
 
-  /** One epoch over X, y, keeping the optimizer state; `classes` is required on the first call. */
-  partialFit(X: MatrixInput, y: TargetInput, classes?: readonly Label[]): this {
+  /**
+   * One epoch over X, y, keeping the optimizer state; `classes` is required on the first call.
+   * `sampleWeight`: one weight per row (sklearn's sample_weight).
+   */
+  partialFit(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: { sampleWeight?: ArrayLike<number> | null } = {}): this {
     this.checkPartialFitClasses(y, classes);
-    driveSync(this.train(X, y, true, classes, {}, false));
+    driveSync(this.train(X, y, true, classes, { sampleWeight: options.sampleWeight }, false));
     return this;
   }
 
   /** partialFit that yields to the event loop, as fitAsync. */
-  async partialFitAsync(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: DriveOptions = {}): Promise<this> {
+  async partialFitAsync(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<this> {
     this.checkPartialFitClasses(y, classes);
-    await driveAsync(this.train(X, y, true, classes, {}, true), options);
+    await driveAsync(this.train(X, y, true, classes, { sampleWeight: options.sampleWeight }, true), options);
     return this;
   }
 
@@ -167,18 +185,21 @@ export class FFNNClassifier extends FFNNEstimator {
 
   /**
    * Mean accuracy (for multilabel, the fraction of rows predicted exactly). A label the model never
-   * saw in training counts as a wrong prediction, as in sklearn: it is not an error.
+   * saw in training counts as a wrong prediction, as in sklearn: it is not an error. With
+   * `sampleWeight`, the weighted mean of the row matches (sklearn's score(X, y, sample_weight)).
    */
-  score(Xin: MatrixInput, y: TargetInput): number {
+  score(Xin: MatrixInput, y: TargetInput, sampleWeight?: ArrayLike<number> | null): number {
     const X = this.checkedInput(Xin, 'score');
     if (!y || typeof y !== 'object' || y.length !== X.rows) {
       throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, { param: 'y' });
     }
     const { net, state } = this.fitted('score');
+    const w = checkSampleWeight(sampleWeight, X.rows, 'float64');
     if (state.encoding.kind !== 'multilabel') {
       uniqueSorted(y as ArrayLike<Label>, 'y'); // labels must be numbers or strings, of one type
       const predicted = this.predict(X) as Label[];
       const truth = y as ArrayLike<Label>;
+      if (w) return weightedMean(X.rows, (i) => (predicted[i] === truth[i] ? 1 : 0), w);
       let correct = 0;
       for (let i = 0; i < X.rows; i++) if (predicted[i] === truth[i]) correct++;
       return correct / X.rows;
@@ -186,7 +207,7 @@ export class FFNNClassifier extends FFNNEstimator {
     const Y = inDtype(encodeTargets(state.encoding, y), net.dtype);
     const out = new Float64Array(X.rows * net.nOutputs);
     forEachChunk(net, X.data, X.rows, (chunk, first, count) => out.set(chunk.subarray(0, count * net.nOutputs), first * net.nOutputs));
-    return accuracy(state.encoding)(out, Y, X.rows, net.nOutputs);
+    return accuracy(state.encoding)(out, Y, X.rows, net.nOutputs, w);
   }
 
   // ---------------------------------------------------------------- persistence

@@ -52,26 +52,30 @@ export function encodeRegressionTargets(enc: TargetEncoding, y: TargetInput, par
 }
 
 /**
- * R² = 1 - SS_res / SS_tot per output, averaged over outputs (sklearn's r2_score with
+ * R² = 1 - SS_res / SS_tot per output (sums weighted by `w` when given), averaged over outputs (sklearn's r2_score with
  * force_finite: a constant column scores 1 when predicted exactly, else 0). NaN when a
  * prediction is not finite (sklearn >= 1.6) or there are fewer than 2 rows (sklearn warns and
  * returns NaN too).
  */
-export function r2Score(out: FloatArray, y: FloatArray, rows: number, nOut: number): number {
+export function r2Score(out: FloatArray, y: FloatArray, rows: number, nOut: number, w?: ArrayLike<number> | null): number {
   if (rows < 2) return NaN;
   for (let i = 0; i < rows * nOut; i++) if (!Number.isFinite(out[i])) return NaN;
+  // with sample weights every sum is weighted and the mean is the weighted mean
+  const weight = w ? (r: number) => w[r] : () => 1;
+  let wSum = 0;
+  for (let r = 0; r < rows; r++) wSum += weight(r);
   let total = 0;
   for (let j = 0; j < nOut; j++) {
     let mean = 0;
-    for (let r = 0; r < rows; r++) mean += y[r * nOut + j];
-    mean /= rows;
+    for (let r = 0; r < rows; r++) mean += weight(r) * y[r * nOut + j];
+    mean /= wSum;
     let res = 0;
     let tot = 0;
     for (let r = 0; r < rows; r++) {
       const d = y[r * nOut + j] - out[r * nOut + j];
       const c = y[r * nOut + j] - mean;
-      res += d * d;
-      tot += c * c;
+      res += weight(r) * d * d;
+      tot += weight(r) * c * c;
     }
     total += tot !== 0 ? (res !== 0 ? 1 - res / tot : 1) : res !== 0 ? 0 : 1;
   }

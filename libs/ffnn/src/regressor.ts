@@ -8,7 +8,7 @@ import type { ActivationName, FloatArray } from './backend/backend.ts';
 import { type DriveOptions, driveAsync, driveSync } from './async-fit.ts';
 import { FFNNEstimator } from './estimator/estimator.ts';
 import { outputs } from './estimator/inference.ts';
-import { inDtype } from './estimator/training-data.ts';
+import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
 import { modelFromAnyBytes, modelToBytes } from './io/model-file.ts';
 import { type ModelJson, modelToJSON, readModelJson } from './io/model-json.ts';
@@ -81,17 +81,17 @@ export class FFNNRegressor extends FFNNEstimator {
 
   // ---------------------------------------------------------------- training
 
-  /** One epoch over X, y, keeping the optimizer state (sklearn's partial_fit). */
-  partialFit(X: MatrixInput, y: TargetInput): this {
+  /** One epoch over X, y, keeping the optimizer state (sklearn's partial_fit); `sampleWeight`: one weight per row. */
+  partialFit(X: MatrixInput, y: TargetInput, options: { sampleWeight?: ArrayLike<number> | null } = {}): this {
     this.checkPartialFit();
-    driveSync(this.train(X, y, true, undefined, {}, false));
+    driveSync(this.train(X, y, true, undefined, { sampleWeight: options.sampleWeight }, false));
     return this;
   }
 
   /** partialFit that yields to the event loop, as fitAsync. */
-  async partialFitAsync(X: MatrixInput, y: TargetInput, options: DriveOptions = {}): Promise<this> {
+  async partialFitAsync(X: MatrixInput, y: TargetInput, options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<this> {
     this.checkPartialFit();
-    await driveAsync(this.train(X, y, true, undefined, {}, true), options);
+    await driveAsync(this.train(X, y, true, undefined, { sampleWeight: options.sampleWeight }, true), options);
     return this;
   }
 
@@ -107,15 +107,15 @@ export class FFNNRegressor extends FFNNEstimator {
     return Array.from({ length: X.rows }, (_, r) => Array.from(out.subarray(r * k, (r + 1) * k)));
   }
 
-  /** R² of the predictions (sklearn's score: r2_score, averaged uniformly over outputs). */
-  score(Xin: MatrixInput, y: TargetInput): number {
+  /** R² of the predictions (sklearn's score: r2_score, averaged uniformly over outputs; weighted by `sampleWeight`). */
+  score(Xin: MatrixInput, y: TargetInput, sampleWeight?: ArrayLike<number> | null): number {
     const X = this.checkedInput(Xin, 'score');
     const { net, state } = this.fitted('score');
     if (!y || typeof y !== 'object' || y.length !== X.rows) {
       throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, { param: 'y' });
     }
     const Y: FloatArray = inDtype(encodeRegressionTargets(state.encoding, y), 'float64');
-    return r2Score(outputs(net, X.data, X.rows), Y, X.rows, net.nOutputs);
+    return r2Score(outputs(net, X.data, X.rows), Y, X.rows, net.nOutputs, checkSampleWeight(sampleWeight, X.rows, 'float64'));
   }
 
   // ---------------------------------------------------------------- persistence

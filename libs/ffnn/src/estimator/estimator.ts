@@ -22,7 +22,7 @@ import { FittedAttributes } from './fitted-attributes.ts';
 import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
 import type { OutputScorer } from './inference.ts';
 import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
-import { inDtype } from './training-data.ts';
+import { checkSampleWeight, inDtype } from './training-data.ts';
 
 /** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
 export interface AsyncFitOptions extends FitOptions, DriveOptions {}
@@ -180,6 +180,7 @@ export abstract class FFNNEstimator extends FittedAttributes {
       }
     }
     const Y = inDtype(this.encode(encoding, yIn, 'y'), o.dtype);
+    const W = checkSampleWeight(fitOptions.sampleWeight, X.rows, o.dtype);
 
     // a fresh stream from the seed at every call, as sklearn's check_random_state
     const seed = o.randomState ?? crypto.getRandomValues(new Uint32Array(1))[0];
@@ -202,7 +203,7 @@ export abstract class FFNNEstimator extends FittedAttributes {
         encode: (y: TargetInput, param: string) => this.encode(model.state.encoding, y, param),
         stratify: this.stratify(encoding),
       };
-      yield* fitStochastic(ctx, X, Y, incremental, rng, fitOptions, abortable);
+      yield* fitStochastic(ctx, X, Y, W, incremental, rng, fitOptions, abortable);
     } catch (err) {
       // a stop keeps the model at its last completed epoch (fitStochastic restored it)
       if (err instanceof FfnnError && err.code === 'ABORTED') throw err;

@@ -31,15 +31,15 @@ export function outputs(net: Network, x: FloatArray, rows: number): Float64Array
 
 /**
  * How an estimator scores outputs against encoded targets (accuracy for a classifier, R² for a
- * regressor): `out` and `y` hold `rows` x nOutputs values.
+ * regressor): `out` and `y` hold `rows` x nOutputs values; `w`, when given, the rows' sample weights.
  */
-export type OutputScorer = (out: FloatArray, y: FloatArray, rows: number, nOutputs: number) => number;
+export type OutputScorer = (out: FloatArray, y: FloatArray, rows: number, nOutputs: number, w?: ArrayLike<number> | null) => number;
 
 /**
  * Mean data loss (summed per chunk as chunk mean x rows, then divided by all rows) and the score
  * on encoded targets, from one forward pass.
  */
-export function evaluate(net: Network, x: FloatArray, y: FloatArray, rows: number, loss: Loss, score: OutputScorer): { loss: number; score: number } {
+export function evaluate(net: Network, x: FloatArray, y: FloatArray, rows: number, loss: Loss, score: OutputScorer, w: ArrayLike<number> | null = null): { loss: number; score: number } {
   const nOut = net.nOutputs;
   const eps = clipEpsilon(net.dtype);
   const all = new Float64Array(rows * nOut);
@@ -48,5 +48,5 @@ export function evaluate(net: Network, x: FloatArray, y: FloatArray, rows: numbe
     lossSum += loss.value(count, nOut, out, y.subarray(first * nOut, (first + count) * nOut), eps) * count;
     all.set(out.subarray(0, count * nOut), first * nOut);
   });
-  return { loss: lossSum / rows, score: score(all, y, rows, nOut) };
+  return { loss: lossSum / rows, score: score(all, y, rows, nOut, w) };
 }

@@ -16,6 +16,8 @@ export interface EncodedRows {
   X: FloatArray;
   Y: FloatArray;
   rows: number;
+  /** The rows' sample weights, or null (all 1). */
+  W: FloatArray | null;
 }
 
 export interface TrainingData {
@@ -45,14 +47,14 @@ export function splitForEarlyStopping(
   Y: FloatArray,
   split: { validationFraction: number; stratify: boolean; classes?: readonly (string | number)[] } | null,
   rng: RandomState,
+  W: FloatArray | null = null,
 ): { train: EncodedRows; validation: EncodedRows | null } {
-  if (!split) return { train: { X: X.data, Y, rows: X.rows }, validation: null };
+  if (!split) return { train: { X: X.data, Y, rows: X.rows, W }, validation: null };
   const nOut = net.nOutputs;
+  // the weights follow their rows (sklearn passes them to train_test_split; the split's draws do not depend on them)
   const s = trainValidationSplit(X.rows, Y, split.stratify, split.validationFraction, rng, split.classes);
-  return {
-    train: { X: take(net, X.data, X.cols, s.train), Y: take(net, Y, nOut, s.train), rows: s.train.length },
-    validation: { X: take(net, X.data, X.cols, s.validation), Y: take(net, Y, nOut, s.validation), rows: s.validation.length },
-  };
+  const rowsOf = (rows: Int32Array): EncodedRows => ({ X: take(net, X.data, X.cols, rows), Y: take(net, Y, nOut, rows), rows: rows.length, W: W ? take(net, W, 1, rows) : null });
+  return { train: rowsOf(s.train), validation: rowsOf(s.validation) };
 }
 
 /** fit's `validationData`, checked against the training columns and encoded like the targets. */
@@ -70,7 +72,23 @@ export function encodeValidationData(
   if (data.y.length !== vx.rows) {
     throw new FfnnError('SHAPE_MISMATCH', `validationData.y: expected ${vx.rows} targets, got ${data.y.length}`, { param: 'validationData.y' });
   }
-  return { X: vx.data, Y: inDtype(encode(data.y, 'validationData.y'), dtype), rows: vx.rows };
+  return { X: vx.data, Y: inDtype(encode(data.y, 'validationData.y'), dtype), rows: vx.rows, W: null };
+}
+
+/** sklearn's _check_sample_weight: one finite number per row (null: every row weighs 1), in the model's dtype. */
+export function checkSampleWeight(w: ArrayLike<number> | null | undefined, rows: number, dtype: DType, param = 'sampleWeight'): FloatArray | null {
+  if (w === undefined || w === null) return null;
+  if (!(Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView)))) {
+    throw new FfnnError('INVALID_PARAM', `${param}: expected an array of numbers (one weight per row), got ${typeof w}`, { param });
+  }
+  if (w.length !== rows) throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${rows} weights (one per row of X), got ${w.length}`, { param, expected: rows, got: w.length });
+  const out = allocate(dtype, rows);
+  for (let i = 0; i < rows; i++) {
+    const v = w[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${v} at index ${i}`, { param, index: i });
+    out[i] = v;
+  }
+  return out;
 }
 
 /** sklearn's batch size: 'auto' is min(200, n); a whole number is clipped to [1, n], with a warning when above n. */

@@ -22,6 +22,8 @@ export interface FitOptions {
   validationData?: { X: MatrixInput; y: TargetInput };
   /** Names of X's columns (a CSV header): stored in the model and checked at predict time (feature-names.ts). */
   featureNames?: readonly string[];
+  /** One weight per row of X (sklearn's sample_weight, >= 1.7 semantics); absent: every row weighs 1. */
+  sampleWeight?: ArrayLike<number> | null;
 }
 
 /** Where training is, reported after every batch (one object, updated in place). */
@@ -58,6 +60,7 @@ export function* fitStochastic(
   ctx: LoopContext,
   X: Matrix,
   Y: FloatArray,
+  W: FloatArray | null,
   incremental: boolean,
   rng: RandomState,
   fitOptions: FitOptions,
@@ -72,8 +75,8 @@ export function* fitStochastic(
   const optimizer = model.optimizer;
 
   const earlyStopping = o.earlyStopping && !incremental;
-  const data = splitForEarlyStopping(net, X, Y, earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify, classes: state.encoding.classes } : null, rng);
-  const { X: trainX, Y: trainY, rows: nTrain } = data.train;
+  const data = splitForEarlyStopping(net, X, Y, earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify, classes: state.encoding.classes } : null, rng, W);
+  const { X: trainX, Y: trainY, rows: nTrain, W: trainW } = data.train;
   const val = data.validation;
   const extraVal = fitOptions.validationData ? encodeValidationData(fitOptions.validationData, X.cols, o.dtype, state.featureNames, ctx.encode) : null;
   const lossVal = extraVal ?? val;
@@ -108,8 +111,8 @@ export function* fitStochastic(
     progress.epoch = it + 1;
     for (let start = 0; start < nTrain; start += batchSize) {
       const rows = Math.min(batchSize, nTrain - start);
-      net.gatherBatch(trainX, trainY, idx, start, rows);
-      const batchLoss = net.forwardBackward(rows, loss, o.alpha, o.l1);
+      net.gatherBatch(trainX, trainY, idx, start, rows, trainW);
+      const batchLoss = net.forwardBackward(rows, loss, o.alpha, o.l1, trainW !== null);
       accumulated += batchLoss * rows;
       optimizer.update(net.params, net.grads);
       progress.batch = start / batchSize + 1;
@@ -155,9 +158,9 @@ export function* fitStochastic(
     // one pass over the held-out rows gives both the score and the loss
     let validationScore: number | undefined;
     let validationLoss: number | undefined;
-    if (val && val !== lossVal) validationScore = evaluate(net, val.X, val.Y, val.rows, loss, ctx.score).score;
+    if (val && val !== lossVal) validationScore = evaluate(net, val.X, val.Y, val.rows, loss, ctx.score, val.W).score;
     if (lossVal) {
-      const r = evaluate(net, lossVal.X, lossVal.Y, lossVal.rows, loss, ctx.score);
+      const r = evaluate(net, lossVal.X, lossVal.Y, lossVal.rows, loss, ctx.score, lossVal.W);
       validationLoss = r.loss;
       state.validationLossCurve.push(r.loss);
       if (validationScore === undefined) validationScore = r.score;
