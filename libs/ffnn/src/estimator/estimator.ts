@@ -1,8 +1,9 @@
 /**
  * The estimator core under FFNNClassifier and FFNNRegressor, as sklearn's BaseMultilayerPerceptron
  * is under MLPClassifier and MLPRegressor: options, the fit entry points (sync and async, with the
- * BUSY guard), first-pass initialisation, rollback on failure, and the fitted attributes both
- * share. What the outputs mean (targets, output activation, loss, score) is the subclass's.
+ * BUSY guard), first-pass initialisation, rollback on failure, persistence hooks. The fitted
+ * attributes are in fitted-attributes.ts, the epoch loop in training-loop.ts. What the outputs
+ * mean (targets, output activation, loss, score) is the subclass's.
  */
 import { ACTIVATION_ALIASES } from '../activations.ts';
 import type { ActivationName } from '../backend/backend.ts';
@@ -33,13 +34,13 @@ export abstract class FFNNEstimator extends FittedAttributes {
   /** True while a fit of this model runs (fitAsync spans many event-loop turns). */
   private training = false;
 
-  /** Stores the options; they are validated when fit is called (sklearn's estimator contract). */
   /**
    * Whether `dtype` was given (constructor or setOptions): without it a Float32Array X trains in
    * float32, as sklearn keeps the input's float dtype.
    */
   private dtypeGiven: boolean;
 
+  /** Stores the options; they are validated when fit is called (sklearn's estimator contract). */
   constructor(options: Partial<FFNNOptions> = {}) {
     checkOptionNames(options as Record<string, unknown>);
     super({ ...defaultOptions(), ...options });
