@@ -15,7 +15,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FFNNClassifier } from '../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FFNNRegressor } from '../../libs/ffnn/src/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURE_DIR = join(ROOT, 'fixtures', 'parity');
@@ -53,6 +53,8 @@ export interface Step {
 export interface Fixture {
   format: number;
   case: string;
+  /** 'regressor' for MLPRegressor cases (absent for MLPClassifier cases). */
+  estimator?: 'regressor';
   description: string;
   generator: { script: string; python: string; numpy: string; scikit_learn: string; scipy: string; [k: string]: unknown };
   seed: number;
@@ -62,12 +64,15 @@ export interface Fixture {
   steps: Step[];
   data: {
     recipe: SinRecipe | MnistRecipe;
+    /** Per-row training weights (cases with a sample_weight rule). */
+    sample_weight?: { rule: string; train: number[] };
     train: { X: Mat | null; shape?: number[]; y: Label[] | number[][] };
     test: { X: Mat | null; shape?: number[]; y: Label[] | number[][] };
   };
   initial: { coefs: Mat[]; intercepts: Mat[] };
   result: {
-    classes: Label[];
+    /** null for a regressor. */
+    classes: Label[] | null;
     n_outputs: number;
     out_activation: string;
     n_iter: number;
@@ -80,8 +85,10 @@ export interface Fixture {
     warnings: string[];
     coefs: Mat[];
     intercepts: Mat[];
-    predict_proba: Mat;
-    predict: Label[] | number[][];
+    /** null for a regressor. */
+    predict_proba: Mat | null;
+    /** A regressor's predictions are numbers, stored as a matrix ([n] or [n, k]). */
+    predict: Label[] | number[][] | Mat;
   };
 }
 
@@ -92,7 +99,7 @@ export interface Diffs {
   weights: number;
   /** Final intercepts. */
   biases: number;
-  /** predict_proba on the held-out rows. */
+  /** predict_proba on the held-out rows (a regressor: predict). */
   proba: number;
   /** loss_curve. */
   loss: number;
@@ -327,10 +334,11 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
     log: () => {},
   };
 
-  let clf: FFNNClassifier;
+  const regressor = fx.estimator === 'regressor';
+  let clf: FFNNClassifier | FFNNRegressor;
   let stepNo = 0;
   try {
-    clf = new FFNNClassifier(options as ConstructorParameters<typeof FFNNClassifier>[0]);
+    clf = regressor ? new FFNNRegressor(options as ConstructorParameters<typeof FFNNRegressor>[0]) : new FFNNClassifier(options as ConstructorParameters<typeof FFNNClassifier>[0]);
     const after: { op: string; n_iter: number; t: number; n_loss: number }[] = [];
     for (const step of fx.steps) {
       stepNo++;
@@ -340,12 +348,15 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
         clf.setOptions(o);
         continue;
       }
+      const sw = fx.data.sample_weight?.train;
       if (step.op === 'fit') {
-        clf.fit(data.Xtrain, data.ytrain as never);
+        clf.fit(data.Xtrain, data.ytrain as never, { sampleWeight: sw });
       } else if (step.op === 'partial_fit') {
         const [a, b] = step.rows ?? [0, data.Xtrain.length];
-        const classes = step.classes ? res.classes : undefined;
-        clf.partialFit(data.Xtrain.slice(a, b), (data.ytrain as unknown[]).slice(a, b) as never, classes);
+        const rows = (data.ytrain as unknown[]).slice(a, b) as never;
+        const sampleWeight = sw?.slice(a, b);
+        if (clf instanceof FFNNRegressor) clf.partialFit(data.Xtrain.slice(a, b), rows, { sampleWeight });
+        else clf.partialFit(data.Xtrain.slice(a, b), rows, step.classes ? (res.classes ?? undefined) : undefined, { sampleWeight });
       } else {
         throw new Error(`unknown step op ${(step as Step).op}`);
       }
@@ -354,7 +365,8 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
     stepNo = 0;
 
     // discrete state
-    if (!sameJSON(clf.classes, res.classes)) failures.push(`classes: expected ${JSON.stringify(res.classes)}, got ${JSON.stringify(clf.classes)}`);
+    const classes = clf instanceof FFNNClassifier ? clf.classes : null;
+    if (!sameJSON(classes, res.classes)) failures.push(`classes: expected ${JSON.stringify(res.classes)}, got ${JSON.stringify(classes)}`);
     if (clf.nIter !== res.n_iter) failures.push(`nIter: expected ${res.n_iter}, got ${clf.nIter}`);
     if (clf.t !== res.t) failures.push(`t: expected ${res.t}, got ${clf.t}`);
     const ai = firstMismatch(after, res.after_steps);
@@ -396,14 +408,23 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
     ds = Math.max(ds, scalarDiff('bestLoss', res.best_loss, clf.bestLoss, tol, failures));
     diffs.scores = ds;
 
-    // held-out predictions
-    const proba = clf.predictProba(data.Xtest);
-    diffs.proba = compareLayers('predictProba', [res.predict_proba], [shapeOf(proba)], tol, failures);
-    const pred = clf.predict(data.Xtest) as unknown[];
-    predictions = pred;
-    const pi = firstMismatch(pred, res.predict as unknown[]);
-    if (pi >= 0) {
-      failures.push(`predict: row ${pi}: expected ${JSON.stringify((res.predict as unknown[])[pi])}, got ${JSON.stringify(pred[pi])}`);
+    // held-out predictions: a classifier's probabilities (within tol) and labels (equal); a
+    // regressor's predictions are numbers, compared within tol
+    if (clf instanceof FFNNRegressor) {
+      const pred = clf.predict(data.Xtest);
+      predictions = pred;
+      const flat = (pred as (number | number[])[]).flat();
+      const shape = Array.isArray(pred[0]) ? [pred.length, (pred[0] as number[]).length] : [pred.length];
+      diffs.proba = compareLayers('predict', [res.predict as Mat], [{ shape, data: flat }], tol, failures);
+    } else {
+      const proba = clf.predictProba(data.Xtest);
+      diffs.proba = compareLayers('predictProba', [res.predict_proba as Mat], [shapeOf(proba)], tol, failures);
+      const pred = clf.predict(data.Xtest) as unknown[];
+      predictions = pred;
+      const pi = firstMismatch(pred, res.predict as unknown[]);
+      if (pi >= 0) {
+        failures.push(`predict: row ${pi}: expected ${JSON.stringify((res.predict as unknown[])[pi])}, got ${JSON.stringify(pred[pi])}`);
+      }
     }
   } catch (e) {
     const where = stepNo > 0 ? `step ${stepNo} (${fx.steps[stepNo - 1].op})` : 'comparison';
@@ -432,14 +453,18 @@ export function compareFixtures(committed: Fixture, live: Fixture, opts: RunOpti
     ['data.recipe', committed.data.recipe, live.data.recipe],
     ['data.train.y', committed.data.train.y, live.data.train.y],
     ['data.test.y', committed.data.test.y, live.data.test.y],
+    ['data.sample_weight', committed.data.sample_weight, live.data.sample_weight],
     ['classes', committed.result.classes, live.result.classes],
     ['n_outputs', committed.result.n_outputs, live.result.n_outputs],
     ['out_activation', committed.result.out_activation, live.result.out_activation],
     ['n_iter', committed.result.n_iter, live.result.n_iter],
     ['t', committed.result.t, live.result.t],
     ['after_steps', committed.result.after_steps, live.result.after_steps],
-    ['predict', committed.result.predict, live.result.predict],
+    ['estimator', committed.estimator, live.estimator],
   ];
+  // labels must be equal; a regressor's predictions are numbers, compared within tol below
+  const regressor = committed.estimator === 'regressor';
+  if (!regressor) exact.push(['predict', committed.result.predict, live.result.predict]);
   for (const [what, a, b] of exact) {
     if (!sameJSON(a, b)) failures.push(`${what}: committed ${JSON.stringify(a)?.slice(0, 200)}, live ${JSON.stringify(b)?.slice(0, 200)}`);
   }
@@ -457,7 +482,9 @@ export function compareFixtures(committed: Fixture, live: Fixture, opts: RunOpti
   );
   diffs.weights = compareLayers('coefs', committed.result.coefs, live.result.coefs, tol, failures);
   diffs.biases = compareLayers('intercepts', committed.result.intercepts, live.result.intercepts, tol, failures);
-  diffs.proba = compareLayers('predict_proba', [committed.result.predict_proba], [live.result.predict_proba], tol, failures);
+  diffs.proba = regressor
+    ? compareLayers('predict', [committed.result.predict as Mat], [live.result.predict as Mat], tol, failures)
+    : compareLayers('predict_proba', [committed.result.predict_proba as Mat], [live.result.predict_proba as Mat], tol, failures);
   diffs.loss = maxAbsDiff(committed.result.loss_curve, live.result.loss_curve);
   if (!(diffs.loss <= tol)) {
     const e = firstOver(committed.result.loss_curve, live.result.loss_curve, tol);

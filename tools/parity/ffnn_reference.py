@@ -1,4 +1,4 @@
-"""scikit-learn MLPClassifier extended with ffnn's extras, as the oracle for them.
+"""scikit-learn MLPClassifier and MLPRegressor extended with ffnn's extras, as the oracle for them.
 
 ffnn adds weight-init methods, the softsign and softplus activations and an L1 penalty.
 sklearn has none of these, so this subclass adds them in the places sklearn would, keeping
@@ -18,7 +18,7 @@ It also records the weights right after the first-pass initialisation (``initial
 from numbers import Real
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neural_network import _base
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -83,72 +83,8 @@ def normalize_init(init):
     return method, params
 
 
-class FFNNReferenceClassifier(MLPClassifier):
-    """MLPClassifier plus ffnn's init methods, softsign/softplus and L1."""
-
-    _parameter_constraints: dict = {
-        **MLPClassifier._parameter_constraints,
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu", "softsign", "softplus"})],
-        "init": [str, dict],
-        "l1": [Interval(Real, 0, None, closed="left")],
-    }
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        init="glorot",
-        l1=0.0,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-        )
-        self.init = init
-        self.l1 = l1
+class FFNNExtras:
+    """ffnn's init methods and L1, for either sklearn MLP (listed first among the bases)."""
 
     # ---- init ----
 
@@ -218,3 +154,137 @@ class FFNNReferenceClassifier(MLPClassifier):
         coef_grads[layer] += self.l1 * np.sign(self.coefs_[layer])
         coef_grads[layer] /= sw_sum
         intercept_grads[layer] = np.sum(deltas[layer], axis=0) / sw_sum
+
+
+EXTRA_CONSTRAINTS = {
+    "activation": [StrOptions({"identity", "logistic", "tanh", "relu", "softsign", "softplus"})],
+    "init": [str, dict],
+    "l1": [Interval(Real, 0, None, closed="left")],
+}
+
+
+class FFNNReferenceClassifier(FFNNExtras, MLPClassifier):
+    """MLPClassifier plus ffnn's init methods, softsign/softplus and L1."""
+
+    _parameter_constraints: dict = {**MLPClassifier._parameter_constraints, **EXTRA_CONSTRAINTS}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        init="glorot",
+        l1=0.0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.init = init
+        self.l1 = l1
+
+class FFNNReferenceRegressor(FFNNExtras, MLPRegressor):
+    """MLPRegressor plus ffnn's init methods, softsign/softplus and L1."""
+
+    _parameter_constraints: dict = {**MLPRegressor._parameter_constraints, **EXTRA_CONSTRAINTS}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        loss="squared_error",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        init="glorot",
+        l1=0.0,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss=loss,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.init = init
+        self.l1 = l1

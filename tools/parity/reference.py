@@ -25,7 +25,7 @@ import scipy
 import sklearn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ffnn_reference import FFNNReferenceClassifier  # noqa: E402
+from ffnn_reference import FFNNReferenceClassifier, FFNNReferenceRegressor  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -57,6 +57,7 @@ FFNN_NAMES = {
     "n_iter_no_change": "nIterNoChange",
     "init": "init",
     "l1": "l1",
+    "loss": "loss",
 }
 
 
@@ -93,6 +94,13 @@ def label_rows(X, n_rows, labels):
         return out
     if rule == "multilabel":  # Y[i][c] = x_c > 0 for c < k
         return [[1 if X[i][c] > 0 else 0 for c in range(labels["k"])] for i in range(n_rows)]
+    # regression targets (estimator "regressor")
+    if rule == "linear":  # y = x0 - 0.5 x1 + 0.25 x2
+        return [X[i][0] - 0.5 * X[i][1] + 0.25 * X[i][2] for i in range(n_rows)]
+    if rule == "linear_multi":  # y = [x0 + x1, x1 x2 - x0]
+        return [[X[i][0] + X[i][1], X[i][1] * X[i][2] - X[i][0]] for i in range(n_rows)]
+    if rule == "counts":  # Poisson-like counts: floor(exp(0.5 (x0 + x1)))
+        return [float(math.floor(math.exp(0.5 * (X[i][0] + X[i][1])))) for i in range(n_rows)]
     raise ValueError(f"unknown label rule {rule!r}")
 
 
@@ -122,6 +130,15 @@ def mnist_rows(recipe, k_from, k_to):
             X.append([float(data[base + p]) for p in pix])
             y.append(d)
     return X, y
+
+
+def sample_weights(rule, n):
+    """Per-row training weights: 'ramp' 0.25, 0.75, 1.25, 1.75 repeating; 'with_zeros' 0, 0.5, 1, 1.5, 2 repeating."""
+    if rule == "ramp":
+        return [0.25 + 0.5 * (i % 4) for i in range(n)]
+    if rule == "with_zeros":
+        return [0.5 * (i % 5) for i in range(n)]
+    raise ValueError(f"unknown sample_weight rule {rule!r}")
 
 
 def build_data(recipe):
@@ -214,11 +231,15 @@ def run_case(case, defaults):
     Xtr = np.asarray(Xtr_l, dtype=np_dtype)
     Xte = np.asarray(Xte_l, dtype=np_dtype)
     multilabel = recipe.get("labels", {}).get("rule") == "multilabel"
+    regressor = case.get("estimator", "classifier") == "regressor"
     ytr = np.asarray(ytr_l)
+    sw_l = sample_weights(case["sample_weight"], len(Xtr_l)) if case.get("sample_weight") else None
+    # sklearn's _check_sample_weight casts the weights to X's dtype
+    sw = None if sw_l is None else np.asarray(sw_l, dtype=np_dtype)
 
     sk_params = dict(params)
     sk_params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
-    clf = FFNNReferenceClassifier(**sk_params)
+    clf = (FFNNReferenceRegressor if regressor else FFNNReferenceClassifier)(**sk_params)
 
     after = []
     caught = []
@@ -227,15 +248,19 @@ def run_case(case, defaults):
         for step in steps:
             op = step["op"]
             if op == "fit":
-                clf.fit(Xtr, ytr)
+                clf.fit(Xtr, ytr, sample_weight=sw)
             elif op == "set_params":
                 clf.set_params(**step["params"])
             elif op == "partial_fit":
                 a, b = step.get("rows", [0, len(Xtr)])
-                classes = None
-                if step.get("classes"):
-                    classes = np.arange(ytr.shape[1]) if multilabel else np.unique(ytr)
-                clf.partial_fit(Xtr[a:b], ytr[a:b], classes=classes)
+                swb = None if sw is None else sw[a:b]
+                if regressor:
+                    clf.partial_fit(Xtr[a:b], ytr[a:b], sample_weight=swb)
+                else:
+                    classes = None
+                    if step.get("classes"):
+                        classes = np.arange(ytr.shape[1]) if multilabel else np.unique(ytr)
+                    clf.partial_fit(Xtr[a:b], ytr[a:b], sample_weight=swb, classes=classes)
             else:
                 raise ValueError(f"unknown step op {op!r}")
             if op != "set_params":
@@ -252,11 +277,13 @@ def run_case(case, defaults):
             if msg not in caught:
                 caught.append(msg)
 
-    proba = clf.predict_proba(Xte)
+    proba = None if regressor else clf.predict_proba(Xte)
     pred = clf.predict(Xte)
     vs = getattr(clf, "validation_scores_", None)
 
     data = {"recipe": recipe}
+    if sw_l is not None:
+        data["sample_weight"] = {"rule": case["sample_weight"], "train": sw_l}
     if recipe["kind"] == "sin":
         data["train"] = {"X": mat(Xtr_l), "y": label(ytr_l)}
         data["test"] = {"X": mat(Xte_l), "y": label(yte_l)}
@@ -267,10 +294,15 @@ def run_case(case, defaults):
     return {
         "format": FORMAT_VERSION,
         "case": case["name"],
+        **({"estimator": "regressor"} if regressor else {}),
         "description": case.get("description", ""),
         "generator": {
             "script": SCRIPT,
-            "estimator": "ffnn_reference.FFNNReferenceClassifier (sklearn MLPClassifier subclass)",
+            "estimator": (
+                "ffnn_reference.FFNNReferenceRegressor (sklearn MLPRegressor subclass)"
+                if regressor
+                else "ffnn_reference.FFNNReferenceClassifier (sklearn MLPClassifier subclass)"
+            ),
             "python": platform.python_version(),
             "numpy": np.__version__,
             "scikit_learn": sklearn.__version__,
@@ -289,7 +321,7 @@ def run_case(case, defaults):
             "intercepts": [mat(b) for b in clf.initial_intercepts_],
         },
         "result": {
-            "classes": label(list(clf.classes_)),
+            "classes": None if regressor else label(list(clf.classes_)),
             "n_outputs": int(clf.n_outputs_),
             "out_activation": clf.out_activation_,
             "n_iter": int(clf.n_iter_),
@@ -302,8 +334,9 @@ def run_case(case, defaults):
             "warnings": caught,
             "coefs": [mat(c) for c in clf.coefs_],
             "intercepts": [mat(b) for b in clf.intercepts_],
-            "predict_proba": mat(proba),
-            "predict": label(list(pred)),
+            # a regressor's predictions are numbers, stored like any matrix (shape [n] or [n, k])
+            "predict_proba": None if regressor else mat(proba),
+            "predict": mat(pred) if regressor else label(list(pred)),
         },
     }
 

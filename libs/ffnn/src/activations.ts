@@ -3,7 +3,7 @@
  * applies the function in place and backpropagates through it using the layer OUTPUT, so the
  * forward buffers are reused by the backward pass.
  */
-import { ACTIVATION_CODES, type ActivationName, type FloatArray } from './backend/backend.ts';
+import { ACTIVATION_CODES, type ActivationName, type FloatArray, type KernelActivationName } from './backend/backend.ts';
 
 export interface Activation {
   readonly name: ActivationName;
@@ -23,6 +23,7 @@ export const ACTIVATION_ALIASES: Readonly<Record<string, ActivationName>> = {
   softmax: 'softmax',
   softsign: 'softsign',
   softplus: 'softplus',
+  exp: 'exp',
 };
 
 function elementwise(
@@ -80,6 +81,8 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   },
   // sklearn: delta *= (1 - a * a)
   tanh: elementwise('tanh', Math.tanh, (a) => 1 - a * a),
+  // sklearn's inplace_exp (MLPRegressor's output for loss 'poisson'); exp'(z) = exp(z) = a
+  exp: elementwise('exp', Math.exp, (a) => a),
   // f(z) = z / (1 + |z|);  f'(z) = 1 / (1 + |z|)^2 = (1 - |a|)^2
   softsign: elementwise(
     'softsign',
@@ -132,6 +135,7 @@ export const ACTIVATIONS_BY_CODE: readonly Activation[] = (() => {
   return byCode;
 })();
 
+/** The backend's code for an activation, or -1 for one without a kernel (applied in TypeScript). */
 export function activationCode(name: ActivationName): number {
-  return ACTIVATION_CODES[name];
+  return Object.hasOwn(ACTIVATION_CODES, name) ? ACTIVATION_CODES[name as KernelActivationName] : -1;
 }

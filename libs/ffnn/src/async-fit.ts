@@ -5,7 +5,7 @@
  * at the end of the current batch when `signal` aborts. Both run exactly the same steps, so they
  * give the same numbers.
  */
-import type { TrainingProgress } from './classifier.ts';
+import type { TrainingProgress } from './estimator/training-loop.ts';
 import { FfnnError } from './errors.ts';
 
 export interface DriveOptions {

@@ -1,5 +1,6 @@
 /** @ffnn/core: the public API. */
-export { FFNNClassifier, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
+export { FFNNClassifier, modelFromJSON, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
+export { FFNNRegressor } from './regressor.ts';
 export type { DriveOptions } from './async-fit.ts';
 export type { FFNNOptions, EpochMetrics, FfnnWarning, HistoryOptions, ActivationOption, BackendOption } from './options.ts';
 export { OPTIONS, OPTION_NAMES, defaultOptions } from './options.ts';
@@ -14,6 +15,6 @@ export { selectBackend } from './backend/select.ts';
 export { type Matrix, type MatrixInput, type ObjectRows, toMatrix, toArrays, MAX_MATRIX_VALUES } from './matrix.ts';
 export { type Label, type TargetInput, type TargetKind, MAX_CLASSES } from './labels.ts';
 export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';
-export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, modelFromJSON, writeFileAtomic } from './io/model-json.ts';
+export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, writeFileAtomic } from './io/model-json.ts';
 export { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 export { VERSION } from './version.ts';

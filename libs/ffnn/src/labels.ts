@@ -14,13 +14,15 @@ import { checkMatrixSize } from './matrix.ts';
 export const MAX_CLASSES = 10_000;
 
 export type Label = number | string;
-export type TargetKind = 'binary' | 'multiclass' | 'multilabel';
+/** What the targets are: a classifier's three kinds, and a regressor's numbers ('continuous', as sklearn's type_of_target). */
+export type TargetKind = 'binary' | 'multiclass' | 'multilabel' | 'continuous';
 export type TargetInput = readonly Label[] | ArrayLike<number> | readonly (readonly number[])[];
 
 export interface TargetEncoding {
   kind: TargetKind;
+  /** The classes (empty for a regressor). */
   classes: Label[];
-  /** Output units: 1 for binary, K otherwise. */
+  /** Output units: 1 for binary, K otherwise (a regressor: one per target column). */
   nOutputs: number;
 }
 

@@ -4,10 +4,37 @@
  * allocated once for a batch capacity; a smaller batch uses the leading rows, so nothing is
  * allocated per batch.
  */
-import { activationCode } from './activations.ts';
+import { ACTIVATIONS, activationCode } from './activations.ts';
 import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
-import { type Loss, clipEpsilon } from './losses.ts';
+import { type Loss, clipEpsilon, weightedLossValue } from './losses.ts';
+import { FfnnError } from './errors.ts';
 import { allocate } from './matrix.ts';
+
+/**
+ * Most weights and biases a network may have (800 MB of float64 weights, several times that with
+ * gradients and optimizer state): a gigantic layer fails fast with a clear error instead of
+ * trying to allocate. Model files are held to the same limit.
+ */
+export const MAX_PARAMETERS = 100_000_000;
+
+/** Number of weights and biases of a network with these layer sizes. */
+export function parameterCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return n;
+}
+
+/** Fails fast, before allocating, when a network would exceed MAX_PARAMETERS. */
+export function checkNetworkSize(sizes: readonly number[]): void {
+  const n = parameterCount(sizes);
+  if (n > MAX_PARAMETERS) {
+    throw new FfnnError(
+      'INVALID_PARAM',
+      `hiddenLayerSizes: layers ${sizes.join('-')} would need ${n.toExponential(2)} weights, more than the limit of ${MAX_PARAMETERS.toExponential(0)}; use smaller hidden layers`,
+      { param: 'hiddenLayerSizes', expected: MAX_PARAMETERS, got: n },
+    );
+  }
+}
 
 export interface NetworkShape {
   /** [nFeatures, ...hidden, nOutputs] */
@@ -36,6 +63,8 @@ export class Network {
   /** deltas[l] is dLoss/dZ of layer l (l >= 1); deltas[0] is unused. */
   private deltas: FloatArray[] = [];
   private targets: FloatArray = new Float64Array(0);
+  /** The batch's sample weights (when training with them). */
+  private weights: FloatArray = new Float64Array(0);
 
   constructor(
     shape: NetworkShape,
@@ -87,6 +116,7 @@ export class Network {
     this.acts = this.layerSizes.map((size) => allocate(this.dtype, rows * size));
     this.deltas = this.layerSizes.map((size, l) => (l === 0 ? allocate(this.dtype, 0) : allocate(this.dtype, rows * size)));
     this.targets = allocate(this.dtype, rows * this.nOutputs);
+    this.weights = allocate(this.dtype, rows);
   }
 
   /** The input buffer of the current batch (rows x nFeatures, leading rows used). */
@@ -100,9 +130,10 @@ export class Network {
   }
 
   /** Loads batch rows of X and Y, picked by indices[start .. start+rows). */
-  gatherBatch(x: FloatArray, y: FloatArray, indices: Int32Array, start: number, rows: number): void {
+  gatherBatch(x: FloatArray, y: FloatArray, indices: Int32Array, start: number, rows: number, w: FloatArray | null = null): void {
     this.backend.gatherRows(this.layerSizes[0], x, indices, start, rows, this.acts[0]);
     this.backend.gatherRows(this.nOutputs, y, indices, start, rows, this.targets);
+    if (w) this.backend.gatherRows(1, w, indices, start, rows, this.weights);
   }
 
   /** Z = A W + b, then the layer's activation, for every layer: reads `input`, fills `output`. */
@@ -113,7 +144,7 @@ export class Network {
       const fanOut = this.layerSizes[l + 1];
       b.gemm(false, false, rows, fanOut, fanIn, 1, this.acts[l], this.coefs[l], 0, this.acts[l + 1]);
       b.addRowVector(rows, fanOut, this.acts[l + 1], this.intercepts[l]);
-      b.activate(this.codes[l], rows, fanOut, this.acts[l + 1]);
+      this.activate(l, rows, fanOut, this.acts[l + 1]);
     }
     return this.output;
   }
@@ -138,37 +169,60 @@ export class Network {
   /**
    * Forward then backward over the gathered batch: fills coefGrads and interceptGrads and
    * returns the batch loss (data loss plus penalty, with the weights before this update).
+   * `weighted`: use the sample weights gatherBatch loaded (sklearn >= 1.7): the loss is their
+   * weighted mean, each row's output delta is scaled by its weight, and every division by the
+   * batch size becomes one by the sum of the weights.
    */
-  forwardBackward(rows: number, loss: Loss, alpha: number, l1: number): number {
+  forwardBackward(rows: number, loss: Loss, alpha: number, l1: number, weighted = false): number {
     const b = this.backend;
     const p = this.forward(rows);
     const nOut = this.nOutputs;
     const L = this.coefs.length;
     const outAct = this.activations[L - 1];
-    const value = loss.value(rows, nOut, p, this.targets, clipEpsilon(this.dtype)) + this.penalty(rows, alpha, l1);
+    const w = this.weights;
+    let n = rows; // sw_sum in sklearn
+    if (weighted) {
+      n = 0;
+      for (let r = 0; r < rows; r++) n += w[r];
+    }
+    const eps = clipEpsilon(this.dtype);
+    const value = (weighted ? weightedLossValue(loss, rows, nOut, p, this.targets, eps, w) : loss.value(rows, nOut, p, this.targets, eps)) + this.penalty(n, alpha, l1);
 
     // output delta: P - Y for the natural pairs, else dL/dP through the activation's derivative
     const top = this.deltas[L];
     if (outAct === loss.naturalActivation) b.subtract(rows * nOut, p, this.targets, top);
     else {
       loss.gradient(rows * nOut, p, this.targets, top);
-      b.activationBackward(this.codes[L - 1], rows, nOut, p, top);
+      this.activationBackward(L - 1, rows, nOut, p, top);
     }
+    // deltas[last] *= sample_weight (per row)
+    if (weighted) for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) top[r * nOut + j] *= w[r];
 
     for (let l = L - 1; l >= 0; l--) {
       const fanIn = this.layerSizes[l];
       const fanOut = this.layerSizes[l + 1];
-      // gW = (A^T D + alpha W [+ l1 sign W]) / n ;  gb = mean of D over rows
+      // gW = (A^T D + alpha W [+ l1 sign W]) / n ;  gb = sum of D over rows / n
       b.gemm(true, false, fanIn, fanOut, rows, 1, this.acts[l], this.deltas[l + 1], 0, this.coefGrads[l]);
-      b.finishWeightGradient(fanIn * fanOut, this.coefGrads[l], this.coefs[l], alpha, l1, rows);
-      b.columnMeans(rows, fanOut, this.deltas[l + 1], rows, this.interceptGrads[l]);
+      b.finishWeightGradient(fanIn * fanOut, this.coefGrads[l], this.coefs[l], alpha, l1, n);
+      b.columnMeans(rows, fanOut, this.deltas[l + 1], n, this.interceptGrads[l]);
       if (l > 0) {
         // D_{l} = D_{l+1} W^T, then through layer l's activation
         b.gemm(false, true, rows, fanIn, fanOut, 1, this.deltas[l + 1], this.coefs[l], 0, this.deltas[l]);
-        b.activationBackward(this.codes[l - 1], rows, fanIn, this.acts[l], this.deltas[l]);
+        this.activationBackward(l - 1, rows, fanIn, this.acts[l], this.deltas[l]);
       }
     }
     return value;
+  }
+
+  /** Layer l's activation: the backend's kernel, or TypeScript for one without a code ('exp'). */
+  private activate(l: number, rows: number, cols: number, x: FloatArray): void {
+    if (this.codes[l] >= 0) this.backend.activate(this.codes[l], rows, cols, x);
+    else ACTIVATIONS[this.activations[l]].forward(rows, cols, x);
+  }
+
+  private activationBackward(l: number, rows: number, cols: number, a: FloatArray, delta: FloatArray): void {
+    if (this.codes[l] >= 0) this.backend.activationBackward(this.codes[l], rows, cols, a, delta);
+    else ACTIVATIONS[this.activations[l]].backward(rows, cols, a, delta);
   }
 
   /** Copies all parameters (for snapshots). */

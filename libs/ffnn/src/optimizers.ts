@@ -98,3 +98,24 @@ export class AdamOptimizer implements Optimizer {
     return true;
   }
 }
+
+/** The options an optimizer is built from (a subset of FFNNOptions, named as there). */
+export interface OptimizerOptions {
+  dtype: DType;
+  learningRateInit: number;
+  learningRate: LearningRateSchedule;
+  momentum: number;
+  nesterovsMomentum: boolean;
+  powerT: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export type SolverName = 'sgd' | 'adam';
+
+/** One constructor per `solver` option: sklearn's `_fit_stochastic` picks from the same two. */
+export const OPTIMIZERS: Readonly<Record<SolverName, (backend: Backend, params: readonly FloatArray[], o: OptimizerOptions) => Optimizer>> = {
+  sgd: (backend, params, o) => new SgdOptimizer(backend, params, o.dtype, o.learningRateInit, o.learningRate, o.momentum, o.nesterovsMomentum, o.powerT),
+  adam: (backend, params, o) => new AdamOptimizer(backend, params, o.dtype, o.learningRateInit, o.beta1, o.beta2, o.epsilon),
+};

@@ -48,7 +48,8 @@ export interface FFNNOptions {
   shuffle: boolean;
   randomState: number | null;
   tol: number;
-  verbose: boolean | 0 | 1 | 2;
+  /** false/0 is quiet; true or any whole number > 0 prints a line per epoch (sklearn); 2 and up also the weights. */
+  verbose: boolean | number;
   warmStart: boolean;
   momentum: number;
   nesterovsMomentum: boolean;
@@ -136,7 +137,7 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   shuffle: { default: true, expected: 'true or false', valid: oneOf(true, false) },
   randomState: { default: null, expected: 'null or a whole number in [0, 4294967295]', valid: (v) => v === null || (isInt(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) },
   tol: { default: 1e-4, expected: 'a number >= 0', valid: (v) => isNumber(v) && v >= 0 },
-  verbose: { default: false, expected: 'false, true, 0, 1 or 2', valid: oneOf(false, true, 0, 1, 2) },
+  verbose: { default: false, expected: 'true, false or a whole number >= 0', valid: (v) => typeof v === 'boolean' || (isInt(v) && (v as number) >= 0) },
   warmStart: { default: false, expected: 'true or false', valid: oneOf(true, false) },
   momentum: { default: 0.9, expected: 'a number in [0, 1]', valid: (v) => isNumber(v) && v >= 0 && v <= 1 },
   nesterovsMomentum: { default: true, expected: 'true or false', valid: oneOf(true, false) },
@@ -229,6 +230,9 @@ export function resolveArchitecture(options: FFNNOptions): ResolvedArchitecture 
 
 export function resolveLoss(options: FFNNOptions, multiclass: boolean): LossName {
   const name = options.loss === 'auto' ? 'log_loss' : LOSS_ALIASES[options.loss];
+  if (name === 'half_poisson_deviance') {
+    throw new FfnnError('INVALID_PARAM', "loss: 'poisson' is a regressor's loss (FFNNRegressor); a classifier takes log_loss, the cross entropies or squared_error", { param: 'loss', got: options.loss });
+  }
   if (name === 'log_loss') return multiclass ? 'categorical_cross_entropy' : 'binary_cross_entropy';
   return name;
 }

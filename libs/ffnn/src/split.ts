@@ -34,10 +34,18 @@ export function approximateMode(counts: readonly number[], nDraws: number, rng: 
 }
 
 /**
- * Splits n rows into train and validation. `y` is the encoded target (n x nOutputs); with one
- * output column the split is stratified on it, as sklearn's MLP does (multiclass is not).
+ * Splits n rows into train and validation. With `stratify` the split is stratified on `y`, the one
+ * encoded 0/1 target column, as sklearn's MLP does for binary classifiers (multiclass, multilabel
+ * and regressors are not stratified). `classes` names the negative and positive class in messages.
  */
-export function trainValidationSplit(n: number, y: ArrayLike<number>, nOutputs: number, validationFraction: number, rng: RandomState): Split {
+export function trainValidationSplit(
+  n: number,
+  y: ArrayLike<number>,
+  stratify: boolean,
+  validationFraction: number,
+  rng: RandomState,
+  classes?: readonly (string | number)[],
+): Split {
   const nTest = Math.ceil(validationFraction * n);
   const nTrain = n - nTest;
   if (nTrain <= 0) {
@@ -50,19 +58,25 @@ export function trainValidationSplit(n: number, y: ArrayLike<number>, nOutputs: 
       { param: 'validationFraction', got: nTest },
     );
   }
-  if (nOutputs !== 1) {
+  if (!stratify) {
     const p = rng.permutation(n);
     return { validation: p.slice(0, nTest), train: p.slice(nTest, n) };
   }
   // classes "False" < "True": negatives first, each with its ascending original indices
   const classIndices: number[][] = [[], []];
   for (let i = 0; i < n; i++) classIndices[y[i] !== 0 ? 1 : 0].push(i);
-  const present = classIndices.filter((c) => c.length > 0);
+  const presentClasses = [0, 1].filter((c) => classIndices[c].length > 0);
+  const present = presentClasses.map((c) => classIndices[c]);
   const counts = present.map((c) => c.length);
-  if (counts.some((c) => c < 2)) {
-    throw new FfnnError('INVALID_DATA', 'earlyStopping: the least populated class has only 1 member; a stratified validation split needs at least 2 per class', {
-      param: 'earlyStopping',
-    });
+  const least = counts.indexOf(Math.min(...counts));
+  if (counts[least] < 2) {
+    // sklearn's StratifiedShuffleSplit message, with the class named
+    const label = classes?.[presentClasses[least]];
+    throw new FfnnError(
+      'INVALID_DATA',
+      `earlyStopping: the least populated class in y${label === undefined ? '' : ` (${JSON.stringify(label)})`} has only ${counts[least]} member, which is too few; a stratified validation split needs at least 2 per class`,
+      { param: 'earlyStopping', class: label, got: counts[least] },
+    );
   }
   if (nTrain < present.length || nTest < present.length) {
     throw new FfnnError('INVALID_DATA', `validationFraction: train (${nTrain}) and validation (${nTest}) sets need at least ${present.length} rows each for a stratified split`, {

@@ -64,7 +64,13 @@ const PAIRS: [ActivationName, LossName][] = [
   ['relu', 'mean_squared_error'],
   ['softsign', 'mean_squared_error'],
   ['softplus', 'mean_squared_error'],
+  // the Poisson regressor's pair (targets in [0, 1) here: any y >= 0 is valid)
+  ['exp', 'half_poisson_deviance'],
+  // exp with another loss backpropagates through exp's own derivative (applied in TypeScript)
+  ['exp', 'mean_squared_error'],
 ];
+// exp has no kernel code, so the loop over HIDDEN misses it: as a hidden layer too
+test('gradient check: hidden exp (two layers), softmax + categorical CE', () => check(['exp', 'exp'], 'softmax', 'categorical_cross_entropy', 0, 0, 6));
 
 for (const h of HIDDEN) {
   test(`gradient check: hidden ${h} (two layers), softmax + categorical CE`, () => check([h, h], 'softmax', 'categorical_cross_entropy', 0, 0, 1));

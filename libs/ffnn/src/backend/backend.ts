@@ -13,11 +13,18 @@
 export type FloatArray = Float64Array | Float32Array;
 export type DType = 'float64' | 'float32';
 
-/** Canonical activation names (aliases are resolved in activations.ts before reaching a backend). */
-export type ActivationName = 'identity' | 'relu' | 'logistic' | 'tanh' | 'softmax' | 'softsign' | 'softplus';
+/** Activations every backend has a kernel for (the native addon knows them by code). */
+export type KernelActivationName = 'identity' | 'relu' | 'logistic' | 'tanh' | 'softmax' | 'softsign' | 'softplus';
+
+/**
+ * Canonical activation names (aliases are resolved in activations.ts before reaching a backend).
+ * 'exp' (the Poisson regressor's output) has no kernel: network.ts applies it in TypeScript on
+ * every backend, so the numbers are the same everywhere.
+ */
+export type ActivationName = KernelActivationName | 'exp';
 
 /** Numeric codes for activations, shared with the native addon (keep in sync with native/src/activations.rs). */
-export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
+export const ACTIVATION_CODES: Readonly<Record<KernelActivationName, number>> = {
   identity: 0,
   relu: 1,
   logistic: 2,

@@ -21,13 +21,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { FloatArray } from '../backend/backend.ts';
-import { type FFNNClassifier, MAX_PARAMETERS } from '../classifier.ts';
 import { FfnnError } from '../errors.ts';
+import { MAX_PARAMETERS } from '../network.ts';
 import { VERSION } from '../version.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { sha256, tensorChecksum, textChecksum } from './checksums.ts';
-import { modelFromJSON } from './model-json.ts';
-import { MODEL_FORMAT, buildModel, checkFiniteWeights, describeModel, fail, parameterCount, validateDescription } from './model-spec.ts';
+import { readModelJson } from './model-json.ts';
+import { MODEL_FORMAT, type ModelSource, type RestoredModel, checkFiniteWeights, describeModel, fail, parameterCount, restoredModel, validateDescription } from './model-spec.ts';
 import { DTYPE_SIZES, MAX_HEADER_BYTES, type SafeDType, type TensorToWrite, encodeSafetensors, parseSafetensors, readTensor } from './safetensors.ts';
 
 export const MODEL_FILE_VERSION = 2;
@@ -39,8 +39,8 @@ export function tensorNames(nLayers: number): string[] {
 }
 
 /** The model as binary model-file bytes. Refuses non-finite weights. */
-export function modelToBytes(clf: FFNNClassifier, path = 'the model'): Uint8Array {
-  const { description, coefs, intercepts } = describeModel(clf);
+export function modelToBytes(source: ModelSource, path = 'the model'): Uint8Array {
+  const { description, coefs, intercepts } = describeModel(source);
   checkFiniteWeights(coefs, intercepts, path);
   const dtype: SafeDType = description.dtype === 'float32' ? 'F32' : 'F64';
   const sizes = description.layerSizes;
@@ -60,7 +60,7 @@ export function modelToBytes(clf: FFNNClassifier, path = 'the model'): Uint8Arra
 }
 
 /** Reads binary model-file bytes (see the module comment for what is checked). */
-export function modelFromBytes(bytes: Uint8Array): FFNNClassifier {
+export function modelFromBytes(bytes: Uint8Array): RestoredModel {
   const file = parseSafetensors(bytes);
   const meta = file.metadata;
   if (meta.format !== MODEL_FORMAT) fail(`expected __metadata__.format "${MODEL_FORMAT}", got ${JSON.stringify(meta.format)} (a safetensors file, but not an ffnn model)`);
@@ -105,7 +105,7 @@ export function modelFromBytes(bytes: Uint8Array): FFNNClassifier {
   arrays.forEach((a, i) => {
     for (let j = 0; j < a.length; j++) if (!Number.isFinite(a[j])) fail(`tensor "${names[i]}" holds a non-finite weight (${a[j]} at index ${j})`);
   });
-  return buildModel(d, arrays.slice(0, L), arrays.slice(L));
+  return restoredModel(d, arrays.slice(0, L), arrays.slice(L));
 }
 
 /** Which format some bytes hold: the binary (safetensors) file, the JSON document, or neither. */
@@ -127,7 +127,7 @@ export function sniffModelFormat(bytes: Uint8Array): 'binary' | 'json' | 'unknow
 }
 
 /** Reads a model from bytes in either format. */
-export function modelFromAnyBytes(bytes: Uint8Array): FFNNClassifier {
+export function modelFromAnyBytes(bytes: Uint8Array): RestoredModel {
   const kind = sniffModelFormat(bytes);
   if (kind === 'binary') return modelFromBytes(bytes);
   if (kind === 'unknown') fail(bytes.length === 0 ? 'the file is empty' : `not an ffnn model file (${bytes.length} bytes, neither the binary format nor JSON)`);
@@ -137,17 +137,17 @@ export function modelFromAnyBytes(bytes: Uint8Array): FFNNClassifier {
   } catch (err) {
     fail(`not valid JSON (${(err as Error).message})`);
   }
-  return modelFromJSON(json);
+  return readModelJson(json);
 }
 
-export function saveModelFile(clf: FFNNClassifier, path: string): void {
-  writeFileAtomic(path, modelToBytes(clf, path));
+export function saveModelFile(model: ModelSource, path: string): void {
+  writeFileAtomic(path, modelToBytes(model, path));
 }
 
 /** Largest file the loader reads: the biggest model MAX_PARAMETERS allows, its header and JSON slack. */
 export const maxModelFileBytes = (): number => MAX_PARAMETERS * 8 * 3 + MAX_HEADER_BYTES;
 
-export function loadModelFile(path: string): FFNNClassifier {
+export function loadModelFile(path: string): RestoredModel {
   let bytes: Uint8Array;
   try {
     // a FIFO or device (/dev/zero) would never end, and a huge file is no model: check first

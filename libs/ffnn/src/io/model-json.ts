@@ -10,12 +10,10 @@
  * warning; a file with only one of them is refused.
  */
 import type { DType, FloatArray } from '../backend/backend.ts';
-import type { FFNNClassifier } from '../classifier.ts';
-import { type ModelDescription, MODEL_FORMAT, buildModel, checkFiniteWeights, describeModel, fail, validateDescription } from './model-spec.ts';
 import { VERSION } from '../version.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { tensorChecksum, textChecksum } from './checksums.ts';
-import { loadModelFile, saveModelFile } from './model-file.ts';
+import { type ModelDescription, type ModelSource, MODEL_FORMAT, type RestoredModel, describeModel, fail, restoredModel, validateDescription } from './model-spec.ts';
 
 export { MODEL_FORMAT, writeFileAtomic };
 /** Version of the JSON document; the binary format is MODEL_FILE_VERSION (2) in model-file.ts. */
@@ -42,8 +40,9 @@ function descriptionText(m: Record<string, unknown>): string {
   return JSON.stringify(picked);
 }
 
-export function modelToJSON(clf: FFNNClassifier): ModelJson {
-  const { description, coefs, intercepts } = describeModel(clf);
+/** A fitted estimator as the JSON document. */
+export function modelToJSON(model: ModelSource): ModelJson {
+  const { description, coefs, intercepts } = describeModel(model);
   // JSON has no -0: write +0, and checksum exactly the values a reader will parse
   const plain = (a: FloatArray) => Array.from(a, (v) => (v === 0 ? 0 : v));
   const c = coefs.map(plain);
@@ -64,7 +63,8 @@ const typedAs = (dtype: DType) => (a: number[]): FloatArray => (dtype === 'float
 
 const isNumArray = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number' && Number.isFinite(v));
 
-export function modelFromJSON(json: unknown): FFNNClassifier {
+/** Reads and checks a JSON document (parsed): the fitted state for an estimator's `restore`. */
+export function readModelJson(json: unknown): RestoredModel {
   if (!json || typeof json !== 'object' || Array.isArray(json)) fail(`expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   const m = json as Partial<ModelJson>;
   if (m.format !== MODEL_FORMAT) fail(`expected format "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}`);
@@ -85,27 +85,13 @@ export function modelFromJSON(json: unknown): FFNNClassifier {
     if (m.sha256_model !== textChecksum(descriptionText(m as Record<string, unknown>))) fail('the model description does not match its checksum (sha256_model): the file is corrupted');
     if (m.sha256_tensors !== tensorChecksum(m.coefs.map(typedAs(d.dtype)), m.intercepts.map(typedAs(d.dtype)))) fail('the weights do not match their checksum (sha256_tensors): the file is corrupted');
   }
-  const clf = buildModel(d, m.coefs, m.intercepts);
-  if (!checked) {
-    clf.warn({
-      code: 'MODEL_UNCHECKED',
-      message: `this JSON model has no checksums (written by ffnn ${typeof m.library === 'string' ? m.library : 'before 0.2'}), so a corrupted file cannot be detected; save it again to add them`,
-    });
-  }
-  return clf;
-}
-
-/** Saves by extension: `.json` writes this JSON document, anything else the binary format. */
-export function saveModel(clf: FFNNClassifier, path: string): void {
-  if (path.toLowerCase().endsWith('.json')) {
-    const json = modelToJSON(clf);
-    const { coefs, intercepts } = describeModel(clf);
-    checkFiniteWeights(coefs, intercepts, path);
-    writeFileAtomic(path, JSON.stringify(json));
-  } else saveModelFile(clf, path);
-}
-
-/** Loads either format; the content decides, not the extension. */
-export function loadModel(path: string): FFNNClassifier {
-  return loadModelFile(path);
+  const warnings = checked
+    ? []
+    : [
+        {
+          code: 'MODEL_UNCHECKED' as const,
+          message: `this JSON model has no checksums (written by ffnn ${typeof m.library === 'string' ? m.library : 'before 0.2'}), so a corrupted file cannot be detected; save it again to add them`,
+        },
+      ];
+  return restoredModel(d, m.coefs, m.intercepts, warnings);
 }

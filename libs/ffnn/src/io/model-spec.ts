@@ -6,12 +6,38 @@
  */
 import { ACTIVATION_ALIASES } from '../activations.ts';
 import type { ActivationName, DType, FloatArray } from '../backend/backend.ts';
-import { FFNNClassifier, MAX_PARAMETERS } from '../classifier.ts';
+import type { FittedState } from '../estimator/fitted-state.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { checkFeatureNames } from '../feature-names.ts';
-import { type Label, type TargetKind, uniqueSorted } from '../labels.ts';
+import { type Label, type TargetEncoding, type TargetKind, uniqueSorted } from '../labels.ts';
 import { LOSSES, type LossName } from '../losses.ts';
-import { type FFNNOptions, OPTIONS } from '../options.ts';
+import { MAX_PARAMETERS, type Network, parameterCount } from '../network.ts';
+import { type FFNNOptions, type FfnnWarning, OPTIONS } from '../options.ts';
+
+export { parameterCount };
+
+/** What a fitted estimator hands io to write (its exportState()): io never sees the estimator classes. */
+export interface ExportedModel {
+  net: Network;
+  state: FittedState;
+  options: FFNNOptions;
+}
+
+/** Anything io can write: a fitted estimator. */
+export interface ModelSource {
+  exportState(): ExportedModel;
+}
+
+/** The fitted state io read from a file: what an estimator's `restore` rebuilds a model from. */
+export interface RestoredModel {
+  options: Partial<FFNNOptions>;
+  shape: { layerSizes: number[]; activations: ActivationName[]; dtype: DType };
+  coefs: ArrayLike<number>[];
+  intercepts: ArrayLike<number>[];
+  fitted: Omit<FittedState, 'best' | 'history' | 'noImprovementCount' | 'initialCoefs' | 'initialIntercepts'>;
+  /** Warnings reading the file raised (MODEL_UNCHECKED), for the estimator to report. */
+  warnings: FfnnWarning[];
+}
 
 export const MODEL_FORMAT = 'ffnn-model';
 
@@ -50,9 +76,9 @@ export function fail(what: string, details: Record<string, unknown> = {}): never
   throw new FfnnError('MODEL_FORMAT', `model file: ${what}`, details);
 }
 
-/** The description of a fitted classifier, plus its weights (live views, not copies). */
-export function describeModel(clf: FFNNClassifier): { description: ModelDescription; coefs: FloatArray[]; intercepts: FloatArray[] } {
-  const { net, state, options } = clf.exportState();
+/** The description of a fitted estimator, plus its weights (live views, not copies). */
+export function describeModel(model: ModelSource): { description: ModelDescription; coefs: FloatArray[]; intercepts: FloatArray[] } {
+  const { net, state, options } = model.exportState();
   const serialisable: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = v;
   return {
@@ -100,13 +126,6 @@ export function checkFiniteWeights(coefs: readonly FloatArray[], intercepts: rea
   }
 }
 
-/** Number of weights and biases of a network with these layer sizes. */
-export function parameterCount(sizes: readonly number[]): number {
-  let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
-  return n;
-}
-
 const isCurve = (a: unknown): a is (number | null)[] => Array.isArray(a) && a.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)));
 const curve = (a: unknown): number[] => (isCurve(a) ? a.map((v) => (v === null ? NaN : v)) : []);
 
@@ -135,9 +154,10 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   }
   if (typeof m.loss !== 'string' || !Object.hasOwn(LOSSES, m.loss)) fail(`unknown loss ${describeValue(m.loss)}`);
   const target = m.target;
-  if (!target || typeof target !== 'object' || !['binary', 'multiclass', 'multilabel'].includes(target.kind) || !Array.isArray(target.classes)) {
-    fail('target must give kind (binary, multiclass or multilabel) and classes');
+  if (!target || typeof target !== 'object' || !['binary', 'multiclass', 'multilabel', 'continuous'].includes(target.kind) || !Array.isArray(target.classes)) {
+    fail('target must give kind (binary, multiclass, multilabel or continuous) and classes');
   }
+  if (target.kind === 'continuous' && target.classes.length !== 0) fail('a continuous (regression) target has no classes');
   if (target.kind === 'binary' && target.classes.length !== 2) fail(`a binary target has 2 classes, got ${target.classes.length}`);
   if (target.kind === 'multiclass' && target.classes.length < 3) fail(`a multiclass target has at least 3 classes, got ${target.classes.length}`);
   if (target.kind === 'multilabel' && (target.classes.length < 1 || !target.classes.every((c, i) => c === i))) fail('a multilabel target has classes 0..K-1');
@@ -150,7 +170,7 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   if (sorted.length !== target.classes.length || sorted.some((c, i) => c !== target.classes[i])) {
     fail(`target.classes must be unique and sorted, got ${describeValue(target.classes)}`);
   }
-  const nOutputs = target.kind === 'binary' ? 1 : target.classes.length;
+  const nOutputs = target.kind === 'binary' ? 1 : target.kind === 'continuous' ? sizes[L] : target.classes.length;
   if (nOutputs !== sizes[L]) fail(`the output layer has ${sizes[L]} units but the target needs ${nOutputs}`);
   const options = m.options ?? {};
   if (typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
@@ -188,21 +208,22 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   };
 }
 
-/** Builds a fitted classifier from a validated description and weights of the right lengths. */
-export function buildModel(d: ModelDescription, coefs: ArrayLike<number>[], intercepts: ArrayLike<number>[]): FFNNClassifier {
+/** The fitted state a validated description and weights of the right lengths describe. */
+export function restoredModel(d: ModelDescription, coefs: ArrayLike<number>[], intercepts: ArrayLike<number>[], warnings: FfnnWarning[] = []): RestoredModel {
   const known: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(d.options)) if (Object.hasOwn(OPTIONS, k)) known[k] = v;
   // a model always loads on whatever backend is available, in the dtype its weights have
   if (known.backend === 'native') known.backend = 'auto';
   known.dtype = d.dtype;
   const nOutputs = d.layerSizes[d.layerSizes.length - 1];
-  return FFNNClassifier.restore(
-    known as Partial<FFNNOptions>,
-    { layerSizes: d.layerSizes, activations: d.activations, dtype: d.dtype },
+  const encoding: TargetEncoding = { kind: d.target.kind, classes: d.target.classes, nOutputs };
+  return {
+    options: known as Partial<FFNNOptions>,
+    shape: { layerSizes: d.layerSizes, activations: d.activations, dtype: d.dtype },
     coefs,
     intercepts,
-    {
-      encoding: { kind: d.target.kind, classes: d.target.classes, nOutputs },
+    fitted: {
+      encoding,
       lossName: d.loss,
       lossCurve: curve(d.training.lossCurve),
       validationLossCurve: curve(d.training.validationLossCurve),
@@ -213,5 +234,6 @@ export function buildModel(d: ModelDescription, coefs: ArrayLike<number>[], inte
       t: d.training.t,
       featureNames: d.featureNames ?? null,
     },
-  );
+    warnings,
+  };
 }

@@ -40,6 +40,7 @@ const OPS: Record<ActivationName, string> = {
   softsign: 'Softsign',
   softplus: 'Softplus',
   softmax: 'Softmax',
+  exp: 'Exp',
 };
 
 // ---------------------------------------------------------------- protobuf wire format

@@ -1,0 +1,155 @@
+/**
+ * The fitted attributes every estimator shares (sklearn's trailing-underscore attributes without
+ * the underscore): reading one before fit throws NOT_FITTED naming it.
+ */
+import type { ActivationName, FloatArray } from '../backend/backend.ts';
+import { FfnnError } from '../errors.ts';
+import { checkFeatureNames, columnOrder, reorderColumns } from '../feature-names.ts';
+import type { LossName } from '../losses.ts';
+import type { Matrix } from '../matrix.ts';
+import type { FFNNOptions } from '../options.ts';
+import type { FittedModel, HistoryEntry } from './fitted-state.ts';
+
+export abstract class FittedAttributes {
+  /** The model once fitted (or loaded), else null. */
+  protected model: FittedModel | null = null;
+
+  constructor(protected opts: FFNNOptions) {}
+
+  /** The class name, for messages. */
+  protected abstract get estimatorName(): string;
+
+  protected fitted(attribute: string): FittedModel {
+    if (!this.model) {
+      throw new FfnnError('NOT_FITTED', `${attribute}: this ${this.estimatorName} is not fitted yet; call fit (or partialFit) first`, { attribute });
+    }
+    return this.model;
+  }
+
+  get isFitted(): boolean {
+    return this.model !== null;
+  }
+
+  /** Weight matrices, fanIn x fanOut each, row-major. */
+  get coefs(): Matrix[] {
+    const { net } = this.fitted('coefs');
+    return net.coefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
+  }
+
+  get intercepts(): FloatArray[] {
+    return this.fitted('intercepts').net.intercepts;
+  }
+
+  /** The weights right after the first-pass initialisation, before any update. */
+  get initialCoefs(): Matrix[] {
+    const { net, state } = this.fitted('initialCoefs');
+    return state.initialCoefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
+  }
+
+  get initialIntercepts(): FloatArray[] {
+    return this.fitted('initialIntercepts').state.initialIntercepts;
+  }
+
+  get lossCurve(): number[] {
+    return this.fitted('lossCurve').state.lossCurve;
+  }
+
+  get validationLossCurve(): number[] {
+    return this.fitted('validationLossCurve').state.validationLossCurve;
+  }
+
+  /** The early-stopping validation score per epoch; null without early stopping (sklearn's None). */
+  get validationScores(): number[] | null {
+    const s = this.fitted('validationScores').state;
+    return this.opts.earlyStopping ? s.validationScores : null;
+  }
+
+  /** Lowest training loss (null with early stopping, as in sklearn >= 1.3). */
+  get bestLoss(): number | null {
+    const s = this.fitted('bestLoss').state;
+    return this.opts.earlyStopping ? null : s.bestLoss;
+  }
+
+  get bestValidationScore(): number | null {
+    const s = this.fitted('bestValidationScore').state;
+    return this.opts.earlyStopping ? s.bestValidationScore : null;
+  }
+
+  get nIter(): number {
+    return this.fitted('nIter').state.nIter;
+  }
+
+  /** Training samples seen, summed over epochs and calls. */
+  get t(): number {
+    return this.fitted('t').state.t;
+  }
+
+  get nOutputs(): number {
+    return this.fitted('nOutputs').net.nOutputs;
+  }
+
+  get nFeatures(): number {
+    return this.fitted('nFeatures').net.layerSizes[0];
+  }
+
+  /** sklearn's name for nFeatures (n_features_in_). */
+  get nFeaturesIn(): number {
+    return this.fitted('nFeaturesIn').net.layerSizes[0];
+  }
+
+  /**
+   * The training loss of the last epoch (sklearn's loss_; named so as not to clash with the
+   * `loss` option). NaN when a loaded model's file recorded no epochs.
+   */
+  get finalLoss(): number {
+    const c = this.fitted('finalLoss').state.lossCurve;
+    return c.length > 0 ? c[c.length - 1] : NaN;
+  }
+
+  get nLayers(): number {
+    return this.fitted('nLayers').net.nLayers;
+  }
+
+  get layerSizes(): readonly number[] {
+    return this.fitted('layerSizes').net.layerSizes;
+  }
+
+  /** Activation of every non-input layer (hidden layers, then the output). */
+  get layerActivations(): readonly ActivationName[] {
+    return this.fitted('layerActivations').net.activations;
+  }
+
+  get outActivation(): ActivationName {
+    const a = this.layerActivations;
+    return a[a.length - 1];
+  }
+
+  get lossName(): LossName {
+    return this.fitted('lossName').state.lossName;
+  }
+
+  /** Per-epoch weights and gradients, when the `history` option asked for them. */
+  get history(): HistoryEntry[] {
+    return this.fitted('history').state.history;
+  }
+
+  /** The names of the columns the model was fitted on, or null (fit's `featureNames`). */
+  get featureNamesIn(): readonly string[] | null {
+    return this.fitted('featureNamesIn').state.featureNames;
+  }
+
+  /**
+   * Data whose columns are named `names`, in the model's column order: reordered by name when the
+   * model has names, or as given when it has none. Missing or unknown columns are an error.
+   */
+  alignColumns(X: { rows: number; cols: number; data: ArrayLike<number> }, names: readonly string[]): { rows: number; cols: number; data: ArrayLike<number> } {
+    const own = this.featureNamesIn;
+    if (!own) return X;
+    const order = columnOrder(own, checkFeatureNames(names, X.cols, 'names'));
+    return order ? { rows: X.rows, cols: own.length, data: reorderColumns(X.data, X.rows, order) } : X;
+  }
+
+  get backendName(): string {
+    return this.fitted('backendName').net.backend.name;
+  }
+}
