@@ -62,6 +62,8 @@ test('partialFit takes sampleWeight; bad weights are named', () => {
   assert.is(codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: [1, 2] })), 'SHAPE_MISMATCH');
   assert.is(codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: X.map((_, i) => (i === 4 ? NaN : 1)) })), 'INVALID_DATA');
   assert.is(codeOf(() => clf.score(X, y, [1])), 'SHAPE_MISMATCH');
+  // all-zero weights are 0/0 in every loss: named, not reported as a divergence in epoch 1
+  assert.throws(() => new FFNNRegressor(opts).fit(X, target, { sampleWeight: X.map(() => 0) }), (e: any) => e.code === 'INVALID_DATA' && /the weights sum to 0/.test(e.message));
 });
 
 test.run();

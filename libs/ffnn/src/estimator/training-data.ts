@@ -88,6 +88,11 @@ export function checkSampleWeight(w: ArrayLike<number> | null | undefined, rows:
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${v} at index ${i}`, { param, index: i });
     out[i] = v;
   }
+  // every loss and gradient is divided by the weights' sum: a zero sum is 0/0, which would surface
+  // as a misleading "training diverged" in epoch 1
+  let sum = 0;
+  for (let i = 0; i < rows; i++) sum += out[i];
+  if (sum === 0) throw new FfnnError('INVALID_DATA', `${param}: the weights sum to 0, so no row counts; give at least one row a non-zero weight`, { param });
   return out;
 }
 
