@@ -99,7 +99,8 @@ data and output:
                         gradient histograms per layer, the last gradient in full) for ffnn report --history
   --history-bins N      histogram bins in the history summary (1 to ${MAX_HISTORY_BINS}, default 30)
   ${MAX_BYTES_HELP}
-  --json                print one JSON object instead of text (progress then goes to stderr)
+  --json                print one JSON object instead of text (progress then goes to stderr); a
+                        regression's has "test" and "validation": {rows, r2, mse, mae, perOutput}
 
 model and training (the library's options in kebab-case; the defaults shown are the classifier's,
 --task regression starts from ${JSON.stringify(REGRESSION_DEFAULTS)}):
