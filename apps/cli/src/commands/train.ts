@@ -14,7 +14,7 @@ import { type Interrupt, catchInterrupts } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
 import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
-import { TARGET_HELP, TASK_HELP, type Task, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
+import { TARGET_HELP, TASK_HELP, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
 import { loadRegressionSource } from '../regression-data.ts';
 import { formatScoresLine, scoreRegressor } from '../regression-metrics.ts';
 
