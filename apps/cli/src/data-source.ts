@@ -12,7 +12,8 @@ import { FfnnError, columnOrder, reorderColumns } from '../../../libs/ffnn/src/i
 import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '../../../libs/ffnn/src/data/index.ts';
 import { UsageError } from './flags.ts';
 
-export type Labels = ArrayLike<number> | string[];
+/** Class labels, or a regression's targets (a number per row, or a row of numbers per row). */
+export type Labels = ArrayLike<number> | string[] | number[][];
 
 /** A table of rows: features and (when the source has them) labels. */
 export interface Table {
@@ -42,14 +43,14 @@ export function parseSource(text: string, flag = 'data'): SourceSpec {
   return { kind: m[1] as 'idx' | 'csv', path: m[2], text };
 }
 
-function mustExist(spec: SourceSpec, flag: string): void {
+export function mustExist(spec: SourceSpec, flag: string): void {
   if (!existsSync(spec.path)) throw new FfnnError('IO_ERROR', `--${flag} ${spec.text}: ${spec.path} does not exist`, { file: spec.path, param: flag });
 }
 
 const fromDataset = (d: Dataset, name: string): Table => ({ X: d.X, y: d.y, rows: d.rows, cols: d.cols, name });
 
 /** Adds the flag to an FfnnError's message (the file is already named by the readers). */
-function withFlag<T>(flag: string, fn: () => T): T {
+export function withFlag<T>(flag: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
@@ -160,14 +161,15 @@ export function holdOut(t: Table, fraction: number, permutation: (n: number) => 
   const pick = (from: number, to: number): Table => {
     const rows = to - from;
     const X = new Float64Array(rows * t.cols);
-    const all = t.y ? labelsOf(t) : null;
-    const y: (number | string)[] = [];
+    // labels or regression targets (a row of numbers each): moved as they are
+    const all: readonly unknown[] | null = t.y ? (Array.isArray(t.y) ? t.y : Array.from(t.y as ArrayLike<number>)) : null;
+    const y: unknown[] = [];
     for (let i = 0; i < rows; i++) {
       const r = p[from + i];
       X.set(t.X.subarray(r * t.cols, (r + 1) * t.cols), i * t.cols);
       if (all) y.push(all[r]);
     }
-    return { ...t, X, y: all ? (y as number[] | string[]) : null, rows };
+    return { ...t, X, y: all ? (y as Labels) : null, rows };
   };
   return { train: pick(0, t.rows - nVal), validation: pick(t.rows - nVal, t.rows) };
 }

@@ -21,9 +21,10 @@ const USAGE = `ffnn ${VERSION}: feed-forward neural networks, number for number 
 usage: ffnn <command> [flags]
 
 commands:
-  train      train a classifier (default data: the bundled MNIST digits, 8,000 train / 2,000 test)
-  predict    labels or class probabilities for rows of a CSV or IDX file
-  evaluate   accuracy, confusion matrix, per-class precision, recall and F1
+  train      train a classifier (default data: the bundled MNIST digits, 8,000 train / 2,000 test),
+             or with --task regression a regressor on a CSV file
+  predict    labels or class probabilities (a regressor: numbers) for rows of a CSV or IDX file
+  evaluate   accuracy, confusion matrix, per-class precision, recall and F1 (a regressor: R², MSE, MAE)
   report     one self-contained HTML page: network picture, loss curves, weight and gradient histograms
   experiment ffnn and scikit-learn side by side over depth, width, activation, learning rate, init, regularisation
   parity     ffnn vs the scikit-learn parity fixtures, for one case or all

@@ -89,6 +89,16 @@ export interface ModelReportInput {
   maxNodes?: number;
 }
 
+/** The model row "target": a classifier's classes, or a regressor's outputs (it has no classes). */
+export function targetSummary(m: Pick<ModelLike, 'target' | 'layerSizes'>): string {
+  if (m.target.kind === 'continuous') {
+    const k = m.layerSizes[m.layerSizes.length - 1];
+    return `continuous (a regressor), ${k} output${k === 1 ? '' : 's'}`;
+  }
+  const c = m.target.classes;
+  return `${m.target.kind}, ${c.length} classes (${c.slice(0, 12).join(', ')}${c.length > 12 ? ', ...' : ''})`;
+}
+
 const layerName = (l: number, sizes: readonly number[]) => `layer ${l}: ${sizes[l]} x ${sizes[l + 1]}`;
 
 /** The names of the charts modelReport draws for this input, in page order (tests check them). */
@@ -113,7 +123,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     ['layers', m.layerSizes.join(' - ')],
     ['activations', m.activations.join(', ')],
     ['loss', m.loss],
-    ['target', `${m.target.kind}, ${m.target.classes.length} classes (${m.target.classes.slice(0, 12).join(', ')}${m.target.classes.length > 12 ? ', ...' : ''})`],
+    ['target', targetSummary(m)],
     ['parameters', m.coefs.reduce((s, c) => s + c.length, 0) + m.intercepts.reduce((s, b) => s + b.length, 0)],
     ['epochs', m.training.nIter],
     ['final training loss', m.training.lossCurve.at(-1) ?? NaN],

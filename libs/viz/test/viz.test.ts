@@ -15,6 +15,7 @@ import {
   networkSvg,
   renderSvg,
   summarizeHistory,
+  targetSummary,
 } from '../src/index.ts';
 
 const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
@@ -119,6 +120,18 @@ test('summarizeHistory keeps per-epoch histograms and the last gradient; modelRe
   assert.not.match(html, /<link /);
   const bare = await modelReport({ model });
   assert.match(bare, /no gradient history/);
+  assert.equal(modelReportCharts({ model }), ['network', 'loss-curve', 'weight-histograms']);
+});
+
+test('a regressor (target continuous, no classes) gets its outputs in the model table, not "0 classes"', async () => {
+  const n = tinyNet();
+  const model = { ...n, loss: 'half_squared_error', target: { kind: 'continuous', classes: [] }, options: { solver: 'adam' }, training: { lossCurve: [0.9, 0.5], validationLossCurve: [], nIter: 2 } };
+  const k = n.layerSizes[n.layerSizes.length - 1];
+  assert.is(targetSummary(model), `continuous (a regressor), ${k} output${k === 1 ? '' : 's'}`);
+  assert.is(targetSummary({ ...model, target: { kind: 'multiclass', classes: ['a', 'b', 'c'] } }), 'multiclass, 3 classes (a, b, c)');
+  const html = await modelReport({ model });
+  assert.match(html, /continuous \(a regressor\)/);
+  assert.not.match(html, /classes/);
   assert.equal(modelReportCharts({ model }), ['network', 'loss-curve', 'weight-histograms']);
 });
 

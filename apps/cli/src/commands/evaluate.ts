@@ -1,19 +1,27 @@
-/** `ffnn evaluate MODEL --data SOURCE`: accuracy, the confusion matrix and per-class precision, recall and F1. */
-import { FfnnError } from '../../../../libs/ffnn/src/index.ts';
+/**
+ * `ffnn evaluate MODEL --data SOURCE`: for a classifier accuracy, the confusion matrix and
+ * per-class precision, recall and F1; for a regressor R², MSE and MAE (per output and averaged).
+ */
+import { FFNNClassifier, FFNNRegressor, FfnnError } from '../../../../libs/ffnn/src/index.ts';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, labelsOf } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { loadModelAndRows } from '../model-input.ts';
+import { formatRegression, scoreRegressor } from '../regression-metrics.ts';
+import { TARGET_HELP } from '../task.ts';
 
 const EVALUATE_USAGE = `usage: ffnn evaluate MODEL --data SOURCE [flags]
 
 Scores the model on labelled rows: accuracy, the confusion matrix (rows: true class, columns:
 predicted class) and precision, recall and F1 per class with their macro averages (a class
-never predicted has precision 0, as scikit-learn's zero_division=0).
+never predicted has precision 0, as scikit-learn's zero_division=0). A regressor (the model file
+says which) is scored by R² (scikit-learn's r2_score), mean squared error and mean absolute error,
+per output and averaged over outputs; it reads csv:FILE data holding its target columns.
 
   --data SOURCE         ${SOURCE_HELP.replace(' | idx:FILE', '')}
                         (mnist: the standard test split; idx:DIR: its t10k-* files)
-  --label-column NAME   the CSV label column (default "label")
+  --label-column NAME   the CSV label column, or a regressor's one target column (default "label")
+  ${TARGET_HELP}
   --part train|test     which files of an idx:DIR or the mnist split (default test)
   ${MAX_BYTES_HELP}
   --json                print one JSON object
@@ -75,19 +83,26 @@ export function formatEvaluation(e: Evaluation, name: string): string {
 }
 
 export function evaluate(argv: string[]): number {
-  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', 'target-columns': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
     console.log(EVALUATE_USAGE);
     return 0;
   }
   rejectOptions(args, argv, 'evaluate');
-  const { clf, table } = loadModelAndRows(args, 'evaluate', {
+  const { model, table, targets } = loadModelAndRows(args, 'evaluate', {
     sources: 'mnist | idx:DIR | csv:FILE',
     needLabels: true,
     checkModel: (model) => {
-      if (model.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
+      if (model instanceof FFNNClassifier && model.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
     },
   });
+  if (model instanceof FFNNRegressor) {
+    const scores = scoreRegressor(model, table, targets);
+    if (args.flags.json) console.log(JSON.stringify({ data: table.name, task: 'regression', ...scores }));
+    else console.log(formatRegression(scores, table.name));
+    return 0;
+  }
+  const clf = model;
   const predicted = clf.predict({ rows: table.rows, cols: table.cols, data: table.X }) as (number | string)[];
   const e = evaluateLabels(clf.classes, labelsOf(table), predicted);
   if (args.flags.json) console.log(JSON.stringify({ data: table.name, ...e }));

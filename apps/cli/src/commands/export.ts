@@ -1,7 +1,7 @@
 /** `ffnn export MODEL --onnx out.onnx`: a saved model as an ONNX graph, or converted to another model-file format. */
-import { FFNNClassifier } from '../../../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, loadAnyModel } from '../../../../libs/ffnn/src/index.ts';
 import { writeFileAtomic } from '../../../../libs/ffnn/src/io/atomic.ts';
-import { exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
+import { ONNX_REGRESSION_OUTPUT, exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { modelFiles } from '../model-input.ts';
@@ -13,7 +13,9 @@ Exports a model saved by "ffnn train --out MODEL" (binary .ffnn or JSON).
 
   --onnx FILE           write a standard ONNX graph (opset 13): input X [N, features]; outputs
                         probabilities [N, classes] (as predict --proba; binary models give both
-                        columns [1 - p, p]) and label [N] (as predict)
+                        columns [1 - p, p]) and label [N] (as predict); a regressor's graph has
+                        one output, ${ONNX_REGRESSION_OUTPUT} [N, outputs] (as predict; identity output, exp
+                        for loss poisson)
   --onnx-dtype TYPE     float32 (default; runs everywhere) or float64 (bit-for-bit closer)
   --out FILE            re-save the model: .json writes the JSON format (version 1), any other
                         extension the binary format (version 2, safetensors with checksums)
@@ -37,17 +39,20 @@ export function exportCommand(argv: string[]): number {
   const dtype = (args.flags['onnx-dtype'] ?? 'float32') as string;
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--onnx-dtype: expected float32 or float64, got "${dtype}"`);
   checkOutputs([...(onnx !== undefined ? [{ flag: 'onnx', path: onnx }] : []), ...(out !== undefined ? [{ flag: 'out', path: out }] : [])], modelFiles(args.positionals));
-  const clf = FFNNClassifier.load(args.positionals[0]);
-  const report: { model: string; layerSizes: readonly number[]; classes: number; onnx?: { path: string; dtype: string; bytes: number }; out?: string } = {
+  const clf = loadAnyModel(args.positionals[0]);
+  const isClassifier = clf instanceof FFNNClassifier;
+  const report: { model: string; task: string; layerSizes: readonly number[]; classes?: number; outputs?: number; onnx?: { path: string; dtype: string; bytes: number }; out?: string } = {
     model: args.positionals[0],
+    task: isClassifier ? 'classification' : 'regression',
     layerSizes: clf.layerSizes,
-    classes: clf.classes.length,
+    ...(isClassifier ? { classes: clf.classes.length } : { outputs: clf.nOutputs }),
   };
+  const what = isClassifier ? `${clf.classes.length} classes` : `regressor, ${clf.nOutputs} output${clf.nOutputs === 1 ? '' : 's'}`;
   if (onnx) {
     const bytes = exportOnnx(clf, { dtype });
     writeFileAtomic(onnx, bytes, '--onnx');
     report.onnx = { path: onnx, dtype, bytes: bytes.length };
-    if (!args.flags.json) console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${clf.classes.length} classes, ${bytes.length} bytes) written to ${onnx}`);
+    if (!args.flags.json) console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${what}, ${bytes.length} bytes) written to ${onnx}`);
   }
   if (out) {
     clf.save(out);

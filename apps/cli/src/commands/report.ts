@@ -54,6 +54,7 @@ export async function report(argv: string[]): Promise<number> {
       });
   }
   checkOutputs([{ flag: 'out', path: args.flags.out as string }], [...modelFiles(args.positionals), ...(args.flags.history ? [{ flag: 'history', path: args.flags.history as string }] : [])]);
+  // a classifier or a regressor: the page reads the model's JSON document, which says which
   const clf = loadModelArg(args.positionals, 'report');
   const model = clf.toJSON() as unknown as ModelLike;
   const L = model.layerSizes.length - 1;

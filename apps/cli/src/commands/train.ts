@@ -1,7 +1,11 @@
-/** `ffnn train`: trains on the bundled MNIST digits (by default), an IDX folder or a CSV file, reporting per-epoch loss and test accuracy. */
+/**
+ * `ffnn train`: trains a classifier on the bundled MNIST digits (by default), an IDX folder or a
+ * CSV file, or (--task regression) a regressor on a CSV file, reporting per-epoch loss and then
+ * test accuracy, or R², MSE and MAE.
+ */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFNNClassifier, FfnnError, type HistoryEntry, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FFNNRegressor, FfnnError, type HistoryEntry, type TargetInput, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
 import { historySummarizer } from '../../../../libs/viz/src/index.ts';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
@@ -10,6 +14,9 @@ import { type Interrupt, catchInterrupts } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
 import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
+import { TARGET_HELP, TASK_HELP, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
+import { loadRegressionSource } from '../regression-data.ts';
+import { formatScoresLine, scoreRegressor } from '../regression-metrics.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
 export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
@@ -22,12 +29,26 @@ export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
   randomState: 0,
 };
 
+/**
+ * --task regression's defaults: scikit-learn's MLPRegressor (one hidden layer of 100, adam at
+ * 0.001, up to 200 epochs), seeded: the classifier's fast SGD at 0.1 diverges on unscaled targets.
+ */
+export const REGRESSION_DEFAULTS: Partial<FFNNOptions> = {
+  hiddenLayerSizes: [100],
+  solver: 'adam',
+  learningRateInit: 0.001,
+  maxIter: 200,
+  randomState: 0,
+};
+
 
 const TRAIN_FLAGS = {
   out: 'value',
   data: 'value',
   'test-data': 'value',
   'label-column': 'value',
+  task: 'value',
+  'target-columns': 'value',
   'train-size': 'value',
   'test-size': 'value',
   'split-seed': 'value',
@@ -53,7 +74,9 @@ function optionHelp(): string {
 
 const TRAIN_USAGE = `usage: ffnn train [flags]
 
-Trains an MLP classifier, printing the loss after every epoch and then the test accuracy.
+Trains an MLP classifier (or with --task regression a regressor), printing the loss after every
+epoch and then the test accuracy (regression: R², MSE and MAE on --test-data or the
+--validation-split rows).
 
 data and output:
   --data SOURCE         ${SOURCE_HELP} (default mnist: the bundled digits)
@@ -61,6 +84,8 @@ data and output:
                         csv:FILE trains on every row (a header row, numeric features, a label column)
   --test-data SOURCE    a separate test set (e.g. csv:test.csv); idx:DIR uses its t10k-* files
   --label-column NAME   the CSV label column (default "label")
+  ${TASK_HELP}
+  ${TARGET_HELP}
   --train-size N        training rows of the bundled digits (default 8000)
   --test-size N         test rows of the bundled digits (default 2000)
   --split-seed N        seed of the bundled digits' train/test split (default 0)
@@ -74,9 +99,11 @@ data and output:
                         gradient histograms per layer, the last gradient in full) for ffnn report --history
   --history-bins N      histogram bins in the history summary (1 to ${MAX_HISTORY_BINS}, default 30)
   ${MAX_BYTES_HELP}
-  --json                print one JSON object instead of text (progress then goes to stderr)
+  --json                print one JSON object instead of text (progress then goes to stderr); a
+                        regression's has "test" and "validation": {rows, r2, mse, mae, perOutput}
 
-model and training (the library's options in kebab-case):
+model and training (the library's options in kebab-case; the defaults shown are the classifier's,
+--task regression starts from ${JSON.stringify(REGRESSION_DEFAULTS)}):
 ${optionHelp()}`;
 
 /** Reads --config FILE: a JSON object whose keys are library option names. */
@@ -106,7 +133,7 @@ const sourceFiles = (source: { kind: string; path: string }, flag: string): Name
  * Saves the model to --out; if that fails after training (disk full, the folder removed), saves it
  * to a recovery file in the temporary folder and names it in the error, so no training is lost.
  */
-function saveOrRecover(clf: FFNNClassifier, out: string): void {
+function saveOrRecover(clf: FFNNClassifier | FFNNRegressor, out: string): void {
   try {
     clf.save(out);
   } catch (err) {
@@ -139,8 +166,11 @@ export async function train(argv: string[]): Promise<number> {
 }
 
 async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<number> {
+  const task = parseTask(args.flags);
+  refuseTargetColumnsFor(task, args.flags);
   const source = parseSource((args.flags.data as string | undefined) ?? 'mnist');
   const labelColumn = args.flags['label-column'] as string | undefined;
+  const targets = task === 'regression' ? targetColumns(args.flags) : [];
   const splitSeed = intFlag(args.flags, 'split-seed', 0);
   let valFraction: number | null = null;
   if (args.flags['validation-split'] !== undefined) {
@@ -152,6 +182,12 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const bins = intFlag(args.flags, 'history-bins', 30, 1, MAX_HISTORY_BINS);
   const out = args.flags.out as string | undefined;
   const testSource = args.flags['test-data'] ? parseSource(args.flags['test-data'] as string, 'test-data') : null;
+  if (task === 'regression') {
+    if (args.flags.data === undefined) throw new UsageError('--data: --task regression needs csv:FILE data (the default, the bundled digits, is classification data)');
+    checkRegressionSource(source, 'data');
+    if (testSource) checkRegressionSource(testSource, 'test-data');
+    for (const f of ['train-size', 'test-size']) if (args.flags[f] !== undefined) throw new UsageError(`--${f}: sizes the bundled digits, not a regression's CSV (use --validation-split)`);
+  }
   // before any data is read or any epoch trained: every output can be written and is none of the inputs
   checkOutputs(
     [...(out !== undefined ? [{ flag: 'out', path: out }] : []), ...(historyOut !== undefined ? [{ flag: 'history-out', path: historyOut }] : [])],
@@ -160,10 +196,18 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const config = args.flags.config ? readConfig(args.flags.config as string) : {};
 
   const maxBytes = args.flags[MAX_BYTES_FLAG] === undefined ? undefined : intFlag(args.flags, MAX_BYTES_FLAG, 0, 1);
-  let { train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes });
-  if (testSource) {
-    const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
-    test = testSource.kind === 'idx' ? t.test : t.train;
+  let tr: Table;
+  let test: Table | null;
+  if (task === 'regression') {
+    const read = { targets, needTargets: true, maxBytes, targetFlag: '--target-columns or --label-column' };
+    tr = loadRegressionSource(source, read, 'data');
+    test = testSource ? loadRegressionSource(testSource, read, 'test-data') : null;
+  } else {
+    ({ train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes }));
+    if (testSource) {
+      const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
+      test = testSource.kind === 'idx' ? t.test : t.train;
+    }
   }
   // a test set that cannot be scored is refused before training, not after it
   if (test) test = alignFeatures(test, { count: tr.cols, names: tr.featureNames ?? null }, testSource ? 'test-data' : 'data');
@@ -175,11 +219,12 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
 
   const json = args.flags.json === true;
   const epochs: { epoch: number; loss: number; validationLoss?: number; seconds: number }[] = [];
-  const options = { ...TRAIN_DEFAULTS, ...config, ...args.options };
+  const options = { ...(task === 'regression' ? REGRESSION_DEFAULTS : TRAIN_DEFAULTS), ...config, ...args.options };
   const maxIter = typeof options.maxIter === 'number' ? options.maxIter : 200;
   // text mode prints one line per epoch on stdout; --json keeps stdout for the result and shows progress on stderr
   const progress = json ? createProgress('train', maxIter) : null;
-  const clf = new FFNNClassifier({
+  const Estimator = task === 'regression' ? FFNNRegressor : FFNNClassifier;
+  const clf = new Estimator({
     ...options,
     ...(historyOut ? { history: true } : {}),
     onWarning: (w) => {
@@ -209,9 +254,10 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   }
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
-  if (!json) console.log(`training ${tr.cols}-${hidden.join('-')}-${new Set<number | string>(labelsOf(tr)).size} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
+  const nOutputs = task === 'regression' ? targets.length : new Set<number | string>(labelsOf(tr)).size;
+  if (!json) console.log(`training ${task === 'regression' ? 'a regressor ' : ''}${tr.cols}-${hidden.join('-')}-${nOutputs} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
   try {
-    await clf.fitAsync(asInput(tr), labelsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: labelsOf(validation) } } : {}) });
+    await clf.fitAsync(asInput(tr), targetsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: targetsOf(validation) } } : {}) });
   } catch (err) {
     if (!(err instanceof FfnnError) || err.code !== 'ABORTED') throw err;
     progress?.end();
@@ -227,6 +273,10 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     summarizeNewEpochs();
     writeFileAtomic(historyOut, JSON.stringify(summary!.result()), '--history-out');
   }
+  if (clf instanceof FFNNRegressor) {
+    reportRegression(clf, test, validation, { json, epochs, out: args.flags.out as string | undefined, historyOut, testName: test?.name ?? '', targets });
+    return 0;
+  }
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
   const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
   if (json) {
@@ -240,4 +290,27 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     if (historyOut) console.log(`history summary saved to ${historyOut}`);
   }
   return 0;
+}
+
+/** A table's labels or regression targets, as the estimators' fit takes them. */
+const targetsOf = (t: Table): TargetInput => (t.y && Array.isArray(t.y) && Array.isArray(t.y[0]) ? (t.y as number[][]) : labelsOf(t));
+
+
+/** The end of a regression's training: R², MSE and MAE on the test rows and the held-out rows. */
+function reportRegression(
+  reg: FFNNRegressor,
+  test: Table | null,
+  validation: Table | null,
+  o: { json: boolean; epochs: unknown[]; out: string | undefined; historyOut: string | undefined; testName: string; targets: readonly string[] },
+): void {
+  const testScores = test ? scoreRegressor(reg, test, o.targets) : null;
+  const validationScores = validation ? scoreRegressor(reg, validation, o.targets) : null;
+  if (o.json) {
+    console.log(JSON.stringify({ task: 'regression', epochs: o.epochs, test: testScores, validation: validationScores, nIter: reg.nIter, backend: reg.backendName, model: o.out ?? null, history: o.historyOut ?? null }));
+    return;
+  }
+  if (validationScores) console.log(`validation ${formatScoresLine(validationScores, `${validation!.rows} held-out rows`)}`);
+  if (testScores) console.log(`test ${formatScoresLine(testScores, `${test!.rows} rows of ${o.testName}`)}`);
+  if (o.out) console.log(`model saved to ${o.out}`);
+  if (o.historyOut) console.log(`history summary saved to ${o.historyOut}`);
 }

@@ -1,5 +1,5 @@
 /**
- * ONNX export: a fitted classifier as a standard ONNX graph (opset 13), written by hand as
+ * ONNX export: a fitted classifier or regressor as a standard ONNX graph (opset 13), written by hand as
  * protobuf bytes so the core library keeps zero dependencies. Only the few messages and fields
  * the graph needs are encoded (field numbers from onnx/onnx.proto, proto2 wire format).
  *
@@ -13,9 +13,14 @@
  *   label [N]:    Gather(classes, ArgMax(probabilities, axis 1)); multilabel: Cast(Greater(p, 0.5))
  *
  * Classes are int64 when every class is a whole number, double for other numbers, else strings.
+ *
+ * A regressor's graph ends at its output layer (Identity for squared error, Exp for poisson,
+ * whatever the model's output activation is): predictions [N, nOutputs], as predict (which
+ * ravels a single output to [N]; the graph keeps the column).
  */
 import type { ActivationName, FloatArray } from '../backend/backend.ts';
 import type { FFNNClassifier } from '../classifier.ts';
+import type { FFNNRegressor } from '../regressor.ts';
 import { FfnnError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { checkFiniteWeights } from './model-spec.ts';
@@ -119,32 +124,37 @@ export interface OnnxExportOptions {
   name?: string;
 }
 
-/** The classifier as ONNX model bytes. */
-export function exportOnnx(clf: FFNNClassifier, options: OnnxExportOptions = {}): Uint8Array {
+/** The name of a regressor graph's output. */
+export const ONNX_REGRESSION_OUTPUT = 'predictions';
+
+type Exportable = FFNNClassifier | FFNNRegressor;
+const isClassifier = (model: Exportable): model is FFNNClassifier => 'classes' in model;
+
+/** The classifier or regressor as ONNX model bytes. */
+export function exportOnnx(model: Exportable, options: OnnxExportOptions = {}): Uint8Array {
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new FfnnError('INVALID_PARAM', `dtype: expected 'float32' or 'float64', got ${JSON.stringify(dtype)}`, { param: 'dtype' });
   }
-  const elem = dtype === 'float32' ? FLOAT : DOUBLE;
-  const sizes = clf.layerSizes;
-  const acts = clf.layerActivations;
-  const coefs = clf.coefs.map((c) => c.data);
-  const intercepts = clf.intercepts;
-  checkFiniteWeights(coefs, intercepts, 'the ONNX file');
-  const kind = clf.targetKind;
-  const classes = clf.classes;
-  const L = sizes.length - 1;
+  const coefs = model.coefs.map((c) => c.data);
+  checkFiniteWeights(coefs, model.intercepts, 'the ONNX file');
+  return isClassifier(model) ? classifierGraph(model, dtype, coefs, options.name) : regressorGraph(model, dtype, coefs, options.name);
+}
 
-  const nodes: Uint8Array[][] = [];
-  const inits: Uint8Array[][] = [];
-  const oneInit = tensor('one', [], { type: elem, raw: littleEndian(Float64Array.of(1), dtype) });
+/** Layers 0..L-1 as nodes and initializers; the last layer's activation writes `lastOut`. Returns the output's name. */
+function layerNodes(model: Exportable, dtype: 'float32' | 'float64', coefs: FloatArray[], nodes: Uint8Array[][], inits: Uint8Array[][], oneInit: Uint8Array[], lastOut: string): string {
+  const elem = dtype === 'float32' ? FLOAT : DOUBLE;
+  const sizes = model.layerSizes;
+  const acts = model.layerActivations;
+  const intercepts = model.intercepts;
+  const L = sizes.length - 1;
   let h = 'X';
   for (let l = 0; l < L; l++) {
     inits.push(tensor(`coefs.${l}`, [sizes[l], sizes[l + 1]], { type: elem, raw: littleEndian(coefs[l], dtype) }));
     inits.push(tensor(`intercepts.${l}`, [sizes[l + 1]], { type: elem, raw: littleEndian(intercepts[l], dtype) }));
     nodes.push(node('MatMul', [h, `coefs.${l}`], [`matmul.${l}`], `matmul.${l}`));
     nodes.push(node('Add', [`matmul.${l}`, `intercepts.${l}`], [`z.${l}`], `add.${l}`));
-    const out = l === L - 1 && kind !== 'binary' ? 'probabilities' : `a.${l}`;
+    const out = l === L - 1 ? lastOut : `a.${l}`;
     const z = `z.${l}`;
     if (dtype === 'float64' && (acts[l] === 'softsign' || acts[l] === 'softplus')) {
       // onnxruntime's CPU kernels for Softsign and Softplus are float-only: spell them out
@@ -166,6 +176,47 @@ export function exportOnnx(clf: FFNNClassifier, options: OnnxExportOptions = {})
     } else nodes.push(node(OPS[acts[l]], [z], [out], `${acts[l]}.${l}`, acts[l] === 'softmax' ? { axis: 1 } : {}));
     h = out;
   }
+  return h;
+}
+
+/** The regressor's graph: the layers, then predictions [N, nOutputs]. */
+function regressorGraph(reg: FFNNRegressor, dtype: 'float32' | 'float64', coefs: FloatArray[], name: string | undefined): Uint8Array {
+  const elem = dtype === 'float32' ? FLOAT : DOUBLE;
+  const sizes = reg.layerSizes;
+  const nodes: Uint8Array[][] = [];
+  const inits: Uint8Array[][] = [];
+  const oneInit = tensor('one', [], { type: elem, raw: littleEndian(Float64Array.of(1), dtype) });
+  layerNodes(reg, dtype, coefs, nodes, inits, oneInit, ONNX_REGRESSION_OUTPUT);
+  const L = sizes.length - 1;
+  const graph = [
+    ...nodes.map((n) => msg(1, n)), // node
+    str(2, name ?? 'ffnn'), // name
+    ...inits.map((t) => msg(5, t)), // initializer
+    msg(11, valueInfo('X', elem, ['N', sizes[0]])), // input
+    msg(12, valueInfo(ONNX_REGRESSION_OUTPUT, elem, ['N', sizes[L]])), // output
+  ];
+  const meta: Record<string, string> = {
+    ffnn_version: VERSION,
+    target_kind: 'continuous',
+    n_outputs: String(sizes[L]),
+    layer_sizes: JSON.stringify(sizes),
+    activations: JSON.stringify(reg.layerActivations),
+  };
+  return modelBytes(graph, meta, `ffnn regressor ${sizes.join('-')}; output: ${ONNX_REGRESSION_OUTPUT} [N, ${sizes[L]}] (as predict)`);
+}
+
+/** The classifier's graph: the layers, then probabilities and label. */
+function classifierGraph(clf: FFNNClassifier, dtype: 'float32' | 'float64', coefs: FloatArray[], name: string | undefined): Uint8Array {
+  const elem = dtype === 'float32' ? FLOAT : DOUBLE;
+  const sizes = clf.layerSizes;
+  const acts = clf.layerActivations;
+  const kind = clf.targetKind;
+  const classes = clf.classes;
+  const L = sizes.length - 1;
+  const nodes: Uint8Array[][] = [];
+  const inits: Uint8Array[][] = [];
+  const oneInit = tensor('one', [], { type: elem, raw: littleEndian(Float64Array.of(1), dtype) });
+  const h = layerNodes(clf, dtype, coefs, nodes, inits, oneInit, kind !== 'binary' ? 'probabilities' : `a.${L - 1}`);
   if (kind === 'binary') {
     if (!inits.some((t) => t === oneInit)) inits.push(oneInit);
     nodes.push(node('Sub', ['one', h], ['one_minus_p'], 'one_minus_p'));
@@ -197,7 +248,7 @@ export function exportOnnx(clf: FFNNClassifier, options: OnnxExportOptions = {})
 
   const graph = [
     ...nodes.map((n) => msg(1, n)), // node
-    str(2, options.name ?? 'ffnn'), // name
+    str(2, name ?? 'ffnn'), // name
     ...inits.map((t) => msg(5, t)), // initializer
     msg(11, valueInfo('X', elem, ['N', sizes[0]])), // input
     msg(12, valueInfo('probabilities', elem, ['N', nCols])), // output
@@ -210,11 +261,16 @@ export function exportOnnx(clf: FFNNClassifier, options: OnnxExportOptions = {})
     layer_sizes: JSON.stringify(sizes),
     activations: JSON.stringify(acts),
   };
+  return modelBytes(graph, meta, `ffnn ${kind} classifier ${sizes.join('-')}; outputs: probabilities (as predictProba) and label (as predict)`);
+}
+
+/** The ModelProto around a graph. */
+function modelBytes(graph: Uint8Array[], meta: Record<string, string>, doc: string): Uint8Array {
   return concat([
     int(1, ONNX_IR_VERSION), // ir_version
     str(2, 'ffnn'), // producer_name
     str(3, VERSION), // producer_version
-    str(6, `ffnn ${kind} classifier ${sizes.join('-')}; outputs: probabilities (as predictProba) and label (as predict)`), // doc_string
+    str(6, doc), // doc_string
     msg(7, graph), // graph
     msg(8, [int(2, ONNX_OPSET)]), // opset_import (default domain)
     ...Object.entries(meta).map(([k, v]) => msg(14, [str(1, k), str(2, v)])), // metadata_props
