@@ -18,3 +18,4 @@ export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';
 export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, writeFileAtomic } from './io/model-json.ts';
 export { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 export { VERSION } from './version.ts';
+export { fitInWorker, type FitInWorkerOptions, type EstimatorKind } from './worker/fit-in-worker.ts';
