@@ -98,6 +98,23 @@ test('float32 data trains in float32 in the worker as in-thread; object rows kee
   assertSameModel(got, new FFNNClassifier(o).fit(objects, labels), 'object rows');
 });
 
+test('fitOptions cross: validationData, sampleWeight and featureNames give what fit gives', async () => {
+  const o = { ...base, backend: 'js' } as const;
+  const half = (X.rows / 2) * X.cols;
+  const fitX = { rows: X.rows / 2, cols: X.cols, data: X.data.slice(0, half) };
+  const fitOptions = {
+    validationData: { X: { rows: X.rows / 2, cols: X.cols, data: X.data.slice(half) }, y: y.slice(X.rows / 2) },
+    sampleWeight: Array.from({ length: X.rows / 2 }, (_, i) => 1 + (i % 3)),
+    featureNames: Array.from({ length: X.cols }, (_, j) => `px${j}`),
+  };
+  const want = new FFNNClassifier(o).fit(fitX, y.slice(0, X.rows / 2), fitOptions);
+  const got = await fitInWorker(o, fitX, y.slice(0, X.rows / 2), { fitOptions });
+  assertSameModel(got, want, 'fitOptions');
+  assert.equal(got.validationLossCurve, want.validationLossCurve);
+  assert.ok(got.validationLossCurve.length === 3, 'validation was scored');
+  assert.equal(got.featureNamesIn, fitOptions.featureNames);
+});
+
 test('progress arrives for every epoch; its end-of-epoch loss is the loss curve entry', async () => {
   const seen: { epoch: number; batch: number; batches: number; loss: number; samplesPerSecond: number }[] = [];
   const o = { ...base, backend: 'js' } as const;

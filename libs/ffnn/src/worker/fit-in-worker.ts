@@ -26,7 +26,7 @@ import type { MatrixInput } from '../matrix.ts';
 import type { FFNNOptions, FfnnWarning } from '../options.ts';
 import { FFNNRegressor } from '../regressor.ts';
 import type { ErrorMessage, EstimatorKind, FromWorker, StartMessage } from './protocol.ts';
-import { wireData } from './wire-data.ts';
+import { type WireData, wireData } from './wire-data.ts';
 import { startWorker } from './worker-start.ts';
 
 export type { EstimatorKind } from './protocol.ts';
@@ -58,12 +58,9 @@ export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: Ta
 export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run?: FitInWorkerOptions): Promise<FFNNClassifier | FFNNRegressor>;
 export async function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run: FitInWorkerOptions = {}): Promise<FFNNClassifier | FFNNRegressor> {
   const kind = run.kind ?? 'classifier';
-  const start = startMessage(kind, options, run);
+  const sent = sendableOptions(kind, options, run);
   const data = wireData(X, y, options, run.transfer === true);
-  start.X = data.X;
-  start.y = y;
-  const featureNames = run.fitOptions?.featureNames ?? data.featureNames;
-  if (featureNames) start.fitOptions.featureNames = featureNames;
+  const start = startMessage(kind, sent, run, data, y);
   const { Worker } = await import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const worker = startWorker(Worker);
@@ -108,8 +105,8 @@ export async function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput,
   });
 }
 
-/** The job without its data; refuses what cannot cross (function options, a bad kind). */
-function startMessage(kind: EstimatorKind, options: Partial<FFNNOptions>, run: FitInWorkerOptions): StartMessage {
+/** The options that go to the worker; refuses what cannot cross (function options) and a bad kind or progressEveryMs. */
+function sendableOptions(kind: EstimatorKind, options: Partial<FFNNOptions>, run: FitInWorkerOptions): Partial<FFNNOptions> {
   if (kind !== 'classifier' && kind !== 'regressor') {
     throw new FfnnError('INVALID_PARAM', `kind: expected 'classifier' or 'regressor', got ${JSON.stringify(kind)}`, { param: 'kind' });
   }
@@ -124,22 +121,28 @@ function startMessage(kind: EstimatorKind, options: Partial<FFNNOptions>, run: F
   for (const [name, value] of Object.entries(options ?? {})) {
     if ((LOCAL_CALLBACKS as readonly string[]).includes(name)) continue;
     if (name === 'onEpoch' && typeof value === 'function') {
-      throw new FfnnError('INVALID_PARAM', 'onEpoch: fitInWorker cannot call it (it runs in the worker and may stop training by returning false); use fitInWorker\'s onProgress and signal', {
+      throw new FfnnError('INVALID_PARAM', "onEpoch: fitInWorker cannot call it (it runs in the worker and may stop training by returning false); use fitInWorker's onProgress and signal", {
         param: 'onEpoch',
       });
     }
     if (typeof value === 'function') throw new FfnnError('INVALID_PARAM', `${name}: a function cannot be sent to the worker`, { param: name });
     sent[name] = value;
   }
-  const { validationData, featureNames, sampleWeight } = run.fitOptions ?? {};
+  return sent as Partial<FFNNOptions>;
+}
+
+/** The one job the worker runs. Object rows' keys become featureNames unless given, as fit does. */
+function startMessage(kind: EstimatorKind, options: Partial<FFNNOptions>, run: FitInWorkerOptions, data: WireData, y: TargetInput): StartMessage {
+  const { validationData, sampleWeight } = run.fitOptions ?? {};
+  const featureNames = run.fitOptions?.featureNames ?? data.featureNames;
   return {
     type: 'start',
     kind,
-    options: sent as Partial<FFNNOptions>,
-    X: { rows: 0, cols: 0, data: new Float64Array(0) },
-    y: null,
+    options,
+    X: data.X,
+    y,
     fitOptions: { ...(validationData ? { validationData } : {}), ...(featureNames ? { featureNames } : {}), ...(sampleWeight != null ? { sampleWeight } : {}) },
-    progressEveryMs: everyMs,
+    progressEveryMs: run.progressEveryMs ?? 100,
     progress: typeof run.onProgress === 'function',
     aborted: run.signal?.aborted === true,
   };
