@@ -70,6 +70,7 @@ for (const backend of backends) {
       const want = new FFNNClassifier(o).fit(X, y);
       const got = await fitInWorker(o, X, y);
       assert.instance(got, FFNNClassifier);
+      // the worker asked for this backend by name: 'native' that fails to load there is BACKEND_UNAVAILABLE
       assert.is(got.backendName, backend, 'the returned model runs on the backend asked for');
       assertSameModel(got, want, `${backend} ${solver}`);
       assert.equal(got.predict(X), want.predict(X));
