@@ -19,3 +19,4 @@ export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, writeFileAtom
 export { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 export { VERSION } from './version.ts';
 export { type AnyModel, loadAnyModel, anyModelFromBytes, anyModelFromJSON } from './any-model.ts';
+export { fitInWorker, type FitInWorkerOptions, type EstimatorKind } from './worker/fit-in-worker.ts';
