@@ -143,6 +143,17 @@ test('object rows name their columns: stored at fit, matched by key at predict',
   assert.is(codeOf(() => new FFNNClassifier(quiet).fit([{ a: 1, b: 2 }, { a: 1, c: 2 }, { a: 3, b: 1 }], [0, 1, 0])), 'SHAPE_MISMATCH');
 });
 
+test('an option set to Infinity (nIterNoChange) survives save and load in both formats', () => {
+  const clf = new FFNNClassifier({ ...quiet, nIterNoChange: Infinity }).fit(X, y);
+  for (const file of ['inf.json', 'inf.ffnn']) {
+    const path = join(dir, file);
+    clf.save(path);
+    const back = FFNNClassifier.load(path);
+    assert.is(back.getOptions().nIterNoChange, Infinity, file);
+    assert.equal(back.predict(X), clf.predict(X), file);
+  }
+});
+
 test('featureNames are validated, and warm start keeps the column order', () => {
   assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'c'] })), 'SHAPE_MISMATCH');
   assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'a', 'd'] })), 'INVALID_PARAM');

@@ -80,7 +80,8 @@ export function fail(what: string, details: Record<string, unknown> = {}): never
 export function describeModel(model: ModelSource): { description: ModelDescription; coefs: FloatArray[]; intercepts: FloatArray[] } {
   const { net, state, options } = model.exportState();
   const serialisable: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = v;
+  // JSON has no Infinity (nIterNoChange: Infinity would come back as null): such values are written as text
+  for (const [k, v] of Object.entries(options)) if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
   return {
     description: {
       dtype: net.dtype,
@@ -172,8 +173,14 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   }
   const nOutputs = target.kind === 'binary' ? 1 : target.kind === 'continuous' ? sizes[L] : target.classes.length;
   if (nOutputs !== sizes[L]) fail(`the output layer has ${sizes[L]} units but the target needs ${nOutputs}`);
-  const options = m.options ?? {};
-  if (typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
+  const written = m.options ?? {};
+  if (typeof written !== 'object' || Array.isArray(written)) fail('options must be an object');
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(written)) {
+    // a numeric option written as "Infinity" (see describeModel) is a number again
+    const numeric = Object.hasOwn(OPTIONS, k) && typeof OPTIONS[k as keyof FFNNOptions].default === 'number';
+    options[k] = numeric && (v === 'Infinity' || v === '-Infinity') ? Number(v) : v;
+  }
   for (const [k, v] of Object.entries(options)) {
     if (Object.hasOwn(OPTIONS, k) && !OPTIONS[k as keyof FFNNOptions].valid(v)) {
       fail(`options.${k}: expected ${OPTIONS[k as keyof FFNNOptions].expected}, got ${describeValue(v)}`);
@@ -194,7 +201,7 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
     activations: m.activations.map((a) => ACTIVATION_ALIASES[a]),
     loss: m.loss as LossName,
     target: { kind: target.kind, classes: [...target.classes] },
-    options: options as Record<string, unknown>,
+    options,
     training: {
       lossCurve: isCurve(tr.lossCurve) ? tr.lossCurve : [],
       validationLossCurve: isCurve(tr.validationLossCurve) ? tr.validationLossCurve : [],

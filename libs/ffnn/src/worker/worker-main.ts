@@ -56,15 +56,6 @@ function progressSender(everyMs: number) {
   };
 }
 
-/**
- * The model as binary model-file bytes. The format writes an Infinity option as JSON null and
- * then refuses it when reading (nIterNoChange: Infinity; an io/ issue, reported): a finite
- * stand-in goes into the bytes, and the calling side puts the caller's options back (setOptions).
- */
-function modelBytes(est: FFNNClassifier | FFNNRegressor): Uint8Array {
-  if (est.getOptions().nIterNoChange === Infinity) est.setOptions({ nIterNoChange: Number.MAX_SAFE_INTEGER });
-  return est.toBytes();
-}
 
 async function run(job: StartMessage): Promise<void> {
   // the callbacks the calling side kept become messages; it runs the caller's own functions
@@ -82,7 +73,7 @@ async function run(job: StartMessage): Promise<void> {
       signal: controller.signal,
       onProgress: job.progress ? progressSender(job.progressEveryMs) : undefined,
     } as never);
-    const model = modelBytes(est);
+    const model = est.toBytes();
     send({ type: 'done', model }, ownBuffer(model));
   } catch (err) {
     const e = err as Error;
@@ -91,7 +82,7 @@ async function run(job: StartMessage): Promise<void> {
     let model: Uint8Array | null = null;
     if (code === 'ABORTED' && est?.isFitted) {
       try {
-        model = modelBytes(est);
+        model = est.toBytes();
       } catch {
         model = null; // non-finite weights cannot be written; the error still says ABORTED
       }
