@@ -5,21 +5,22 @@
  * at the end of the current batch when `signal` aborts. Both run exactly the same steps, so they
  * give the same numbers.
  */
-import type { TrainingProgress } from './estimator/training-loop.ts';
+import type { TrainingProgress, TrainingSteps } from './estimator/training-loop.ts';
 import { FfnnError } from './errors.ts';
+
+/** What onProgress receives: where training is, and its speed so far. */
+export type ProgressReport = TrainingProgress & { samplesPerSecond: number };
 
 export interface DriveOptions {
   /** Aborting it stops training at the end of the current batch (the promise rejects with ABORTED). */
   signal?: AbortSignal;
   /** Called after every batch with where training is and its speed. */
-  onProgress?: (progress: TrainingProgress & { samplesPerSecond: number }) => void;
+  onProgress?: (progress: ProgressReport) => void;
   /** Most milliseconds of training between two returns to the event loop (default 10). */
   yieldEveryMs?: number;
 }
 
-type Steps = Generator<TrainingProgress, void, boolean | undefined>;
-
-export function driveSync(steps: Steps): void {
+export function driveSync(steps: TrainingSteps): void {
   while (!steps.next().done) {
     /* every batch runs; nothing stops a synchronous fit but onEpoch returning false */
   }
@@ -29,7 +30,7 @@ export function driveSync(steps: Steps): void {
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
-export async function driveAsync(steps: Steps, options: DriveOptions = {}): Promise<void> {
+export async function driveAsync(steps: TrainingSteps, options: DriveOptions = {}): Promise<void> {
   const { signal, onProgress } = options;
   const budget = options.yieldEveryMs ?? 10;
   if (!(typeof budget === 'number' && budget >= 0 && Number.isFinite(budget))) {

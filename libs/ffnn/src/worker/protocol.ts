@@ -4,6 +4,7 @@
  * arrays and objects, strings and numbers. Functions cannot, which is why the option callbacks
  * are handled on the calling side (see fit-in-worker.ts).
  */
+import type { ProgressReport } from '../async-fit.ts';
 import type { FfnnErrorCode } from '../errors.ts';
 import type { FFNNOptions, FfnnWarning } from '../options.ts';
 
@@ -43,16 +44,7 @@ export interface AbortMessage {
 
 export type ToWorker = StartMessage | AbortMessage;
 
-export interface ProgressMessage {
-  type: 'progress';
-  epoch: number;
-  batch: number;
-  batches: number;
-  samples: number;
-  nTrain: number;
-  loss: number;
-  samplesPerSecond: number;
-}
+export type ProgressMessage = { type: 'progress' } & ProgressReport;
 
 /** Training finished: the fitted model as binary model-file bytes (io/model-file.ts). */
 export interface DoneMessage {

@@ -12,6 +12,7 @@ import { FfnnError } from '../errors.ts';
 import type { FfnnWarning } from '../options.ts';
 import { FFNNRegressor } from '../regressor.ts';
 import type { FromWorker, StartMessage, ToWorker } from './protocol.ts';
+import type { ProgressReport } from '../async-fit.ts';
 
 // loaded here, not at the top of a shared module: only a worker_threads worker runs this file
 const { parentPort } = await import('node:worker_threads');
@@ -47,7 +48,7 @@ port.on('message', (message: ToWorker) => {
 /** Mid-epoch progress at most every `everyMs`; an epoch's last batch always (callers wait on epoch ends). */
 function progressSender(everyMs: number) {
   let last = -Infinity;
-  return (p: { epoch: number; batch: number; batches: number; samples: number; nTrain: number; loss: number; samplesPerSecond: number }): void => {
+  return (p: ProgressReport): void => {
     const now = performance.now();
     if (p.batch !== p.batches && now - last < everyMs) return;
     last = now;
