@@ -10,10 +10,10 @@ import { FFNNEstimator } from './estimator/estimator.ts';
 import { type OutputScorer, forEachChunk } from './estimator/inference.ts';
 import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
-import { modelFromAnyBytes, modelToBytes } from './io/model-file.ts';
-import { type ModelJson, modelToJSON, readModelJson } from './io/model-json.ts';
+import { modelFromAnyBytes } from './io/model-file.ts';
+import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { loadModel, saveModel } from './io/model-store.ts';
+import { loadModel } from './io/model-store.ts';
 import { type Label, type TargetEncoding, type TargetInput, decideRow, encodeTargets, fitEncoding, uniqueSorted } from './labels.ts';
 import type { LossName } from './losses.ts';
 import type { Matrix, MatrixInput } from './matrix.ts';
@@ -212,32 +212,13 @@ export class FFNNClassifier extends FFNNEstimator {
 
   // ---------------------------------------------------------------- persistence
 
-  /** The model as a versioned JSON document (version 1; see io/model-json.ts). */
-  toJSON(): ModelJson {
-    return modelToJSON(this);
-  }
-
   static fromJSON(json: unknown): FFNNClassifier {
     return FFNNClassifier.fromState(readModelJson(json));
-  }
-
-  /** The model as binary model-file bytes (version 2: safetensors with checksums; io/README.md). */
-  toBytes(): Uint8Array {
-    return modelToBytes(this);
   }
 
   /** Reads a model from bytes in either format (binary version 2 or JSON version 1 text). */
   static fromBytes(bytes: Uint8Array): FFNNClassifier {
     return FFNNClassifier.fromState(modelFromAnyBytes(bytes));
-  }
-
-  /**
-   * Saves atomically (temporary file, then rename): `.json` writes the JSON document (version 1),
-   * any other extension (`.ffnn`, `.safetensors`, ...) the binary format (version 2). A model with
-   * non-finite weights is refused (MODEL_FORMAT) and the file at path is left untouched.
-   */
-  save(path: string): void {
-    saveModel(this, path);
   }
 
   /** Loads either format (the file's content decides, not its extension). */

@@ -10,10 +10,10 @@ import { FFNNEstimator } from './estimator/estimator.ts';
 import { outputs } from './estimator/inference.ts';
 import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
-import { modelFromAnyBytes, modelToBytes } from './io/model-file.ts';
-import { type ModelJson, modelToJSON, readModelJson } from './io/model-json.ts';
+import { modelFromAnyBytes } from './io/model-file.ts';
+import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { loadModel, saveModel } from './io/model-store.ts';
+import { loadModel } from './io/model-store.ts';
 import type { TargetEncoding, TargetInput } from './labels.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { MatrixInput } from './matrix.ts';
@@ -120,27 +120,12 @@ export class FFNNRegressor extends FFNNEstimator {
 
   // ---------------------------------------------------------------- persistence
 
-  /** The model as a versioned JSON document (version 1; see io/model-json.ts). */
-  toJSON(): ModelJson {
-    return modelToJSON(this);
-  }
-
   static fromJSON(json: unknown): FFNNRegressor {
     return FFNNRegressor.fromState(readModelJson(json));
   }
 
-  /** The model as binary model-file bytes (version 2; io/README.md). */
-  toBytes(): Uint8Array {
-    return modelToBytes(this);
-  }
-
   static fromBytes(bytes: Uint8Array): FFNNRegressor {
     return FFNNRegressor.fromState(modelFromAnyBytes(bytes));
-  }
-
-  /** Saves atomically; `.json` writes the JSON document, anything else the binary format. */
-  save(path: string): void {
-    saveModel(this, path);
   }
 
   static load(path: string): FFNNRegressor {

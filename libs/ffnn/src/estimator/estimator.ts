@@ -12,7 +12,10 @@ import { type DriveOptions, driveAsync, driveSync } from '../async-fit.ts';
 import { FfnnError } from '../errors.ts';
 import { checkFeatureNames, columnOrder } from '../feature-names.ts';
 import { initLayer } from '../init.ts';
+import { modelToBytes } from '../io/model-file.ts';
+import { type ModelJson, modelToJSON } from '../io/model-json.ts';
 import type { ExportedModel, RestoredModel } from '../io/model-spec.ts';
+import { saveModel } from '../io/model-store.ts';
 import type { Label, TargetEncoding, TargetInput } from '../labels.ts';
 import type { LossName } from '../losses.ts';
 import { type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
@@ -279,6 +282,26 @@ export abstract class FFNNEstimator extends FittedAttributes {
   }
 
   // ---------------------------------------------------------------- persistence
+  // (reading is per estimator: fromJSON, fromBytes and load return its own class)
+
+  /** The model as a versioned JSON document (version 1; see io/model-json.ts). */
+  toJSON(): ModelJson {
+    return modelToJSON(this);
+  }
+
+  /** The model as binary model-file bytes (version 2: safetensors with checksums; io/README.md). */
+  toBytes(): Uint8Array {
+    return modelToBytes(this);
+  }
+
+  /**
+   * Saves atomically (temporary file, then rename): `.json` writes the JSON document (version 1),
+   * any other extension (`.ffnn`, `.safetensors`, ...) the binary format (version 2). A model with
+   * non-finite weights is refused (MODEL_FORMAT) and the file at path is left untouched.
+   */
+  save(path: string): void {
+    saveModel(this, path);
+  }
 
   /** @internal State for serialisation (io/ reads only this, never the estimator). */
   exportState(): ExportedModel {
