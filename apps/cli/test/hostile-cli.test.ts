@@ -67,9 +67,9 @@ test('special files, folders and missing folders are refused before training; no
     assert.not.match(r.stdout, /epoch/, `${out}: trained before refusing`);
   }
   // inputs that would block or never end are refused too
-  fails([...QUICK, '--config', 'pipe'], 1, /--config pipe: is a FIFO \(named pipe\); expected a regular file \[IO_ERROR\]/);
-  fails([...QUICK, '--config', '/dev/zero'], 1, /--config \/dev\/zero: is a character device/);
-  fails(['report', 'model.ffnn', '--history', 'pipe', '--out', 'r.html'], 1, /--history pipe: is a FIFO \(named pipe\)/);
+  fails([...QUICK, '--config', 'pipe'], 1, /--config pipe: expected a regular file, got a FIFO \(named pipe\) \[IO_ERROR\]/);
+  fails([...QUICK, '--config', '/dev/zero'], 1, /--config \/dev\/zero: expected a regular file, got a character device/);
+  fails(['report', 'model.ffnn', '--history', 'pipe', '--out', 'r.html'], 1, /--history pipe: expected a regular file, got a FIFO \(named pipe\)/);
   // experiment checks its --out folder before the runs (they take minutes), not after
   fails(['experiment', 'depth', '--out', 'data.csv'], 1, /--out data.csv: cannot create \((EEXIST|ENOTDIR)/);
   mkdirSync(path('exp/report.html'), { recursive: true });

@@ -6,9 +6,9 @@
  * follow the rule of readLabels. Every bad value is reported with the file, the 1-based line and
  * the column (name and 1-based number), so a user can jump straight to it.
  */
-import { type Stats, closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
-import { fileKind } from '../io/file-kind.ts';
+import { statRegularFile } from '../io/read-file.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { DECIMAL_HINT, parseDecimal } from './decimal.ts';
 
@@ -264,13 +264,7 @@ export function readCsvFile(path: string, options: CsvFileOptions = {}): CsvData
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new FfnnError('INVALID_PARAM', `maxBytes: expected a whole number of bytes >= 1, got ${describeValue(maxBytes)}`, { param: 'maxBytes' });
   }
-  let st: Stats;
-  try {
-    st = statSync(path);
-  } catch (err) {
-    throw new FfnnError('IO_ERROR', `${path}: cannot read (${(err as Error).message})`, { file: path });
-  }
-  if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular CSV file, got ${fileKind(st)}`, { file: path });
+  const st = statRegularFile(path, path, 'CSV file');
   if (st.size > maxBytes) throw sizeError(path, st.size, maxBytes);
   const { maxBytes: _, ...csvOptions } = options;
   let fd: number;

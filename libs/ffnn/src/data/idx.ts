@@ -4,10 +4,10 @@
  * then the data. Images are scaled to [0, 1] by dividing by 255.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { fileKind } from '../io/file-kind.ts';
+import { statRegularFile } from '../io/read-file.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { checkMatrixSize } from '../matrix.ts';
 import type { Dataset, TrainTestSplit } from './mnist.ts';
@@ -102,8 +102,7 @@ export function readIdxFile(path: string, options: IdxOptions = {}): IdxArray {
   const max = maxBytesOf(options);
   let bytes: Uint8Array;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new FfnnError('IO_ERROR', `${path}: expected a regular IDX file, got ${fileKind(st)}`, { file: path });
+    const st = statRegularFile(path, path, 'IDX file');
     if (st.size > max) throw sizeError(path, `the file is ${st.size.toLocaleString('en-US')} bytes, more than`, st.size, max);
     bytes = readFileSync(path);
   } catch (err) {
