@@ -15,20 +15,14 @@
 use crate::isa::Isa;
 use std::ops::{Add, Mul};
 
-/// The per-dtype parts: zero, fused multiply-add, and the kernel table.
+/// The per-dtype parts: zero and the kernel table.
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
-    /// self * b + c with one rounding (compiles to an FMA instruction where the level has one).
-    fn fused(self, b: Self, c: Self) -> Self;
     fn kernel(isa: Isa, n: usize) -> Kernel<Self>;
 }
 
 impl Elem for f64 {
     const ZERO: Self = 0.0;
-    #[inline(always)]
-    fn fused(self, b: Self, c: Self) -> Self {
-        self.mul_add(b, c)
-    }
     fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
         f64_kernels::kernel(isa, n)
     }
@@ -36,10 +30,6 @@ impl Elem for f64 {
 
 impl Elem for f32 {
     const ZERO: Self = 0.0;
-    #[inline(always)]
-    fn fused(self, b: Self, c: Self) -> Self {
-        self.mul_add(b, c)
-    }
     fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
         f32_kernels::kernel(isa, n)
     }
@@ -74,50 +64,182 @@ pub struct Kernel<T> {
     run: unsafe fn(&Job<T>, usize, usize),
 }
 
-/// sum over p of op(A)[row r, p] * panel[p, j], for MR rows from `a` (strides rs, cs) and NR
-/// columns; returned in registers.
-#[inline(always)]
-unsafe fn tile<T: Elem, const MR: usize, const NR: usize, const FMA: bool>(k: usize, a: *const T, rs: usize, cs: usize, panel: *const T) -> [[T; NR]; MR] {
-    let mut acc = [[T::ZERO; NR]; MR];
-    let mut rows = [a; MR];
-    for (r, row) in rows.iter_mut().enumerate() {
-        *row = a.add(r * rs);
+/// One SIMD register of an instruction set, as the tile sees it. Written with explicit vector
+/// types (not left to LLVM's auto-vectoriser over arrays of scalars, which on AVX-512 f64 once
+/// vectorised across the tile's rows with gathers and scatters and ran at a tenth of the speed).
+/// Every method is called only inside a `#[target_feature]` worker of its level.
+pub trait Simd: Copy {
+    type E: Elem;
+    const LANES: usize;
+    unsafe fn zero() -> Self;
+    unsafe fn splat(x: Self::E) -> Self;
+    /// unaligned load and store of LANES values
+    unsafe fn load(p: *const Self::E) -> Self;
+    unsafe fn store(p: *mut Self::E, v: Self);
+    /// a * b + c: one rounding where the level has FMA, mul then add where it has not
+    unsafe fn mul_add(a: Self, b: Self, c: Self) -> Self;
+    unsafe fn mul(a: Self, b: Self) -> Self;
+    unsafe fn add(a: Self, b: Self) -> Self;
+}
+
+/// A one-lane "register" for targets without SIMD (plain Rust, mul then add).
+#[derive(Clone, Copy)]
+pub struct Scalar<T>(T);
+
+impl<T: Elem> Simd for Scalar<T> {
+    type E = T;
+    const LANES: usize = 1;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        Scalar(T::ZERO)
     }
+    #[inline(always)]
+    unsafe fn splat(x: T) -> Self {
+        Scalar(x)
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const T) -> Self {
+        Scalar(*p)
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut T, v: Self) {
+        *p = v.0
+    }
+    #[inline(always)]
+    unsafe fn mul_add(a: Self, b: Self, c: Self) -> Self {
+        Scalar(a.0 * b.0 + c.0)
+    }
+    #[inline(always)]
+    unsafe fn mul(a: Self, b: Self) -> Self {
+        Scalar(a.0 * b.0)
+    }
+    #[inline(always)]
+    unsafe fn add(a: Self, b: Self) -> Self {
+        Scalar(a.0 + b.0)
+    }
+}
+
+/// Implements Simd for one intrinsic vector type.
+macro_rules! simd {
+    ($v:ty, $e:ty, $lanes:expr, zero $zero:path, splat $splat:path, load $load:path, store $store:path,
+     mul $mul:path, add $add:path, fma $fma:expr) => {
+        impl Simd for $v {
+            type E = $e;
+            const LANES: usize = $lanes;
+            #[inline(always)]
+            unsafe fn zero() -> Self {
+                $zero()
+            }
+            #[inline(always)]
+            unsafe fn splat(x: $e) -> Self {
+                $splat(x)
+            }
+            #[inline(always)]
+            unsafe fn load(p: *const $e) -> Self {
+                $load(p)
+            }
+            #[inline(always)]
+            unsafe fn store(p: *mut $e, v: Self) {
+                $store(p, v)
+            }
+            #[inline(always)]
+            unsafe fn mul_add(a: Self, b: Self, c: Self) -> Self {
+                let f: unsafe fn(Self, Self, Self) -> Self = $fma;
+                f(a, b, c)
+            }
+            #[inline(always)]
+            unsafe fn mul(a: Self, b: Self) -> Self {
+                $mul(a, b)
+            }
+            #[inline(always)]
+            unsafe fn add(a: Self, b: Self) -> Self {
+                $add(a, b)
+            }
+        }
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::Simd;
+    use std::arch::x86_64::*;
+
+    simd!(__m512d, f64, 8, zero _mm512_setzero_pd, splat _mm512_set1_pd, load _mm512_loadu_pd,
+          store _mm512_storeu_pd, mul _mm512_mul_pd, add _mm512_add_pd, fma |a, b, c| _mm512_fmadd_pd(a, b, c));
+    simd!(__m512, f32, 16, zero _mm512_setzero_ps, splat _mm512_set1_ps, load _mm512_loadu_ps,
+          store _mm512_storeu_ps, mul _mm512_mul_ps, add _mm512_add_ps, fma |a, b, c| _mm512_fmadd_ps(a, b, c));
+    simd!(__m256d, f64, 4, zero _mm256_setzero_pd, splat _mm256_set1_pd, load _mm256_loadu_pd,
+          store _mm256_storeu_pd, mul _mm256_mul_pd, add _mm256_add_pd, fma |a, b, c| _mm256_fmadd_pd(a, b, c));
+    simd!(__m256, f32, 8, zero _mm256_setzero_ps, splat _mm256_set1_ps, load _mm256_loadu_ps,
+          store _mm256_storeu_ps, mul _mm256_mul_ps, add _mm256_add_ps, fma |a, b, c| _mm256_fmadd_ps(a, b, c));
+    // SSE2 has no FMA: multiply, then add (two roundings, as the scalar code without FMA)
+    simd!(__m128d, f64, 2, zero _mm_setzero_pd, splat _mm_set1_pd, load _mm_loadu_pd,
+          store _mm_storeu_pd, mul _mm_mul_pd, add _mm_add_pd, fma |a, b, c| _mm_add_pd(_mm_mul_pd(a, b), c));
+    simd!(__m128, f32, 4, zero _mm_setzero_ps, splat _mm_set1_ps, load _mm_loadu_ps,
+          store _mm_storeu_ps, mul _mm_mul_ps, add _mm_add_ps, fma |a, b, c| _mm_add_ps(_mm_mul_ps(a, b), c));
+}
+
+#[cfg(target_arch = "aarch64")]
+mod arm {
+    use super::Simd;
+    use std::arch::aarch64::*;
+
+    // vfmaq(c, a, b) = c + a * b, one rounding (FMA is in the arm64 baseline)
+    simd!(float64x2_t, f64, 2, zero (|| vdupq_n_f64(0.0)), splat vdupq_n_f64, load vld1q_f64,
+          store vst1q_f64, mul vmulq_f64, add vaddq_f64, fma |a, b, c| vfmaq_f64(c, a, b));
+    simd!(float32x4_t, f32, 4, zero (|| vdupq_n_f32(0.0)), splat vdupq_n_f32, load vld1q_f32,
+          store vst1q_f32, mul vmulq_f32, add vaddq_f32, fma |a, b, c| vfmaq_f32(c, a, b));
+}
+
+/// sum over p of op(A)[row r, p] * panel[p, j], for MR rows from `a` (strides rs, cs) and
+/// NR = NV * LANES columns; returned in MR * NV registers.
+#[inline(always)]
+unsafe fn tile<V: Simd, const MR: usize, const NV: usize>(k: usize, a: *const V::E, rs: usize, cs: usize, panel: *const V::E) -> [[V; NV]; MR] {
+    let mut acc = [[V::zero(); NV]; MR];
+    let nr = NV * V::LANES;
     for p in 0..k {
-        let b = *(panel.add(p * NR) as *const [T; NR]);
-        for r in 0..MR {
-            let av = *rows[r].add(p * cs);
-            for j in 0..NR {
-                acc[r][j] = if FMA { av.fused(b[j], acc[r][j]) } else { av * b[j] + acc[r][j] };
+        let row = panel.add(p * nr);
+        let mut b = [V::zero(); NV];
+        for (v, bv) in b.iter_mut().enumerate() {
+            *bv = V::load(row.add(v * V::LANES));
+        }
+        let col = a.add(p * cs);
+        for (r, acc_r) in acc.iter_mut().enumerate() {
+            let av = V::splat(*col.add(r * rs));
+            for v in 0..NV {
+                acc_r[v] = V::mul_add(av, b[v], acc_r[v]);
             }
         }
     }
     acc
 }
 
-/// C[i0.., j0..] = alpha * acc + beta * C for the valid mr x nr corner of a tile. A full-width
-/// tile stores NR (a constant) values a row, so the store is vector code too: with k small (the
-/// output layer's D W^T, k = 10) the stores are a large part of the work.
+/// The widest tile row, in values: NV * LANES never exceeds it (see the kernels! table).
+const MAX_NR: usize = 64;
+
+/// C[i0.., j0..] = alpha * acc + beta * C for the valid mr x nr corner of a tile (mul, mul, add:
+/// the same roundings on every level). A full-width tile is stored with vector stores: with k
+/// small (the output layer's D W^T, k = 10) the stores are a large part of the work.
 #[inline(always)]
-unsafe fn store<T: Elem, const MR: usize, const NR: usize>(job: &Job<T>, i0: usize, j0: usize, mr: usize, nr: usize, acc: &[[T; NR]; MR], beta_zero: bool) {
-    let (alpha, beta) = (job.alpha, job.beta);
+unsafe fn store<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, i0: usize, j0: usize, mr: usize, nr: usize, acc: &[[V; NV]; MR]) {
+    let (alpha, beta) = (V::splat(job.alpha), V::splat(job.beta));
+    let full = nr == NV * V::LANES;
     for (r, row) in acc.iter().enumerate().take(mr) {
         let dst = job.c.add((i0 + r) * job.n + j0);
-        if nr == NR {
-            let dst = &mut *(dst as *mut [T; NR]);
-            if beta_zero {
-                for j in 0..NR {
-                    dst[j] = alpha * row[j];
-                }
-            } else {
-                for j in 0..NR {
-                    dst[j] = alpha * row[j] + beta * dst[j];
-                }
+        if full {
+            for (v, &x) in row.iter().enumerate() {
+                let d = dst.add(v * V::LANES);
+                let y = V::mul(alpha, x);
+                V::store(d, if job.beta_zero { y } else { V::add(y, V::mul(beta, V::load(d))) });
             }
         } else {
-            for (j, &v) in row.iter().enumerate().take(nr) {
+            let mut tmp = [V::E::ZERO; MAX_NR];
+            for (v, &x) in row.iter().enumerate() {
+                V::store(tmp.as_mut_ptr().add(v * V::LANES), x);
+            }
+            for (j, &x) in tmp.iter().enumerate().take(nr) {
                 let d = dst.add(j);
-                *d = if beta_zero { alpha * v } else { alpha * v + beta * *d };
+                *d = if job.beta_zero { job.alpha * x } else { job.alpha * x + job.beta * *d };
             }
         }
     }
@@ -125,12 +247,12 @@ unsafe fn store<T: Elem, const MR: usize, const NR: usize>(job: &Job<T>, i0: usi
 
 /// Row blocks [from, to) of the product: every column panel of each block of MR rows.
 #[inline(always)]
-unsafe fn rows<T: Elem, const MR: usize, const NR: usize, const FMA: bool>(job: &Job<T>, from: usize, to: usize) {
-    let panels = job.n.div_ceil(NR);
-    let beta_zero = job.beta_zero;
+unsafe fn rows<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, from: usize, to: usize) {
+    let nr = NV * V::LANES;
+    let panels = job.n.div_ceil(nr);
     // a last partial row block is copied here (p-major, zero-padded) so the tile never reads
     // past op(A)
-    let mut pad: Vec<T> = Vec::new();
+    let mut pad: Vec<V::E> = Vec::new();
     for rb in from..to {
         let i0 = rb * MR;
         let mr = MR.min(job.m - i0);
@@ -138,7 +260,7 @@ unsafe fn rows<T: Elem, const MR: usize, const NR: usize, const FMA: bool>(job: 
             (job.a.add(i0 * job.a_rs), job.a_rs, job.a_cs)
         } else {
             pad.clear();
-            pad.resize(job.k * MR, T::ZERO);
+            pad.resize(job.k * MR, V::E::ZERO);
             for p in 0..job.k {
                 for r in 0..mr {
                     pad[p * MR + r] = *job.a.add((i0 + r) * job.a_rs + p * job.a_cs);
@@ -147,67 +269,70 @@ unsafe fn rows<T: Elem, const MR: usize, const NR: usize, const FMA: bool>(job: 
             (pad.as_ptr(), 1, MR)
         };
         for q in 0..panels {
-            let j0 = q * NR;
-            let acc = tile::<T, MR, NR, FMA>(job.k, a, rs, cs, job.b_packed.add(q * job.k * NR));
-            store::<T, MR, NR>(job, i0, j0, mr, NR.min(job.n - j0), &acc, beta_zero);
+            let j0 = q * nr;
+            let acc = tile::<V, MR, NV>(job.k, a, rs, cs, job.b_packed.add(q * job.k * nr));
+            store::<V, MR, NV>(job, i0, j0, mr, nr.min(job.n - j0), &acc);
         }
     }
 }
 
-/// Declares the worker of one (instruction set, dtype, MR, NR) and returns its Kernel.
+/// Declares the worker of one (vector type, MR, NV), compiled for `$feat`, and returns its Kernel.
 macro_rules! worker {
-    ($t:ty, $mr:expr, $nr:expr, $fma:expr, $feat:literal) => {{
+    ($v:ty, $mr:expr, $nv:expr, $feat:literal) => {{
         #[target_feature(enable = $feat)]
-        unsafe fn run(job: &Job<$t>, from: usize, to: usize) {
-            rows::<$t, $mr, $nr, $fma>(job, from, to)
+        unsafe fn run(job: &Job<<$v as Simd>::E>, from: usize, to: usize) {
+            rows::<$v, $mr, $nv>(job, from, to)
         }
-        Kernel { mr: $mr, nr: $nr, run }
+        Kernel { mr: $mr, nr: $nv * <$v as Simd>::LANES, run }
     }};
-    ($t:ty, $mr:expr, $nr:expr, $fma:expr) => {{
-        unsafe fn run(job: &Job<$t>, from: usize, to: usize) {
-            rows::<$t, $mr, $nr, $fma>(job, from, to)
+    ($v:ty, $mr:expr, $nv:expr) => {{
+        unsafe fn run(job: &Job<<$v as Simd>::E>, from: usize, to: usize) {
+            rows::<$v, $mr, $nv>(job, from, to)
         }
-        Kernel { mr: $mr, nr: $nr, run }
+        Kernel { mr: $mr, nr: $nv * <$v as Simd>::LANES, run }
     }};
 }
 
-/// Tile sizes: MR * NR / lanes accumulators plus NR / lanes panel loads and one or two broadcasts
-/// fit the register file (16 vector registers for SSE2 and AVX2, 32 for AVX-512 and NEON); an
-/// accumulator spilled to the stack makes the loop wait on memory (measured: the f64 AVX2 tile
-/// 4 x 12, 16 registers, ran at half the speed of 3 x 12). Two shapes per level: `thin` for
-/// n <= its NR (the output layer, n = 10), `wide` for the rest.
+/// Tile sizes, MR rows x NV vector registers: MR * NV accumulators plus NV panel loads and one
+/// broadcast fit the register file (16 vector registers for SSE2 and AVX2, 32 for AVX-512 and
+/// NEON); an accumulator spilled to the stack makes the loop wait on memory. Two shapes per level:
+/// `thin` for n <= its NR (the output layer, n = 10), `wide` for the rest.
 macro_rules! kernels {
     ($module:ident, $t:ty,
-     avx512: $m5:expr, $n5:expr, thin $tm5:expr, $tn5:expr;
-     avx2: $m4:expr, $n4:expr, thin $tm4:expr, $tn4:expr;
-     sse2: $m2:expr, $n2:expr;
-     neon: $m3:expr, $n3:expr) => {
+     avx512 $v5:ty: $m5:expr, $n5:expr, thin $tm5:expr, $tn5:expr;
+     avx2 $v4:ty: $m4:expr, $n4:expr, thin $tm4:expr, $tn4:expr;
+     sse2 $v2:ty: $m2:expr, $n2:expr;
+     neon $v3:ty: $m3:expr, $n3:expr) => {
         mod $module {
             use super::*;
+            #[cfg(target_arch = "aarch64")]
+            use std::arch::aarch64::*;
+            #[cfg(target_arch = "x86_64")]
+            use std::arch::x86_64::*;
             pub fn kernel(isa: Isa, n: usize) -> Kernel<$t> {
                 match isa {
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx512 if n <= $tn5 => worker!($t, $tm5, $tn5, true, "avx512f,avx2,fma"),
+                    Isa::Avx512 if n <= $tn5 * <$v5 as Simd>::LANES => worker!($v5, $tm5, $tn5, "avx512f,avx2,fma"),
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx512 => worker!($t, $m5, $n5, true, "avx512f,avx2,fma"),
+                    Isa::Avx512 => worker!($v5, $m5, $n5, "avx512f,avx2,fma"),
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx2Fma if n <= $tn4 => worker!($t, $tm4, $tn4, true, "avx2,fma"),
+                    Isa::Avx2Fma if n <= $tn4 * <$v4 as Simd>::LANES => worker!($v4, $tm4, $tn4, "avx2,fma"),
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx2Fma => worker!($t, $m4, $n4, true, "avx2,fma"),
+                    Isa::Avx2Fma => worker!($v4, $m4, $n4, "avx2,fma"),
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Sse2 => worker!($t, $m2, $n2, false),
-                    // FMA is part of the arm64 baseline, so mul_add is one fmla
+                    Isa::Sse2 => worker!($v2, $m2, $n2, "sse2"),
                     #[cfg(target_arch = "aarch64")]
-                    Isa::Neon => worker!($t, $m3, $n3, true),
-                    _ => worker!($t, 4, 4, false),
+                    Isa::Neon => worker!($v3, $m3, $n3, "neon"),
+                    _ => worker!(Scalar<$t>, 4, 4),
                 }
             }
         }
     };
 }
 
-kernels!(f64_kernels, f64, avx512: 8, 16, thin 6, 16; avx2: 6, 8, thin 3, 12; sse2: 4, 4; neon: 4, 8);
-kernels!(f32_kernels, f32, avx512: 12, 16, thin 12, 16; avx2: 6, 16, thin 6, 16; sse2: 4, 8; neon: 4, 16);
+// MR x NV (NR = NV * lanes): f64 AVX-512 8 x 16, thin 6 x 16; AVX2 6 x 8, thin 3 x 12; ...
+kernels!(f64_kernels, f64, avx512 __m512d: 8, 2, thin 6, 2; avx2 __m256d: 6, 2, thin 3, 3; sse2 __m128d: 4, 2; neon float64x2_t: 4, 4);
+kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4);
 
 /// Runs one product on `threads` threads of `pool` (1: the calling thread). Lengths were checked
 /// by the caller (ops.rs); m, n, k >= 1.
