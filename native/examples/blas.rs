@@ -8,16 +8,16 @@
 //! matrixmultiply reads its thread count once from MATMUL_NUM_THREADS, so its row is labelled with
 //! that variable (run twice for 1 and 2). The math modules are included by path so this binary
 //! does not link the Node-API glue.
-#[path = "../src/real.rs"]
-mod real;
+#[path = "../src/gemm.rs"]
+#[allow(dead_code)]
+mod gemm;
 #[path = "../src/isa.rs"]
 #[allow(dead_code)]
 mod isa;
 #[path = "../src/panel.rs"]
 mod panel;
-#[path = "../src/gemm.rs"]
-#[allow(dead_code)]
-mod gemm;
+#[path = "../src/real.rs"]
+mod real;
 
 use gemm::Scalar;
 use std::time::Instant;
@@ -34,10 +34,33 @@ struct Case {
 fn cases() -> Vec<Case> {
     let mut v = Vec::new();
     let batch = 200;
-    for &(fan_in, fan_out) in &[(784usize, 32usize), (32, 24), (24, 16), (16, 10), (784, 128), (128, 64), (64, 10), (784, 512), (512, 256), (256, 10)] {
-        v.push(Case { label: format!("fwd  A*W   {batch}x{fan_in} * {fan_in}x{fan_out}"), ta: false, tb: false, m: batch, n: fan_out, k: fan_in });
-        v.push(Case { label: format!("grad A^T*D {fan_in}x{batch} * {batch}x{fan_out}"), ta: true, tb: false, m: fan_in, n: fan_out, k: batch });
-        v.push(Case { label: format!("back D*W^T {batch}x{fan_out} * {fan_out}x{fan_in}"), ta: false, tb: true, m: batch, n: fan_in, k: fan_out });
+    for &(fan_in, fan_out) in
+        &[(784usize, 32usize), (32, 24), (24, 16), (16, 10), (784, 128), (128, 64), (64, 10), (784, 512), (512, 256), (256, 10)]
+    {
+        v.push(Case {
+            label: format!("fwd  A*W   {batch}x{fan_in} * {fan_in}x{fan_out}"),
+            ta: false,
+            tb: false,
+            m: batch,
+            n: fan_out,
+            k: fan_in,
+        });
+        v.push(Case {
+            label: format!("grad A^T*D {fan_in}x{batch} * {batch}x{fan_out}"),
+            ta: true,
+            tb: false,
+            m: fan_in,
+            n: fan_out,
+            k: batch,
+        });
+        v.push(Case {
+            label: format!("back D*W^T {batch}x{fan_out} * {fan_out}x{fan_in}"),
+            ta: false,
+            tb: true,
+            m: batch,
+            n: fan_in,
+            k: fan_out,
+        });
     }
     v.push(Case { label: "square     1024x1024 * 1024x1024".into(), ta: false, tb: false, m: 1024, n: 1024, k: 1024 });
     v

@@ -9,6 +9,7 @@
 //!   and the small layers), where it beats the crate, and for every product when a lower instruction set is forced or when the CPU has
 //!   none of the crate's SIMD levels (an SSE2-only x86-64 gets the panel's SSE2 path, not the
 //!   crate's scalar one).
+//!
 //! With the opt-in cargo feature `openblas`, OpenBLAS takes the crate's place.
 //!
 //! Threads: a product with fewer than PARALLEL_MIN_FLOPS multiply-adds runs on the calling thread;
@@ -172,9 +173,33 @@ pub fn implementation() -> &'static str {
 pub trait Scalar: Real + panel::Elem {
     #[cfg(feature = "openblas")]
     #[allow(clippy::too_many_arguments)]
-    fn openblas(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self], threads: usize);
+    fn openblas(
+        ta: bool,
+        tb: bool,
+        m: usize,
+        n: usize,
+        k: usize,
+        alpha: Self,
+        a: &[Self],
+        b: &[Self],
+        beta: Self,
+        c: &mut [Self],
+        threads: usize,
+    );
     #[allow(clippy::too_many_arguments)]
-    fn gemm_crate(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self], threads: usize);
+    fn gemm_crate(
+        ta: bool,
+        tb: bool,
+        m: usize,
+        n: usize,
+        k: usize,
+        alpha: Self,
+        a: &[Self],
+        b: &[Self],
+        beta: Self,
+        c: &mut [Self],
+        threads: usize,
+    );
     #[cfg(feature = "matrixmultiply")]
     #[allow(clippy::too_many_arguments)]
     fn matrixmultiply(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self]);
@@ -210,7 +235,19 @@ macro_rules! impl_scalar {
     ($t:ty, $cblas:ident, $mm:ident, $crate_mod:path) => {
         impl Scalar for $t {
             #[cfg(feature = "openblas")]
-            fn openblas(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t], threads: usize) {
+            fn openblas(
+                ta: bool,
+                tb: bool,
+                m: usize,
+                n: usize,
+                k: usize,
+                alpha: $t,
+                a: &[$t],
+                b: &[$t],
+                beta: $t,
+                c: &mut [$t],
+                threads: usize,
+            ) {
                 use cblas_sys::{CBLAS_LAYOUT, CBLAS_TRANSPOSE};
                 openblas_threads::ensure(threads);
                 let tr = |t: bool| if t { CBLAS_TRANSPOSE::CblasTrans } else { CBLAS_TRANSPOSE::CblasNoTrans };
@@ -220,15 +257,37 @@ macro_rules! impl_scalar {
                 // m, n, k >= 1, so every leading dimension is >= 1 and in bounds.
                 unsafe {
                     cblas_sys::$cblas(
-                        CBLAS_LAYOUT::CblasRowMajor, tr(ta), tr(tb),
-                        m as i32, n as i32, k as i32,
-                        alpha, a.as_ptr(), lda as i32, b.as_ptr(), ldb as i32,
-                        beta, c.as_mut_ptr(), n as i32,
+                        CBLAS_LAYOUT::CblasRowMajor,
+                        tr(ta),
+                        tr(tb),
+                        m as i32,
+                        n as i32,
+                        k as i32,
+                        alpha,
+                        a.as_ptr(),
+                        lda as i32,
+                        b.as_ptr(),
+                        ldb as i32,
+                        beta,
+                        c.as_mut_ptr(),
+                        n as i32,
                     );
                 }
             }
 
-            fn gemm_crate(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: $t, a: &[$t], b: &[$t], beta: $t, c: &mut [$t], threads: usize) {
+            fn gemm_crate(
+                ta: bool,
+                tb: bool,
+                m: usize,
+                n: usize,
+                k: usize,
+                alpha: $t,
+                a: &[$t],
+                b: &[$t],
+                beta: $t,
+                c: &mut [$t],
+                threads: usize,
+            ) {
                 use $crate_mod as g;
                 let (a_rs, a_cs) = strides(ta, m, k);
                 let (b_rs, b_cs) = strides(tb, k, n);
@@ -239,11 +298,25 @@ macro_rules! impl_scalar {
                 // SAFETY: lengths checked by the caller; strides describe in-bounds views.
                 let run = move |par| unsafe {
                     f(
-                        m, n, k,
-                        cp as *mut $t, 1, n as isize, beta != 0.0,
-                        ap as *const $t, a_cs, a_rs,
-                        bp as *const $t, b_cs, b_rs,
-                        beta, alpha, false, false, false, par,
+                        m,
+                        n,
+                        k,
+                        cp as *mut $t,
+                        1,
+                        n as isize,
+                        beta != 0.0,
+                        ap as *const $t,
+                        a_cs,
+                        a_rs,
+                        bp as *const $t,
+                        b_cs,
+                        b_rs,
+                        beta,
+                        alpha,
+                        false,
+                        false,
+                        false,
+                        par,
                     )
                 };
                 if threads > 1 {
@@ -261,10 +334,20 @@ macro_rules! impl_scalar {
                 // SAFETY: lengths checked by the caller. beta = 0 means C is not read.
                 unsafe {
                     matrixmultiply::$mm(
-                        m, k, n, alpha,
-                        a.as_ptr(), a_rs, a_cs,
-                        b.as_ptr(), b_rs, b_cs,
-                        beta, c.as_mut_ptr(), n as isize, 1,
+                        m,
+                        k,
+                        n,
+                        alpha,
+                        a.as_ptr(),
+                        a_rs,
+                        a_cs,
+                        b.as_ptr(),
+                        b_rs,
+                        b_cs,
+                        beta,
+                        c.as_mut_ptr(),
+                        n as isize,
+                        1,
                     );
                 }
             }
@@ -277,7 +360,19 @@ impl_scalar!(f32, cblas_sgemm, sgemm, gemm_f32::gemm::f32);
 
 /// The panel kernel on the active instruction set (for the benchmarks; gemm() picks it itself).
 #[allow(clippy::too_many_arguments, dead_code)]
-pub fn panel_gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut [T], threads: usize) {
+pub fn panel_gemm<T: Scalar>(
+    ta: bool,
+    tb: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    b: &[T],
+    beta: T,
+    c: &mut [T],
+    threads: usize,
+) {
     let beta_zero = beta.to_f64() == 0.0;
     panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads, if threads > 1 { Some(pool()) } else { None });
 }

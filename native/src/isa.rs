@@ -81,11 +81,8 @@ static ACTIVE: AtomicU8 = AtomicU8::new(0);
 pub fn active() -> Isa {
     match ACTIVE.load(Ordering::Relaxed) {
         0 => {
-            let isa = std::env::var("FFNN_GEMM_ISA")
-                .ok()
-                .and_then(|v| Isa::parse(v.trim()))
-                .filter(|i| i.supported())
-                .unwrap_or_else(detected);
+            let isa =
+                std::env::var("FFNN_GEMM_ISA").ok().and_then(|v| Isa::parse(v.trim())).filter(|i| i.supported()).unwrap_or_else(detected);
             ACTIVE.store(isa as u8, Ordering::Relaxed);
             isa
         }

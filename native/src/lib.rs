@@ -110,7 +110,18 @@ pub fn parallel_min_flops() -> f64 {
 
 #[napi]
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_f64(trans_a: bool, trans_b: bool, m: f64, n: f64, k: f64, alpha: f64, a: &[f64], b: &[f64], beta: f64, mut c: Float64ArraySlice) -> Result<()> {
+pub fn gemm_f64(
+    trans_a: bool,
+    trans_b: bool,
+    m: f64,
+    n: f64,
+    k: f64,
+    alpha: f64,
+    a: &[f64],
+    b: &[f64],
+    beta: f64,
+    mut c: Float64ArraySlice,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let c = unsafe { c.as_mut() };
@@ -166,7 +177,15 @@ pub fn finish_weight_gradient_f64(length: f64, mut g: Float64ArraySlice, w: &[f6
 }
 
 #[napi]
-pub fn sgd_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut v: Float64ArraySlice, lr: f64, momentum: f64, nesterov: bool) -> Result<()> {
+pub fn sgd_step_f64(
+    length: f64,
+    mut p: Float64ArraySlice,
+    g: &[f64],
+    mut v: Float64ArraySlice,
+    lr: f64,
+    momentum: f64,
+    nesterov: bool,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let p = unsafe { p.as_mut() };
@@ -176,7 +195,17 @@ pub fn sgd_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut v: Flo
 
 #[napi]
 #[allow(clippy::too_many_arguments)]
-pub fn adam_step_f64(length: f64, mut p: Float64ArraySlice, g: &[f64], mut m: Float64ArraySlice, mut v: Float64ArraySlice, lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) -> Result<()> {
+pub fn adam_step_f64(
+    length: f64,
+    mut p: Float64ArraySlice,
+    g: &[f64],
+    mut m: Float64ArraySlice,
+    mut v: Float64ArraySlice,
+    lr_t: f64,
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let p = unsafe { p.as_mut() };
@@ -207,7 +236,18 @@ pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, coun
 
 #[napi]
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_f32(trans_a: bool, trans_b: bool, m: f64, n: f64, k: f64, alpha: f64, a: &[f32], b: &[f32], beta: f64, mut c: Float32ArraySlice) -> Result<()> {
+pub fn gemm_f32(
+    trans_a: bool,
+    trans_b: bool,
+    m: f64,
+    n: f64,
+    k: f64,
+    alpha: f64,
+    a: &[f32],
+    b: &[f32],
+    beta: f64,
+    mut c: Float32ArraySlice,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let c = unsafe { c.as_mut() };
@@ -263,7 +303,15 @@ pub fn finish_weight_gradient_f32(length: f64, mut g: Float32ArraySlice, w: &[f3
 }
 
 #[napi]
-pub fn sgd_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut v: Float32ArraySlice, lr: f64, momentum: f64, nesterov: bool) -> Result<()> {
+pub fn sgd_step_f32(
+    length: f64,
+    mut p: Float32ArraySlice,
+    g: &[f32],
+    mut v: Float32ArraySlice,
+    lr: f64,
+    momentum: f64,
+    nesterov: bool,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let p = unsafe { p.as_mut() };
@@ -273,7 +321,17 @@ pub fn sgd_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut v: Flo
 
 #[napi]
 #[allow(clippy::too_many_arguments)]
-pub fn adam_step_f32(length: f64, mut p: Float32ArraySlice, g: &[f32], mut m: Float32ArraySlice, mut v: Float32ArraySlice, lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) -> Result<()> {
+pub fn adam_step_f32(
+    length: f64,
+    mut p: Float32ArraySlice,
+    g: &[f32],
+    mut m: Float32ArraySlice,
+    mut v: Float32ArraySlice,
+    lr_t: f64,
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
     // overlaps another argument before reading or writing.
     let p = unsafe { p.as_mut() };

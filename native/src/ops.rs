@@ -182,7 +182,17 @@ pub fn sgd_step<T: Real>(length: f64, p: &mut [T], g: &[T], v: &mut [T], lr: f64
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn adam_step<T: Real>(length: f64, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) -> Res {
+pub fn adam_step<T: Real>(
+    length: f64,
+    p: &mut [T],
+    g: &[T],
+    m: &mut [T],
+    v: &mut [T],
+    lr_t: f64,
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+) -> Res {
     const OP: &str = "adamStep";
     let len = dim(OP, "length", length)?;
     for (name, got) in [("p", p.len()), ("g", g.len()), ("m", m.len()), ("v", v.len())] {
@@ -220,8 +230,7 @@ pub fn gather_rows<T: Real>(cols: f64, src: &[T], indices: &[i32], start: f64, c
     len_at_least(OP, "dst", dst.len(), product(OP, "count*cols", count, cols)?, "count*cols")?;
     disjoint(OP, "dst", dst, "src", src)?;
     let indices = &indices[start..start + count];
-    if cols > 0 {
-        let src_rows = src.len() / cols;
+    if let Some(src_rows) = src.len().checked_div(cols) {
         if let Some((r, &i)) = indices.iter().enumerate().find(|&(_, &i)| i < 0 || i as usize >= src_rows) {
             return fail(
                 Code::IndexOutOfRange,

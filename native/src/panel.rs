@@ -121,14 +121,15 @@ impl<T: Elem> Simd for Scalar<T> {
 
 /// Implements Simd for one intrinsic vector type.
 macro_rules! simd {
-    ($v:ty, $e:ty, $lanes:expr, zero $zero:path, splat $splat:path, load $load:path, store $store:path,
+    ($v:ty, $e:ty, $lanes:expr, zero $zero:expr, splat $splat:path, load $load:path, store $store:path,
      mul $mul:path, add $add:path, fma $fma:expr) => {
         impl Simd for $v {
             type E = $e;
             const LANES: usize = $lanes;
             #[inline(always)]
             unsafe fn zero() -> Self {
-                $zero()
+                let f: unsafe fn() -> Self = $zero;
+                f()
             }
             #[inline(always)]
             unsafe fn splat(x: $e) -> Self {
@@ -185,16 +186,22 @@ mod arm {
     use std::arch::aarch64::*;
 
     // vfmaq(c, a, b) = c + a * b, one rounding (FMA is in the arm64 baseline)
-    simd!(float64x2_t, f64, 2, zero (|| vdupq_n_f64(0.0)), splat vdupq_n_f64, load vld1q_f64,
+    simd!(float64x2_t, f64, 2, zero || vdupq_n_f64(0.0), splat vdupq_n_f64, load vld1q_f64,
           store vst1q_f64, mul vmulq_f64, add vaddq_f64, fma |a, b, c| vfmaq_f64(c, a, b));
-    simd!(float32x4_t, f32, 4, zero (|| vdupq_n_f32(0.0)), splat vdupq_n_f32, load vld1q_f32,
+    simd!(float32x4_t, f32, 4, zero || vdupq_n_f32(0.0), splat vdupq_n_f32, load vld1q_f32,
           store vst1q_f32, mul vmulq_f32, add vaddq_f32, fma |a, b, c| vfmaq_f32(c, a, b));
 }
 
 /// sum over p of op(A)[row r, p] * panel[p, j], for MR rows from `a` (strides rs, cs) and
 /// NR = NV * LANES columns; returned in MR * NV registers.
 #[inline(always)]
-unsafe fn tile<V: Simd, const MR: usize, const NV: usize>(k: usize, a: *const V::E, rs: usize, cs: usize, panel: *const V::E) -> [[V; NV]; MR] {
+unsafe fn tile<V: Simd, const MR: usize, const NV: usize>(
+    k: usize,
+    a: *const V::E,
+    rs: usize,
+    cs: usize,
+    panel: *const V::E,
+) -> [[V; NV]; MR] {
     let mut acc = [[V::zero(); NV]; MR];
     let nr = NV * V::LANES;
     for p in 0..k {
@@ -221,7 +228,14 @@ const MAX_NR: usize = 64;
 /// the same roundings on every level). A full-width tile is stored with vector stores: with k
 /// small (the output layer's D W^T, k = 10) the stores are a large part of the work.
 #[inline(always)]
-unsafe fn store<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, i0: usize, j0: usize, mr: usize, nr: usize, acc: &[[V; NV]; MR]) {
+unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
+    job: &Job<V::E>,
+    i0: usize,
+    j0: usize,
+    mr: usize,
+    nr: usize,
+    acc: &[[V; NV]; MR],
+) {
     let (alpha, beta) = (V::splat(job.alpha), V::splat(job.beta));
     let full = nr == NV * V::LANES;
     for (r, row) in acc.iter().enumerate().take(mr) {
@@ -310,6 +324,7 @@ macro_rules! kernels {
             #[cfg(target_arch = "x86_64")]
             use std::arch::x86_64::*;
             pub fn kernel(isa: Isa, n: usize) -> Kernel<$t> {
+                let _ = n; // only the x86-64 levels have a thin shape
                 match isa {
                     #[cfg(target_arch = "x86_64")]
                     Isa::Avx512 if n <= $tn5 * <$v5 as Simd>::LANES => worker!($v5, $tm5, $tn5, "avx512f,avx2,fma"),
@@ -337,7 +352,22 @@ kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, 
 /// Runs one product on `threads` threads of `pool` (1: the calling thread). Lengths were checked
 /// by the caller (ops.rs); m, n, k >= 1.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm<T: Elem>(isa: Isa, ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: T, a: &[T], b: &[T], beta: T, beta_zero: bool, c: &mut [T], threads: usize, pool: Option<&rayon::ThreadPool>) {
+pub fn gemm<T: Elem>(
+    isa: Isa,
+    ta: bool,
+    tb: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    b: &[T],
+    beta: T,
+    beta_zero: bool,
+    c: &mut [T],
+    threads: usize,
+    pool: Option<&rayon::ThreadPool>,
+) {
     let kern = T::kernel(isa, n);
     let (mr, nr) = (kern.mr, kern.nr);
     let panels = n.div_ceil(nr);
