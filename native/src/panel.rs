@@ -1,39 +1,72 @@
 //! ffnn's own gemm kernel, for the products the gemm crate is slow on (thin ones: the output layer
-//! and the small layers, see gemm::panel_takes and native/bench/README.md) and for every product when a lower instruction
-//! set is forced (isa.rs), so each SIMD path can be tested on one machine.
+//! and the small layers, see gemm::panel_takes and native/bench/README.md) and for every product
+//! when a lower instruction set is forced (isa.rs), so each SIMD path can be tested on one machine.
 //!
 //!   C (m x n) = alpha * op(A) * op(B) + beta * C,  row-major, beta = 0 overwrites C.
 //!
 //! op(B) is packed once into column panels of NR (zero-padded), p-major: panel[p * NR + j]. C is
 //! then computed in MR x NR tiles: for each p, MR values of op(A) are broadcast against one row of
-//! the panel and accumulated in registers (MR * NR / lanes vector registers). op(A) is read where
-//! it lies through (row stride, column stride); only a last partial block of rows is copied, with
-//! zero padding. The tile loop is plain Rust over fixed-size arrays, compiled once per instruction
-//! set inside a `#[target_feature]` function, where LLVM turns it into vector FMAs (or mul + add
-//! where the level has no FMA). Row blocks are split between threads when the product is large.
+//! the panel and accumulated in MR * NR / lanes vector registers. op(A) is read where it lies
+//! through (row stride, column stride); only a last partial block of rows is copied, with zero
+//! padding. The tile is written once over a `Simd` trait (one register of a level: AVX-512, AVX2,
+//! SSE2, NEON intrinsics, or a plain scalar) and compiled once per level inside a
+//! `#[target_feature]` function. Row blocks are split between threads when the product is large.
+//! The packing buffers are per thread and reused: nothing is allocated per product once they have
+//! grown to the largest one.
 
 use crate::isa::Isa;
+use std::cell::RefCell;
 use std::ops::{Add, Mul};
 
 /// The per-dtype parts: zero and the kernel table.
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
     fn kernel(isa: Isa, n: usize) -> Kernel<Self>;
+    /// This thread's scratch buffer `which`, grown to at least `len` values (never shrunk; its
+    /// contents are whatever the last product left). The pointer stays valid until the next call
+    /// with the same `which` on this thread; a product asks once for each. A raw pointer rather
+    /// than a closure over the buffer: a closure would be compiled outside the worker's
+    /// `#[target_feature]` function, and the tile inside it would lose its vector instructions.
+    fn scratch(which: Scratch, len: usize) -> *mut Self;
 }
 
-impl Elem for f64 {
-    const ZERO: Self = 0.0;
-    fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
-        f64_kernels::kernel(isa, n)
-    }
+/// The two scratch buffers of a thread: the packed op(B) (on the calling thread) and the padded
+/// last row block of op(A) (on each worker).
+#[derive(Clone, Copy)]
+pub enum Scratch {
+    PackedB,
+    PaddedA,
 }
 
-impl Elem for f32 {
-    const ZERO: Self = 0.0;
-    fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
-        f32_kernels::kernel(isa, n)
-    }
+macro_rules! elem {
+    ($t:ty, $kernels:ident) => {
+        impl Elem for $t {
+            const ZERO: Self = 0.0;
+            fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
+                $kernels::kernel(isa, n)
+            }
+            fn scratch(which: Scratch, len: usize) -> *mut Self {
+                thread_local! {
+                    static PACKED_B: RefCell<Vec<$t>> = const { RefCell::new(Vec::new()) };
+                    static PADDED_A: RefCell<Vec<$t>> = const { RefCell::new(Vec::new()) };
+                }
+                let cell = match which {
+                    Scratch::PackedB => &PACKED_B,
+                    Scratch::PaddedA => &PADDED_A,
+                };
+                cell.with_borrow_mut(|buf| {
+                    if buf.len() < len {
+                        buf.resize(len, 0.0);
+                    }
+                    buf.as_mut_ptr()
+                })
+            }
+        }
+    };
 }
+
+elem!(f64, f64_kernels);
+elem!(f32, f32_kernels);
 
 /// One product, as the row-block workers see it.
 pub struct Job<T> {
@@ -264,29 +297,43 @@ unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
 unsafe fn rows<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, from: usize, to: usize) {
     let nr = NV * V::LANES;
     let panels = job.n.div_ceil(nr);
-    // a last partial row block is copied here (p-major, zero-padded) so the tile never reads
-    // past op(A)
-    let mut pad: Vec<V::E> = Vec::new();
-    for rb in from..to {
+    let full_blocks = (to.min(job.m / MR)).max(from);
+    for rb in from..full_blocks {
         let i0 = rb * MR;
-        let mr = MR.min(job.m - i0);
-        let (a, rs, cs) = if mr == MR {
-            (job.a.add(i0 * job.a_rs), job.a_rs, job.a_cs)
-        } else {
-            pad.clear();
-            pad.resize(job.k * MR, V::E::ZERO);
-            for p in 0..job.k {
-                for r in 0..mr {
-                    pad[p * MR + r] = *job.a.add((i0 + r) * job.a_rs + p * job.a_cs);
-                }
+        row_block::<V, MR, NV>(job, i0, MR, job.a.add(i0 * job.a_rs), job.a_rs, job.a_cs, panels, nr);
+    }
+    if full_blocks < to {
+        // the last, partial row block is copied (p-major, zero-padded) so the tile never reads
+        // past op(A)
+        let i0 = full_blocks * MR;
+        let mr = job.m - i0;
+        let pad = V::E::scratch(Scratch::PaddedA, job.k * MR);
+        for p in 0..job.k {
+            for r in 0..MR {
+                *pad.add(p * MR + r) = if r < mr { *job.a.add((i0 + r) * job.a_rs + p * job.a_cs) } else { V::E::ZERO };
             }
-            (pad.as_ptr(), 1, MR)
-        };
-        for q in 0..panels {
-            let j0 = q * nr;
-            let acc = tile::<V, MR, NV>(job.k, a, rs, cs, job.b_packed.add(q * job.k * nr));
-            store::<V, MR, NV>(job, i0, j0, mr, nr.min(job.n - j0), &acc);
         }
+        row_block::<V, MR, NV>(job, i0, mr, pad, 1, MR, panels, nr);
+    }
+}
+
+/// Every column panel of one block of mr <= MR rows starting at row i0, op(A) read at `a`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn row_block<V: Simd, const MR: usize, const NV: usize>(
+    job: &Job<V::E>,
+    i0: usize,
+    mr: usize,
+    a: *const V::E,
+    rs: usize,
+    cs: usize,
+    panels: usize,
+    nr: usize,
+) {
+    for q in 0..panels {
+        let j0 = q * nr;
+        let acc = tile::<V, MR, NV>(job.k, a, rs, cs, job.b_packed.add(q * job.k * nr));
+        store::<V, MR, NV>(job, i0, j0, mr, nr.min(job.n - j0), &acc);
     }
 }
 
@@ -369,19 +416,49 @@ pub fn gemm<T: Elem>(
     pool: Option<&rayon::ThreadPool>,
 ) {
     let kern = T::kernel(isa, n);
-    let (mr, nr) = (kern.mr, kern.nr);
+    let nr = kern.nr;
     let panels = n.div_ceil(nr);
-    let mut packed = vec![T::ZERO; panels * k * nr];
+    let len = panels * k * nr;
+    // SAFETY: scratch() returns len values owned by this thread, asked for once in this product.
+    let packed = unsafe { std::slice::from_raw_parts_mut(T::scratch(Scratch::PackedB, len), len) };
     for q in 0..panels {
         let dst = &mut packed[q * k * nr..(q + 1) * k * nr];
         let cols = nr.min(n - q * nr);
         for p in 0..k {
-            for j in 0..cols {
+            for j in 0..nr {
                 let col = q * nr + j;
-                dst[p * nr + j] = if tb { b[col * k + p] } else { b[p * n + col] };
+                // columns past n are zero: the tile computes them and the store drops them
+                dst[p * nr + j] = if j >= cols {
+                    T::ZERO
+                } else if tb {
+                    b[col * k + p]
+                } else {
+                    b[p * n + col]
+                };
             }
         }
     }
+    run_job(kern, ta, m, n, k, alpha, a, beta, beta_zero, c, packed, threads, pool);
+}
+
+/// Runs the kernel over every row block of C, on the calling thread or split between threads.
+#[allow(clippy::too_many_arguments)]
+fn run_job<T: Elem>(
+    kern: Kernel<T>,
+    ta: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    beta: T,
+    beta_zero: bool,
+    c: &mut [T],
+    packed: &[T],
+    threads: usize,
+    pool: Option<&rayon::ThreadPool>,
+) {
+    let mr = kern.mr;
     let (a_rs, a_cs) = if ta { (1, m) } else { (k, 1) };
     let job = Job { m, n, k, alpha, beta, beta_zero, a: a.as_ptr(), a_rs, a_cs, b_packed: packed.as_ptr(), c: c.as_mut_ptr() };
     let blocks = m.div_ceil(mr);
