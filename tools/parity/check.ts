@@ -25,8 +25,8 @@ import {
   formatTable,
   loadFixture,
   runCase,
-} from './compare.ts';
-import { loadNativeBackend } from '../../libs/ffnn/src/backend/native.ts';
+} from '@ffnn/parity';
+import { loadNativeBackend } from '@ffnn/core/backend';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);

@@ -4,9 +4,9 @@
  *  - seconds per epoch of 784-128-64-10 relu, SGD, batch 200, on the 8,000-digit split
  * Run: bun apps/bench/src/core-speed.ts   (or node --import tsx apps/bench/src/core-speed.ts)
  */
-import { jsBackend } from '../../../libs/ffnn/src/backend/js.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { jsBackend } from '@ffnn/core/backend';
+import { loadMnist } from '@ffnn/core/node';
+import { FFNNClassifier } from '@ffnn/core';
 
 const runtime = typeof (globalThis as any).Bun !== 'undefined' ? `bun ${(globalThis as any).Bun.version}` : typeof (globalThis as any).Deno !== 'undefined' ? `deno ${(globalThis as any).Deno.version.deno}` : `node ${process.version}`;
 const epochs = Number(process.env.EPOCHS ?? 4);

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { loadNativeBackend } from '@ffnn/core/backend';
+import { FFNNClassifier } from '@ffnn/core';
 import { readNpy } from './npy.ts';
 import { RUNS, type RunOutput, type RunSpec } from './report.ts';
 

@@ -10,10 +10,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Backend } from '../../../libs/ffnn/src/backend/backend.ts';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { type Backend, loadNativeBackend } from '@ffnn/core/backend';
+import { loadMnist } from '@ffnn/core/node';
+import { FFNNClassifier } from '@ffnn/core';
 import { HERE } from './machine.ts';
 import { type NetName, NETS, type SolverName, SOLVERS, buildOptions, fmt, formatTable } from './report.ts';
 

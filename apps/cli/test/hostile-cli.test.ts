@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeIdx } from '../../../libs/ffnn/src/data/index.ts';
+import { encodeIdx } from '@ffnn/core/node';
 import { writeIdxFolder } from './idx-folder.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');

@@ -10,18 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CaseReport,
-  type Fixture,
-  FIXTURE_DIR,
-  ROOT,
-  TOLERANCE,
-  caseNames,
-  compareFixtures,
-  formatTable,
-  loadFixture,
-  runCase,
-} from '../../../../tools/parity/compare.ts';
+import { type CaseReport, type Fixture, FIXTURE_DIR, ROOT, TOLERANCE, caseNames, compareFixtures, formatTable, loadFixture, runCase } from '@ffnn/parity';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 
