@@ -205,7 +205,7 @@ export async function runChild(spec: RunSpec, onEpoch: (k: number, n: number) =>
   const proc =
     RUNS[spec.run].engine === 'sklearn'
       ? $({ env: pythonEnv(spec.threads), nothrow: true })`${VENV_PYTHON} ${join(HERE, 'sklearn_run.py')} ${json}`
-      : $({ env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) }, nothrow: true })`${bunExe()} ${join(HERE, 'ffnn-run.ts')} ${json}`;
+      : $({ env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) }, nothrow: true })`${bunExe()} --conditions=@ffnn/source ${join(HERE, 'ffnn-run.ts')} ${json}`;
   let pending = '';
   proc.stderr.on('data', (chunk: Buffer) => {
     pending += chunk.toString();

@@ -1,5 +1,5 @@
 /**
- * The ffnn command under attack, as a real process (bin/ffnn.mjs -> Bun): outputs that are inputs
+ * The ffnn command under attack, as a real process (bin/ffnn.mjs -> node dist/run.js): outputs that are inputs
  * or special files, a full disk, signals during training, stale temporaries, ambiguous data and
  * malformed flags. README's "Reliability" section promises exactly what this file checks: nothing
  * a user owns is lost or overwritten, no answer is silently wrong, every failure is a clear error.
