@@ -7,14 +7,12 @@
  * gradient distributions, and states the largest difference. scikit-learn runs in a child process
  * while ffnn trains here, so the two sides use the two cores at once.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FFNNClassifier, FfnnError, RandomState, VERSION, type FFNNOptions } from '@ffnn/core';
+import { FFNNClassifier, FfnnError, RandomState, VERSION } from '@ffnn/core';
 import { writeFileAtomic, checkWritable, type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '@ffnn/core/node';
 import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '@ffnn/viz';
-import { AGREEMENT, BASE, EXPERIMENTS, EXPERIMENT_NAMES, ROOT, ffnnOptions, maxAbsDiff, runSklearn, stopSklearn } from '@ffnn/parity';
+import { AGREEMENT, BASE, EXPERIMENTS, EXPERIMENT_NAMES, ffnnOptions, maxAbsDiff, runSklearn, stopSklearn } from '@ffnn/parity';
 import { catchInterrupts } from '../interrupt.ts';
 import { UsageError, intFlag, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
