@@ -6,7 +6,7 @@
  *  (b) train every case in ffnn from the same seed and compare it with the committed fixture;
  *  (c) print a table per part and exit non-zero on any failure.
  *
- * Usage: bun tools/parity/check.ts [--skip-reference] [--only a,b] [--keep] [--report FILE]
+ * Usage: bun --conditions=@ffnn/source tools/parity/check.ts [--skip-reference] [--only a,b] [--keep] [--report FILE]
  *   --skip-reference  skip (a): no Python needed (what the uvu suite does)
  *   --only            a subset of the cases
  *   --keep            keep the temporary folder of regenerated fixtures

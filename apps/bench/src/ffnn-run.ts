@@ -1,6 +1,6 @@
 /**
  * One ffnn training run, in a process of its own so that its peak RSS is its own:
- *   bun apps/bench/src/ffnn-run.ts '<RunSpec as JSON>'
+ *   bun --conditions=@ffnn/source apps/bench/src/ffnn-run.ts '<RunSpec as JSON>'
  * Prints one JSON line (RunOutput) on stdout; "@epoch k n seconds" lines on stderr for progress.
  * The data comes from the .npy files the parent wrote (the same bytes scikit-learn reads), read
  * straight into the run's dtype.

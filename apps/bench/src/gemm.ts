@@ -3,7 +3,7 @@
  * forward A W, backward A^T D and D W^T) and of 1024^3, per backend and dtype, beside numpy's on
  * the same machine; the ceiling is the machine's best measured matmul (native or numpy, 2 threads).
  *
- *   bun apps/bench/src/gemm.ts [--threads 1,2] [--out FILE]        (nx run bench:gemm)
+ *   bun --conditions=@ffnn/source apps/bench/src/gemm.ts [--threads 1,2] [--out FILE]        (nx run bench:gemm)
  *
  * ffnn's products go through the Backend interface, FFI included, as the training loop calls them.
  * The timing mirrors native/bench/numpy_gemm.py's `gflops`, which the numpy side imports: one warm call, as many

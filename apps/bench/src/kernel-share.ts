@@ -2,7 +2,7 @@
  * Where a training epoch's time goes, kernel by kernel: the native backend wrapped so that every
  * call is timed (performance.now() around it), over a fit on the bundled digits.
  *
- *   bun apps/bench/src/kernel-share.ts [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
+ *   bun --conditions=@ffnn/source apps/bench/src/kernel-share.ts [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
  *
  * Prints seconds per epoch in each kernel (gemm split by product: forward, weight gradient,
  * delta) and the share outside gemm. The timer adds ~50 ns a call (a few thousand calls an epoch),

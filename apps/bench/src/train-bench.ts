@@ -2,8 +2,8 @@
  * Training speed, ffnn beside scikit-learn, on the same data, seed and hyper-parameters (so every
  * run starts from the same weights): `nx run bench:mnist` and `nx run bench:fashion`.
  *
- *   bun apps/bench/src/train-bench.ts mnist   [flags]   the bundled digits, 8,000 train / 2,000 test
- *   bun apps/bench/src/train-bench.ts fashion [flags]   Fashion-MNIST, 60,000 / 10,000 (Debian's package)
+ *   bun --conditions=@ffnn/source apps/bench/src/train-bench.ts mnist   [flags]   the bundled digits, 8,000 train / 2,000 test
+ *   bun --conditions=@ffnn/source apps/bench/src/train-bench.ts fashion [flags]   Fashion-MNIST, 60,000 / 10,000 (Debian's package)
  *
  * flags: --data-dir DIR      any folder in MNIST's IDX layout (gzip or not) instead of the default data
  *        --epochs N          epochs per run, the first one a warm-up (default: mnist 5, fashion 4)

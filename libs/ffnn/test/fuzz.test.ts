@@ -21,7 +21,7 @@ import { sinData } from './helpers.ts';
 const SEED = 20240607;
 const BINARY_ITERATIONS = 20_000;
 const JSON_ITERATIONS = 5_000;
-/** Every Nth mutated file also goes through the file system (save to disk, FFNNClassifier.load). */
+/** Every Nth mutated file also goes through the file system (save to disk, loadClassifier). */
 const VIA_DISK_EVERY = 50;
 
 const X = sinData(12, 4);

@@ -1,7 +1,7 @@
 /**
  * `ffnn parity [CASE...]`: the comparison `nx run parity:check` prints, for one case or all:
  * ffnn trained from each fixture's seed vs the scikit-learn numbers the fixture records (reusing
- * tools/parity/compare.ts), then a closing block saying, for weights, biases, predictions,
+ * @ffnn/parity, libs/parity/src/compare.ts), then a closing block saying, for weights, biases, predictions,
  * probabilities, loss and accuracy, whether the two sides are equal within the parity tolerance
  * (float64 1e-9, float32 1e-4 absolute; predictions and accuracy exactly). --live first
  * regenerates the fixtures with live scikit-learn and compares them with the committed ones.
