@@ -13,10 +13,13 @@ const [runtime, label, dir, pattern] = process.argv.slice(2);
 const uvu = join(root, 'node_modules/uvu/bin.js');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const args = [dir, pattern ?? '\.test\.ts$'];
+// In the repo, @ffnn/* packages resolve to their TypeScript sources through this export condition
+// (package.json "exports"); without it they resolve to the built dist/ that users install.
+const SOURCE = '--conditions=@ffnn/source';
 const commands = {
-  bun: [bin('bun'), ['--bun', uvu, ...args]],
-  node: [process.execPath, ['--import', 'tsx', uvu, ...args]],
-  deno: [bin('deno'), ['run', '--allow-all', '--node-modules-dir=manual', '--unstable-sloppy-imports', uvu, ...args]],
+  bun: [bin('bun'), ['--bun', SOURCE, uvu, ...args]],
+  node: [process.execPath, [SOURCE, '--import', 'tsx', uvu, ...args]],
+  deno: [bin('deno'), ['run', '--allow-all', SOURCE, '--node-modules-dir=manual', '--unstable-sloppy-imports', uvu, ...args]],
 };
 let ok = true;
 for (const rt of runtime.split(',')) ok = runOne(rt, `${label}:${rt}`) && ok;

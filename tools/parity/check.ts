@@ -6,7 +6,7 @@
  *  (b) train every case in ffnn from the same seed and compare it with the committed fixture;
  *  (c) print a table per part and exit non-zero on any failure.
  *
- * Usage: bun tools/parity/check.ts [--skip-reference] [--only a,b] [--keep] [--report FILE]
+ * Usage: bun --conditions=@ffnn/source tools/parity/check.ts [--skip-reference] [--only a,b] [--keep] [--report FILE]
  *   --skip-reference  skip (a): no Python needed (what the uvu suite does)
  *   --only            a subset of the cases
  *   --keep            keep the temporary folder of regenerated fixtures
@@ -25,8 +25,8 @@ import {
   formatTable,
   loadFixture,
   runCase,
-} from './compare.ts';
-import { loadNativeBackend } from '../../libs/ffnn/src/backend/native.ts';
+} from '@ffnn/parity';
+import { loadNativeBackend } from '@ffnn/core/backend';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);

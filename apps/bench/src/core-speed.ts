@@ -2,11 +2,11 @@
  * Speed of the pure TypeScript backend, printed as figures (not a timed test):
  *  - gemm GFLOP/s for 1024 x 1024 x 1024 in float64 and float32
  *  - seconds per epoch of 784-128-64-10 relu, SGD, batch 200, on the 8,000-digit split
- * Run: bun apps/bench/src/core-speed.ts   (or node --import tsx apps/bench/src/core-speed.ts)
+ * Run: bun --conditions=@ffnn/source apps/bench/src/core-speed.ts   (or node --conditions=@ffnn/source --import tsx apps/bench/src/core-speed.ts)
  */
-import { jsBackend } from '../../../libs/ffnn/src/backend/js.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { jsBackend } from '@ffnn/core/backend';
+import { loadMnist } from '@ffnn/core/node';
+import { FFNNClassifier } from '@ffnn/core';
 
 const runtime = typeof (globalThis as any).Bun !== 'undefined' ? `bun ${(globalThis as any).Bun.version}` : typeof (globalThis as any).Deno !== 'undefined' ? `deno ${(globalThis as any).Deno.version.deno}` : `node ${process.version}`;
 const epochs = Number(process.env.EPOCHS ?? 4);

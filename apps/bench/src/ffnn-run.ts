@@ -1,6 +1,6 @@
 /**
  * One ffnn training run, in a process of its own so that its peak RSS is its own:
- *   bun apps/bench/src/ffnn-run.ts '<RunSpec as JSON>'
+ *   bun --conditions=@ffnn/source apps/bench/src/ffnn-run.ts '<RunSpec as JSON>'
  * Prints one JSON line (RunOutput) on stdout; "@epoch k n seconds" lines on stderr for progress.
  * The data comes from the .npy files the parent wrote (the same bytes scikit-learn reads), read
  * straight into the run's dtype.
@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { loadNativeBackend } from '@ffnn/core/backend';
+import { FFNNClassifier } from '@ffnn/core';
 import { readNpy } from './npy.ts';
 import { RUNS, type RunOutput, type RunSpec } from './report.ts';
 

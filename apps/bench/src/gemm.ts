@@ -3,7 +3,7 @@
  * forward A W, backward A^T D and D W^T) and of 1024^3, per backend and dtype, beside numpy's on
  * the same machine; the ceiling is the machine's best measured matmul (native or numpy, 2 threads).
  *
- *   bun apps/bench/src/gemm.ts [--threads 1,2] [--out FILE]        (nx run bench:gemm)
+ *   bun --conditions=@ffnn/source apps/bench/src/gemm.ts [--threads 1,2] [--out FILE]        (nx run bench:gemm)
  *
  * ffnn's products go through the Backend interface, FFI included, as the training loop calls them.
  * The timing mirrors native/bench/numpy_gemm.py's `gflops`, which the numpy side imports: one warm call, as many
@@ -14,9 +14,7 @@ import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import type { Backend, DType, FloatArray } from '../../../libs/ffnn/src/backend/backend.ts';
-import { jsBackend } from '../../../libs/ffnn/src/backend/js.ts';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
+import { type Backend, type DType, type FloatArray, jsBackend, loadNativeBackend } from '@ffnn/core/backend';
 import { HERE, ROOT, VENV_PYTHON, describeMachine, hasVenv, machineLines, pythonEnv } from './machine.ts';
 import { createProgress } from './progress.ts';
 import { type GemmCase, NETS, type NetName, fmt, formatTable, gemmCases, gemmGflops, gemmShape, layerSizes } from './report.ts';

@@ -2,7 +2,7 @@
  * Where a training epoch's time goes, kernel by kernel: the native backend wrapped so that every
  * call is timed (performance.now() around it), over a fit on the bundled digits.
  *
- *   bun apps/bench/src/kernel-share.ts [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
+ *   bun --conditions=@ffnn/source apps/bench/src/kernel-share.ts [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
  *
  * Prints seconds per epoch in each kernel (gemm split by product: forward, weight gradient,
  * delta) and the share outside gemm. The timer adds ~50 ns a call (a few thousand calls an epoch),
@@ -10,10 +10,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Backend } from '../../../libs/ffnn/src/backend/backend.ts';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
+import { type Backend, loadNativeBackend } from '@ffnn/core/backend';
+import { loadMnist } from '@ffnn/core/node';
+import { FFNNClassifier } from '@ffnn/core';
 import { HERE } from './machine.ts';
 import { type NetName, NETS, type SolverName, SOLVERS, buildOptions, fmt, formatTable } from './report.ts';
 

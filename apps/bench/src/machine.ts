@@ -8,7 +8,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
+import { loadNativeBackend } from '@ffnn/core/backend';
 import type { Machine } from './report.ts';
 
 $.verbose = false;

@@ -2,8 +2,8 @@
  * Training speed, ffnn beside scikit-learn, on the same data, seed and hyper-parameters (so every
  * run starts from the same weights): `nx run bench:mnist` and `nx run bench:fashion`.
  *
- *   bun apps/bench/src/train-bench.ts mnist   [flags]   the bundled digits, 8,000 train / 2,000 test
- *   bun apps/bench/src/train-bench.ts fashion [flags]   Fashion-MNIST, 60,000 / 10,000 (Debian's package)
+ *   bun --conditions=@ffnn/source apps/bench/src/train-bench.ts mnist   [flags]   the bundled digits, 8,000 train / 2,000 test
+ *   bun --conditions=@ffnn/source apps/bench/src/train-bench.ts fashion [flags]   Fashion-MNIST, 60,000 / 10,000 (Debian's package)
  *
  * flags: --data-dir DIR      any folder in MNIST's IDX layout (gzip or not) instead of the default data
  *        --epochs N          epochs per run, the first one a warm-up (default: mnist 5, fashion 4)
@@ -19,8 +19,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { loadIdxDir, loadMnist, type TrainTestSplit } from '../../../libs/ffnn/src/data/index.ts';
+import { loadNativeBackend } from '@ffnn/core/backend';
+import { loadIdxDir, loadMnist, type TrainTestSplit } from '@ffnn/core/node';
 import { HERE, ROOT, VENV_PYTHON, bunExe, describeMachine, hasVenv, machineLines, pythonEnv } from './machine.ts';
 import { writeNpy } from './npy.ts';
 import { createProgress } from './progress.ts';
@@ -205,7 +205,7 @@ export async function runChild(spec: RunSpec, onEpoch: (k: number, n: number) =>
   const proc =
     RUNS[spec.run].engine === 'sklearn'
       ? $({ env: pythonEnv(spec.threads), nothrow: true })`${VENV_PYTHON} ${join(HERE, 'sklearn_run.py')} ${json}`
-      : $({ env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) }, nothrow: true })`${bunExe()} ${join(HERE, 'ffnn-run.ts')} ${json}`;
+      : $({ env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) }, nothrow: true })`${bunExe()} --conditions=@ffnn/source ${join(HERE, 'ffnn-run.ts')} ${json}`;
   let pending = '';
   proc.stderr.on('data', (chunk: Buffer) => {
     pending += chunk.toString();

@@ -8,8 +8,8 @@
  * FfnnError (exit 1) for a file that is missing, unreadable or in the wrong format.
  */
 import { existsSync, statSync } from 'node:fs';
-import { FfnnError, columnOrder, reorderColumns } from '../../../libs/ffnn/src/index.ts';
-import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '../../../libs/ffnn/src/data/index.ts';
+import { FfnnError, columnOrder, reorderColumns } from '@ffnn/core';
+import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '@ffnn/core/node';
 import { UsageError } from './flags.ts';
 
 /** Class labels, or a regression's targets (a number per row, or a row of numbers per row). */

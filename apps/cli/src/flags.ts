@@ -4,7 +4,7 @@
  * common ones. Values are parsed by the default's type and then validated by the library itself,
  * so the CLI and the API accept exactly the same things.
  */
-import { DECIMAL_HINT, OPTIONS, type FFNNOptions, parseDecimal } from '../../../libs/ffnn/src/index.ts';
+import { DECIMAL_HINT, OPTIONS, type FFNNOptions, parseDecimal } from '@ffnn/core';
 
 export class UsageError extends Error {}
 

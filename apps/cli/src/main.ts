@@ -5,7 +5,7 @@
  * error is also printed on stdout as {"error": {"code", "message", "exitCode", ...}}, so a script
  * reading stdout always gets JSON.
  */
-import { FfnnError, OPTIONS, VERSION } from '../../../libs/ffnn/src/index.ts';
+import { FfnnError, OPTIONS, VERSION } from '@ffnn/core';
 import { info } from './commands/info.ts';
 import { train } from './commands/train.ts';
 import { predict } from './commands/predict.ts';
@@ -64,6 +64,3 @@ export async function main(argv: string[]): Promise<number> {
     return fail(70, 'INTERNAL', `internal error: ${e.message} (a bug in ffnn: please report it with the command line and the stack above)`);
   }
 }
-
-// import.meta.main is true when Bun runs this file directly (not when a test imports it)
-if ((import.meta as { main?: boolean }).main) process.exit(await main(process.argv.slice(2)));

@@ -4,7 +4,8 @@
  * model's columns (by name when both have names). A regressor reads csv:FILE data only, its
  * targets named by --target-columns or --label-column.
  */
-import { type AnyModel, FFNNRegressor, FfnnError, loadAnyModel } from '../../../libs/ffnn/src/index.ts';
+import { type AnyModel, FFNNRegressor, FfnnError } from '@ffnn/core';
+import { loadAnyModel } from '@ffnn/core/node';
 import { MAX_BYTES_FLAG, type Table, alignFeatures, loadEvalSource, parseSource } from './data-source.ts';
 import { type ParsedArgs, UsageError, intFlag } from './flags.ts';
 import { type NamedPath, checkOutputs, inputFiles } from './outputs.ts';

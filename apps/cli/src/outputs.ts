@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FfnnError } from '../../../libs/ffnn/src/index.ts';
-import { checkWritable } from '../../../libs/ffnn/src/io/atomic.ts';
+import { FfnnError } from '@ffnn/core';
+import { checkWritable } from '@ffnn/core/node';
 
 /** A file named on the command line, with the flag that named it (for messages). */
 export interface NamedPath {

@@ -3,8 +3,8 @@
  * like a bad feature, with file:line:column), then the target columns split off. Targets become
  * one number per row (one output) or a row of numbers (several), as FFNNRegressor takes them.
  */
-import { FfnnError } from '../../../libs/ffnn/src/index.ts';
-import { readCsvFile } from '../../../libs/ffnn/src/data/index.ts';
+import { FfnnError } from '@ffnn/core';
+import { readCsvFile } from '@ffnn/core/node';
 import { type SourceSpec, type Table, mustExist, withFlag } from './data-source.ts';
 
 /** No header cell is empty (the reader refuses one), so this names no column: every column is a feature. */

@@ -3,8 +3,7 @@
  * r2Score), mean squared error and mean absolute error, per output and averaged uniformly over
  * outputs (sklearn's multioutput='uniform_average').
  */
-import type { FFNNRegressor } from '../../../libs/ffnn/src/index.ts';
-import { r2Score } from '../../../libs/ffnn/src/regression-targets.ts';
+import { type FFNNRegressor, r2Score } from '@ffnn/core';
 import type { Table } from './data-source.ts';
 import { targetMatrix } from './regression-data.ts';
 

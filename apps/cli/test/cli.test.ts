@@ -1,4 +1,4 @@
-/** The ffnn command, run as a real process (bin/ffnn.mjs -> Bun -> src/main.ts). */
+/** The ffnn command, run as a real process (bin/ffnn.mjs -> node dist/run.js, the built CLI). */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
+import { FFNNClassifier } from '@ffnn/core';
+import { loadMnist } from '@ffnn/core/node';
 import { writeIdxFolder } from './idx-folder.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

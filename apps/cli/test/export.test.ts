@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier } from '../../../libs/ffnn/src/index.ts';
-import { loadMnist } from '../../../libs/ffnn/src/data/index.ts';
+import { FFNNClassifier } from '@ffnn/core';
+import { loadClassifier, loadMnist } from '@ffnn/core/node';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-export-'));
@@ -22,7 +22,7 @@ test('train --out model.ffnn, then export --onnx: onnxruntime gives predictProba
   const r = ffnn('export', model, '--onnx', onnx);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /ONNX model \(float32, 784-32-10, 10 classes, \d+ bytes\) written to /);
-  const clf = FFNNClassifier.load(model);
+  const clf = loadClassifier(model);
   const { test: digits } = loadMnist();
   const session = await ort.InferenceSession.create(readFileSync(onnx));
   const out = await session.run({ X: new ort.Tensor('float32', Float32Array.from(digits.X), [digits.rows, digits.cols]) });

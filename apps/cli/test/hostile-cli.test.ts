@@ -1,5 +1,5 @@
 /**
- * The ffnn command under attack, as a real process (bin/ffnn.mjs -> Bun): outputs that are inputs
+ * The ffnn command under attack, as a real process (bin/ffnn.mjs -> node dist/run.js): outputs that are inputs
  * or special files, a full disk, signals during training, stale temporaries, ambiguous data and
  * malformed flags. README's "Reliability" section promises exactly what this file checks: nothing
  * a user owns is lost or overwritten, no answer is silently wrong, every failure is a clear error.
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeIdx } from '../../../libs/ffnn/src/data/index.ts';
+import { encodeIdx } from '@ffnn/core/node';
 import { writeIdxFolder } from './idx-folder.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');

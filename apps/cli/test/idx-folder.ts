@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeIdx } from '../../../libs/ffnn/src/data/index.ts';
+import { encodeIdx } from '@ffnn/core/node';
 
 /**
  * Writes train-* (gzipped) and t10k-* (plain) files of side x side images whose class c in 0..2 is

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNRegressor } from '../../../libs/ffnn/src/index.ts';
+import { FFNNRegressor } from '@ffnn/core';
+import { loadRegressor } from '@ffnn/core/node';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-reg-'));
@@ -56,7 +57,7 @@ test('train --task regression: per-epoch loss, then R², MSE and MAE on --test-d
   assert.ok(m, r.stdout);
   assert.ok(Number(m![1]) > 0.9, m![1]); // a smooth function of the features: learnt well
   assert.match(r.stdout, /model saved to /);
-  const reg = FFNNRegressor.load(model);
+  const reg = loadRegressor(model);
   assert.is(reg.nOutputs, 1);
   assert.equal(reg.featureNamesIn, ['x1', 'x2', 'x3', 'z']);
 });
@@ -82,7 +83,7 @@ test('evaluate: R², MSE and MAE equal the library score and the test recomputin
   const r = ffnn('evaluate', model, '--data', `csv:${p('test.csv')}`, '--label-column', 'y', '--json');
   assert.is(r.status, 0, r.stderr);
   const e = JSON.parse(r.stdout);
-  const reg = FFNNRegressor.load(model);
+  const reg = loadRegressor(model);
   const X = { rows: testRows.length, cols: 4, data: Float64Array.from(testRows.flatMap((row) => [row[0], row[1], row[2], row[4]])) };
   const y = testRows.map((row) => row[3]);
   const pred = reg.predict(X) as number[];
@@ -97,7 +98,7 @@ test('evaluate: R², MSE and MAE equal the library score and the test recomputin
 });
 
 test('predict: row,prediction (one output), one column per target (two), JSON; features matched by name', () => {
-  const reg = FFNNRegressor.load(model2);
+  const reg = loadRegressor(model2);
   const want = reg.predict(Xtest) as number[][];
   const r = ffnn('predict', model2, '--data', `csv:${p('features.csv')}`, '--target-columns', 'y,z');
   assert.is(r.status, 0, r.stderr);
@@ -129,7 +130,7 @@ for (const dtype of ['float32', 'float64'] as const) {
     const out = await session.run({ X: new ort.Tensor(dtype, X, [Xtest.rows, 3]) });
     await session.release();
     const got = out.predictions.data as Float32Array | Float64Array;
-    const want = (FFNNRegressor.load(model2).predict(Xtest) as number[][]).flat();
+    const want = (loadRegressor(model2).predict(Xtest) as number[][]).flat();
     let max = 0;
     for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1));
     console.log(`  cli export ${dtype}: max |onnx - predict| / max(|predict|, 1) = ${max.toExponential(2)}`);

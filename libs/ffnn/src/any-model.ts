@@ -2,28 +2,19 @@
  * Loading a model file whose kind is not known in advance: the file's target says which
  * estimator wrote it ('continuous' is a regressor, anything else a classifier), and each class's
  * own loader refuses the other kind, so this is the one place that picks. For tools (the CLI)
- * that take any model file; code that knows what it saved calls FFNNClassifier.load or
- * FFNNRegressor.load.
+ * that take any model file; code that knows what it saved calls FFNNClassifier.fromBytes or
+ * FFNNRegressor.fromBytes (from a path: @ffnn/core/node's loadAnyModel, loadClassifier, loadRegressor).
  */
 import { FFNNClassifier } from './classifier.ts';
 import { modelFromAnyBytes } from './io/model-file.ts';
 import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { loadModel } from './io/model-store.ts';
 import { FFNNRegressor } from './regressor.ts';
 
 export type AnyModel = FFNNClassifier | FFNNRegressor;
 
 /** Which estimator a restored file belongs to. */
 export const estimatorKind = (restored: RestoredModel): 'classifier' | 'regressor' => (restored.fitted.encoding.kind === 'continuous' ? 'regressor' : 'classifier');
-
-/** A classifier or a regressor from a model file in either format, whichever the file holds. */
-export function loadAnyModel(path: string): AnyModel {
-  // peek at the kind, then let the class load the file itself (its own checks and warnings);
-  // the file is parsed twice, a small price next to training and a single place that decides
-  const restored = loadModel(path);
-  return estimatorKind(restored) === 'regressor' ? FFNNRegressor.load(path) : FFNNClassifier.load(path);
-}
 
 /** A classifier or a regressor from model-file bytes (binary or JSON text). */
 export function anyModelFromBytes(bytes: Uint8Array): AnyModel {

@@ -13,7 +13,6 @@ import { FfnnError } from './errors.ts';
 import { modelFromAnyBytes } from './io/model-file.ts';
 import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { loadModel } from './io/model-store.ts';
 import { type Label, type TargetEncoding, type TargetInput, decideRow, encodeTargets, fitEncoding, uniqueSorted } from './labels.ts';
 import type { LossName } from './losses.ts';
 import type { Matrix, MatrixInput } from './matrix.ts';
@@ -219,11 +218,6 @@ export class FFNNClassifier extends FFNNEstimator {
   /** Reads a model from bytes in either format (binary version 2 or JSON version 1 text). */
   static fromBytes(bytes: Uint8Array): FFNNClassifier {
     return FFNNClassifier.fromState(modelFromAnyBytes(bytes));
-  }
-
-  /** Loads either format (the file's content decides, not its extension). */
-  static load(path: string): FFNNClassifier {
-    return FFNNClassifier.fromState(loadModel(path));
   }
 
   /** @internal Rebuilds a fitted classifier from serialised parts (what io reads). */

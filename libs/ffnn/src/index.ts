@@ -1,4 +1,7 @@
-/** @ffnn/core: the public API. */
+/**
+ * @ffnn/core: the public API, environment-neutral (Node, Bun, Deno and browsers): nothing here
+ * imports node:. Paths, file readers and worker threads are @ffnn/core/node.
+ */
 export { FFNNClassifier, modelFromJSON, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
 export { FFNNRegressor } from './regressor.ts';
 export type { DriveOptions } from './async-fit.ts';
@@ -15,8 +18,9 @@ export { selectBackend } from './backend/select.ts';
 export { type Matrix, type MatrixInput, type ObjectRows, toMatrix, toArrays, MAX_MATRIX_VALUES } from './matrix.ts';
 export { type Label, type TargetInput, type TargetKind, MAX_CLASSES } from './labels.ts';
 export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';
-export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON, writeFileAtomic } from './io/model-json.ts';
+export { type ModelJson, MODEL_FORMAT, MODEL_VERSION, modelToJSON } from './io/model-json.ts';
+export { exportOnnx, ONNX_REGRESSION_OUTPUT, ONNX_OPSET, type OnnxExportOptions } from './io/onnx.ts';
 export { checkFeatureNames, columnOrder, reorderColumns } from './feature-names.ts';
 export { VERSION } from './version.ts';
-export { type AnyModel, loadAnyModel, anyModelFromBytes, anyModelFromJSON } from './any-model.ts';
-export { fitInWorker, type FitInWorkerOptions, type EstimatorKind } from './worker/fit-in-worker.ts';
+export { type AnyModel, anyModelFromBytes, anyModelFromJSON } from './any-model.ts';
+export { r2Score } from './regression-targets.ts';

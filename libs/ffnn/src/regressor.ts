@@ -13,7 +13,6 @@ import { FfnnError } from './errors.ts';
 import { modelFromAnyBytes } from './io/model-file.ts';
 import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { loadModel } from './io/model-store.ts';
 import type { TargetEncoding, TargetInput } from './labels.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { MatrixInput } from './matrix.ts';
@@ -126,10 +125,6 @@ export class FFNNRegressor extends FFNNEstimator {
 
   static fromBytes(bytes: Uint8Array): FFNNRegressor {
     return FFNNRegressor.fromState(modelFromAnyBytes(bytes));
-  }
-
-  static load(path: string): FFNNRegressor {
-    return FFNNRegressor.fromState(loadModel(path));
   }
 
   private static fromState(restored: RestoredModel): FFNNRegressor {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier, FFNNRegressor, anyModelFromBytes, anyModelFromJSON, loadAnyModel } from '../src/index.ts';
+import { FFNNClassifier, FFNNRegressor, anyModelFromBytes, anyModelFromJSON } from '../src/index.ts';
+import { loadAnyModel, loadClassifier, loadRegressor, saveModel } from '../src/node.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-any-'));
 const X = { rows: 40, cols: 2, data: Float64Array.from({ length: 80 }, (_, i) => Math.sin(i * 0.7)) };
@@ -21,16 +22,16 @@ const reg = new FFNNRegressor(opts).fit(X, values);
 
 for (const ext of ['ffnn', 'json']) {
   test(`loadAnyModel picks the class from the file (.${ext})`, () => {
-    clf.save(join(dir, `clf.${ext}`));
-    reg.save(join(dir, `reg.${ext}`));
+    saveModel(clf, join(dir, `clf.${ext}`));
+    saveModel(reg, join(dir, `reg.${ext}`));
     const c = loadAnyModel(join(dir, `clf.${ext}`));
     const r = loadAnyModel(join(dir, `reg.${ext}`));
     assert.ok(c instanceof FFNNClassifier);
     assert.ok(r instanceof FFNNRegressor);
     assert.equal(c.predict(X), clf.predict(X));
     assert.equal(r.predict(X), reg.predict(X));
-    assert.throws(() => FFNNClassifier.load(join(dir, `reg.${ext}`)), /this is a regressor/);
-    assert.throws(() => FFNNRegressor.load(join(dir, `clf.${ext}`)), /this is a classifier/);
+    assert.throws(() => loadClassifier(join(dir, `reg.${ext}`)), /this is a regressor/);
+    assert.throws(() => loadRegressor(join(dir, `clf.${ext}`)), /this is a classifier/);
   });
 }
 

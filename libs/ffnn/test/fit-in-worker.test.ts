@@ -12,7 +12,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadNativeBackend } from '../src/backend/native.ts';
 import { loadMnist } from '../src/data/index.ts';
-import { FFNNClassifier, FFNNRegressor, FfnnError, type FFNNOptions, fitInWorker } from '../src/index.ts';
+import { FFNNClassifier, FFNNRegressor, FfnnError, type FFNNOptions } from '../src/index.ts';
+import { fitInWorker } from '../src/node.ts';
 import { ROOT, sinData } from './helpers.ts';
 
 const { train } = loadMnist({ trainSize: 300, testSize: 10, seed: 0 });
@@ -232,7 +233,8 @@ function runChild(cmd: string, args: string[]): Record<string, unknown> {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-const CHILD_SCRIPT = (from: string) => `import { FFNNClassifier, fitInWorker } from '${from}';
+const CHILD_SCRIPT = (from: string, fromNode: string) => `import { FFNNClassifier } from '${from}';
+import { fitInWorker } from '${fromNode}';
 const X = Array.from({ length: 60 }, (_, i) => [Math.sin(i), Math.cos(0.7 * i)]);
 const y = X.map((r) => (r[0] > 0 ? 'a' : 'b'));
 const o = { hiddenLayerSizes: [5], maxIter: 4, randomState: 2, backend: 'auto', onWarning: () => {} };
@@ -248,7 +250,7 @@ test('the process exits after fitInWorker (success and error): from the sources,
   const dir = join(ROOT, '.tmp');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `fit-in-worker-child-${process.pid}.ts`);
-  writeFileSync(file, CHILD_SCRIPT('../libs/ffnn/src/index.ts'));
+  writeFileSync(file, CHILD_SCRIPT('../libs/ffnn/src/index.ts', '../libs/ffnn/src/node.ts'));
   const g = globalThis as { Bun?: unknown; Deno?: unknown };
   const [cmd, args] =
     g.Bun !== undefined
@@ -269,7 +271,7 @@ test('from the compiled dist/ under plain Node: the worker entry resolves, same 
   const dir = join(ROOT, '.tmp');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `fit-in-worker-dist-${process.pid}.mjs`);
-  writeFileSync(file, CHILD_SCRIPT('@ffnn/core'));
+  writeFileSync(file, CHILD_SCRIPT('@ffnn/core', '@ffnn/core/node'));
   // process.execPath is node only when this suite runs under Node; elsewhere the node on PATH
   const node = process.release?.name === 'node' && !('Bun' in globalThis) && !('Deno' in globalThis) ? process.execPath : 'node';
   try {

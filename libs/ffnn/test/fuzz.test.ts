@@ -15,12 +15,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, FfnnError, RandomState } from '../src/index.ts';
+import { loadClassifier } from '../src/node.ts';
 import { sinData } from './helpers.ts';
 
 const SEED = 20240607;
 const BINARY_ITERATIONS = 20_000;
 const JSON_ITERATIONS = 5_000;
-/** Every Nth mutated file also goes through the file system (save to disk, FFNNClassifier.load). */
+/** Every Nth mutated file also goes through the file system (save to disk, loadClassifier). */
 const VIA_DISK_EVERY = 50;
 
 const X = sinData(12, 4);
@@ -157,7 +158,7 @@ function check(bytes: Uint8Array, original: (typeof originals)[number], byteLeve
   try {
     if (viaDisk) {
       writeFileSync(viaDisk, bytes);
-      clf = FFNNClassifier.load(viaDisk);
+      clf = loadClassifier(viaDisk);
     } else clf = FFNNClassifier.fromBytes(bytes);
   } catch (err) {
     if (err instanceof FfnnError && (err.code === 'MODEL_FORMAT' || err.code === 'IO_ERROR')) return err.code;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, FfnnError, type FfnnWarning } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { ROOT, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-hostile-'));
@@ -46,7 +47,7 @@ const LIBRARY: Row[] = [
   ['rows without features', trainAndSave({}, [[], []], [0, 1]), 'EMPTY_DATA', /X: expected at least one feature/],
   ['X is not a matrix', trainAndSave({}, 'a,b\n1,2'), 'INVALID_DATA', /X: expected an array of rows or a \{rows, cols, data\} matrix, got string/],
   ['matrix data of the wrong length', trainAndSave({}, { rows: 3, cols: 2, data: [1, 2, 3] }, [0, 1, 0]), 'SHAPE_MISMATCH', /X: data has 3 values, expected rows \* cols = 6/],
-  ['label column missing', (out) => new FFNNClassifier(quiet).fit(X, undefined as any).save(out), 'INVALID_DATA', /y: expected an array of labels or an indicator matrix/],
+  ['label column missing', (out) => saveModel(new FFNNClassifier(quiet).fit(X, undefined as any), out), 'INVALID_DATA', /y: expected an array of labels or an indicator matrix/],
   ['fewer labels than rows', trainAndSave({}, X, y.slice(2)), 'SHAPE_MISMATCH', /y: expected 12 targets \(one per row of X\), got 10/],
   ['NaN label', trainAndSave({}, X, [NaN, ...y.slice(1)]), 'INVALID_DATA', /y: expected finite labels, got NaN at index 0/],
   ['null label', trainAndSave({}, X, [null, ...y.slice(1)]), 'INVALID_DATA', /y: expected number or string labels, got null at index 0/],
@@ -114,7 +115,7 @@ const DATA = {
   diverge: csv('diverge.csv', `a,b,c,label\n${sinData(40, 3).map((r, i) => [...r.map((v) => v * 1e3), i % 3].join(',')).join('\n')}\n`),
 };
 const model = join(dir, 'model.ffnn');
-fitted.save(model);
+saveModel(fitted, model);
 const truncatedModel = join(dir, 'truncated.ffnn');
 writeFileSync(truncatedModel, readFileSync(model).subarray(0, 200));
 const flippedModel = join(dir, 'flipped.ffnn');
@@ -122,7 +123,7 @@ const flipped = readFileSync(model);
 flipped[flipped.length - 5] ^= 4;
 writeFileSync(flippedModel, flipped);
 const twoFeatureModel = join(dir, 'two-features.ffnn');
-new FFNNClassifier(quiet).fit(X.map((r) => r.slice(0, 2)), y).save(twoFeatureModel);
+saveModel(new FFNNClassifier(quiet).fit(X.map((r) => r.slice(0, 2)), y), twoFeatureModel);
 
 const TRAIN = ['train', '--hidden', '4', '--max-iter', '2'];
 type CliRow = [name: string, args: string[], exit: number, stderr: RegExp];
@@ -203,8 +204,8 @@ test('divergence, onDivergence "warn": a DIVERGED warning naming the epoch, the 
   for (const c of clf.coefs) assert.ok(Array.from(c.data).every(Number.isFinite));
   assert.ok(Array.from(clf.predictProba(divergeX).data).every(Number.isFinite));
   const path = join(dir, 'warned.ffnn');
-  clf.save(path);
-  assert.equal(FFNNClassifier.load(path).predict(divergeX), clf.predict(divergeX));
+  saveModel(clf, path);
+  assert.equal(loadClassifier(path).predict(divergeX), clf.predict(divergeX));
   // the same run in error mode reports the same epoch: 'warn' changes only what happens next
   assert.equal(clf.lossCurve, (() => {
     const seen: number[] = [];
@@ -221,13 +222,13 @@ test('a diverging warm start leaves the model and the good file on disk untouche
   // learning rate 0.001 keeps the loss near 23 for 5 epochs (0.01 already explodes: 17.7, 5.7e6, 1.8e14, 1.9e21)
   const clf = new FFNNClassifier({ ...lr10, learningRateInit: 0.001, maxIter: 5, onWarning: () => {} }).fit(divergeX, divergeY);
   const path = join(dir, 'good-model.ffnn');
-  clf.save(path);
+  saveModel(clf, path);
   const before = readFileSync(path);
   clf.setOptions({ warmStart: true, learningRateInit: 10, maxIter: 200 });
   const huge = divergeX.map((r) => r.map((v) => v * 1e150));
   assert.throws(() => {
     clf.fit(huge, divergeY);
-    clf.save(path); // not reached
+    saveModel(clf, path); // not reached
   }, (err: FfnnError) => err.code === 'NON_FINITE_LOSS');
   assert.equal(readFileSync(path), before);
   clf.setOptions({ warmStart: false, learningRateInit: 0.001, maxIter: 5 });
@@ -237,7 +238,7 @@ test('a diverging warm start leaves the model and the good file on disk untouche
 if (isBun) {
   test('cli: a diverging run exits 1 naming the epoch and leaves the existing --out file untouched; --on-divergence warn saves the last finite model', () => {
     const out = join(dir, 'cli-existing.ffnn');
-    fitted.save(out);
+    saveModel(fitted, out);
     const before = readFileSync(out);
     const args = ['train', '--data', DATA.diverge, '--hidden', '8', '--max-iter', '200', '--batch-size', '10', '--lr', '10', '--momentum', '0.9', '--out', out];
     const r = ffnn(args);
@@ -247,7 +248,7 @@ if (isBun) {
     const w = ffnn([...args, '--on-divergence', 'warn']);
     assert.is(w.status, 0, w.stderr);
     assert.match(w.stderr, /warning: training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; stopped and kept the weights from before that epoch/);
-    const saved = FFNNClassifier.load(out);
+    const saved = loadClassifier(out);
     assert.is(saved.nIter, 1);
     assert.ok(Array.from(saved.predictProba(divergeX).data).every(Number.isFinite));
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { codeOf, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-io-'));
@@ -15,8 +16,8 @@ for (const dtype of ['float64', 'float32'] as const) {
   test(`save/load round trip (${dtype}, string labels) predicts identically`, () => {
     const clf = new FFNNClassifier({ hiddenLayerSizes: [5, 4], activation: ['tanh', 'softplus'], dtype, maxIter: 5, randomState: 3, onWarning: () => {} }).fit(X, labels);
     const path = join(dir, `model-${dtype}.json`);
-    clf.save(path);
-    const loaded = FFNNClassifier.load(path);
+    saveModel(clf, path);
+    const loaded = loadClassifier(path);
     // bit-identical: weights are written in shortest round-trip form
     assert.equal(Array.from(loaded.predictProba(X).data), Array.from(clf.predictProba(X).data));
     assert.equal(loaded.predict(X), clf.predict(X));
@@ -64,18 +65,18 @@ test('corrupt or mismatched model files fail with MODEL_FORMAT', () => {
   }
   const path = join(dir, 'truncated.json');
   writeFileSync(path, JSON.stringify(good).slice(0, 100));
-  assert.is(codeOf(() => FFNNClassifier.load(path)), 'MODEL_FORMAT');
-  assert.is(codeOf(() => FFNNClassifier.load(join(dir, 'missing.json'))), 'IO_ERROR');
+  assert.is(codeOf(() => loadClassifier(path)), 'MODEL_FORMAT');
+  assert.is(codeOf(() => loadClassifier(join(dir, 'missing.json'))), 'IO_ERROR');
 });
 
 test('a failed save leaves neither a partial file nor a temporary one', () => {
   const clf = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 1, onWarning: () => {} }).fit(X, labels);
   const path = join(dir, 'no-such-dir', 'model.json');
-  assert.is(codeOf(() => clf.save(path)), 'IO_ERROR');
+  assert.is(codeOf(() => saveModel(clf, path)), 'IO_ERROR');
   assert.not.ok(existsSync(path));
   const target = join(dir, 'keep.json');
   writeFileSync(target, 'previous contents');
-  clf.save(target);
+  saveModel(clf, target);
   assert.is(JSON.parse(readFileSync(target, 'utf8')).format, 'ffnn-model');
 });
 

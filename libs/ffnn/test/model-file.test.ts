@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, FfnnError } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { ROOT, codeOf, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-model-file-'));
@@ -64,8 +65,8 @@ test('binary round trip: float64 and float32, binary, multiclass and multilabel,
     for (const [name, y] of [['binary', y2], ['multiclass', labels], ['multilabel', Y]] as const) {
       const clf = new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], dtype, maxIter: 4 }).fit(X, y as any);
       const path = join(dir, `${name}-${dtype}.ffnn`);
-      clf.save(path);
-      const back = FFNNClassifier.load(path);
+      saveModel(clf, path);
+      const back = loadClassifier(path);
       assert.equal(Array.from(back.predictProba(X).data), Array.from(clf.predictProba(X).data), `${name} ${dtype}`);
       assert.equal(back.predict(X), clf.predict(X));
       assert.equal(back.classes, clf.classes);
@@ -106,16 +107,16 @@ test('the file is plain safetensors: header length, 8-byte aligned data, metadat
 test('save picks the format by extension; load goes by content', () => {
   for (const [file, binary] of [['m.json', false], ['m.JSON', false], ['m.ffnn', true], ['m.safetensors', true], ['m.model', true]] as const) {
     const path = join(dir, file);
-    multiclass.save(path);
+    saveModel(multiclass, path);
     const raw = readFileSync(path);
     assert.is(raw[0] === 0x7b, !binary, file);
-    assert.equal(FFNNClassifier.load(path).predict(X), multiclass.predict(X));
+    assert.equal(loadClassifier(path).predict(X), multiclass.predict(X));
   }
   // a binary file named .json and a JSON file named .ffnn still load
   writeFileSync(join(dir, 'binary.json'), multiclass.toBytes());
   writeFileSync(join(dir, 'text.ffnn'), JSON.stringify(multiclass.toJSON()));
-  assert.equal(FFNNClassifier.load(join(dir, 'binary.json')).predict(X), multiclass.predict(X));
-  assert.equal(FFNNClassifier.load(join(dir, 'text.ffnn')).predict(X), multiclass.predict(X));
+  assert.equal(loadClassifier(join(dir, 'binary.json')).predict(X), multiclass.predict(X));
+  assert.equal(loadClassifier(join(dir, 'text.ffnn')).predict(X), multiclass.predict(X));
 });
 
 test('a version 1 JSON file converts to the binary format with identical predictions', () => {
@@ -123,8 +124,8 @@ test('a version 1 JSON file converts to the binary format with identical predict
   writeFileSync(v1, JSON.stringify(multiclass.toJSON()));
   assert.is(JSON.parse(readFileSync(v1, 'utf8')).version, 1);
   const converted = join(dir, 'converted.ffnn');
-  FFNNClassifier.load(v1).save(converted);
-  assert.equal(Array.from(FFNNClassifier.load(converted).predictProba(X).data), Array.from(multiclass.predictProba(X).data));
+  saveModel(loadClassifier(v1), converted);
+  assert.equal(Array.from(loadClassifier(converted).predictProba(X).data), Array.from(multiclass.predictProba(X).data));
 });
 
 test('every check the loader makes, with its message', () => {
@@ -194,21 +195,21 @@ test('every check the loader makes, with its message', () => {
     const path = join(dir, `bad-${name.replace(/\W+/g, '-')}.ffnn`);
     writeFileSync(path, bytes);
     // from a file, the message names the file
-    expectFormatError(() => FFNNClassifier.load(path), new RegExp(`model file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `), name);
+    expectFormatError(() => loadClassifier(path), new RegExp(`model file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `), name);
   }
-  assert.is(codeOf(() => FFNNClassifier.load(join(dir, 'missing.ffnn'))), 'IO_ERROR');
-  assert.is(codeOf(() => FFNNClassifier.load(dir)), 'IO_ERROR');
+  assert.is(codeOf(() => loadClassifier(join(dir, 'missing.ffnn'))), 'IO_ERROR');
+  assert.is(codeOf(() => loadClassifier(dir)), 'IO_ERROR');
   // a file larger than any model: refused from its size, before reading (a sparse file: no disk used)
   const huge = join(dir, 'huge.ffnn');
   const fd = openSync(huge, 'w');
   ftruncateSync(fd, 3e9);
   closeSync(fd);
-  expectFormatError(() => FFNNClassifier.load(huge), /3000000000 bytes, larger than any model this library loads/, 'huge file');
+  expectFormatError(() => loadClassifier(huge), /3000000000 bytes, larger than any model this library loads/, 'huge file');
   rmSync(huge);
   // a device never ends: refused before reading
   if (existsSync('/dev/zero')) {
     const started = performance.now();
-    assert.throws(() => FFNNClassifier.load('/dev/zero'), (err: FfnnError) => err.code === 'IO_ERROR' && /is not a regular file/.test(err.message));
+    assert.throws(() => loadClassifier('/dev/zero'), (err: FfnnError) => err.code === 'IO_ERROR' && /is not a regular file/.test(err.message));
     assert.ok(performance.now() - started < 1000);
   }
 });
@@ -217,19 +218,19 @@ test('save refuses non-finite weights; an existing good file is untouched', () =
   const clf = new FFNNClassifier({ ...quiet, hiddenLayerSizes: [3], maxIter: 2 }).fit(X, labels);
   for (const file of ['keep.ffnn', 'keep.json']) {
     const path = join(dir, file);
-    clf.save(path);
+    saveModel(clf, path);
     const before = readFileSync(path);
     const broken = FFNNClassifier.fromBytes(clf.toBytes());
     broken.coefs[1].data[2] = NaN; // coefs are live views of the weights
     try {
-      broken.save(path);
+      saveModel(broken, path);
       assert.unreachable('save should refuse');
     } catch (err) {
       assert.is((err as FfnnError).code, 'MODEL_FORMAT');
       assert.match((err as Error).message, new RegExp(`refusing to write a model with non-finite weights \\(coefs\\[1\\]\\[2\\] is NaN\\); .*${file} was not changed`));
     }
     assert.equal(readFileSync(path), before, file);
-    assert.equal(FFNNClassifier.load(path).predict(X), clf.predict(X));
+    assert.equal(loadClassifier(path).predict(X), clf.predict(X));
   }
   assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
 });
@@ -266,7 +267,7 @@ print(json.dumps(out))
   writeFileSync(join(dir, 'X.json'), JSON.stringify(X));
   const paths = cases.map(([name, clf]) => {
     const p = join(dir, `${name.replace(/\W+/g, '-')}.ffnn`);
-    clf.save(p);
+    saveModel(clf, p);
     return p;
   });
   const r = spawnSync(python, [scriptPath, join(dir, 'X.json'), ...paths], { encoding: 'utf8' });

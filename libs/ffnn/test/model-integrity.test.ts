@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, type FfnnWarning } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { codeOf, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-integrity-'));
@@ -26,7 +27,7 @@ function loadText(text: string, file: string): { clf: FFNNClassifier; warned: st
   const original = console.warn;
   console.warn = (line: string) => warned.push(line);
   try {
-    return { clf: FFNNClassifier.load(path), warned };
+    return { clf: loadClassifier(path), warned };
   } finally {
     console.warn = original;
   }
@@ -60,7 +61,7 @@ test('one changed weight, option or curve value in a JSON model is refused (MODE
     const path = join(dir, 'edited.json');
     writeFileSync(path, JSON.stringify(m));
     try {
-      FFNNClassifier.load(path);
+      loadClassifier(path);
       assert.unreachable(`${what}: loaded`);
     } catch (err: any) {
       assert.is(err.code, 'MODEL_FORMAT', what);
@@ -91,8 +92,8 @@ test('a JSON model from before checksums loads, with a MODEL_UNCHECKED warning',
 test('feature names are stored in both formats and checked by name', () => {
   for (const file of ['named.json', 'named.ffnn']) {
     const path = join(dir, file);
-    fitted.save(path);
-    const clf = FFNNClassifier.load(path);
+    saveModel(fitted, path);
+    const clf = loadClassifier(path);
     assert.equal(clf.featureNamesIn, names, file);
     // the same columns in another order are put back in the model's order
     const order = [2, 0, 3, 1];
@@ -147,8 +148,8 @@ test('an option set to Infinity (nIterNoChange) survives save and load in both f
   const clf = new FFNNClassifier({ ...quiet, nIterNoChange: Infinity }).fit(X, y);
   for (const file of ['inf.json', 'inf.ffnn']) {
     const path = join(dir, file);
-    clf.save(path);
-    const back = FFNNClassifier.load(path);
+    saveModel(clf, path);
+    const back = loadClassifier(path);
     assert.is(back.getOptions().nIterNoChange, Infinity, file);
     assert.equal(back.predict(X), clf.predict(X), file);
   }

@@ -1,7 +1,7 @@
 /**
  * Plain Node (no TypeScript loader) consumes the published shape of @ffnn/core: the compiled
  * dist/ that `nx run ffnn:build` writes, reached through the package's "default" export
- * condition. Bun and Deno take the TypeScript sources directly (their export conditions).
+ * condition. In the repo the test runners add the "@ffnn/source" condition to reach the sources.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers.ts';
 
-test('node without tsx imports @ffnn/core and @ffnn/core/data from dist/ and trains', () => {
+test('node without tsx imports @ffnn/core and @ffnn/core/node from dist/ and trains', () => {
   assert.ok(existsSync(join(ROOT, 'libs/ffnn/dist/index.js')), 'dist/ is missing: run npx nx run ffnn:build');
   const scratch = join(ROOT, '.tmp');
   mkdirSync(scratch, { recursive: true });
@@ -18,7 +18,7 @@ test('node without tsx imports @ffnn/core and @ffnn/core/data from dist/ and tra
   writeFileSync(
     file,
     `import { FFNNClassifier, VERSION } from '@ffnn/core';
-import { loadMnist } from '@ffnn/core/data';
+import { loadMnist } from '@ffnn/core/node';
 const { train, test } = loadMnist({ trainSize: 1000, testSize: 300 });
 const clf = new FFNNClassifier({ hiddenLayerSizes: [32], maxIter: 5, learningRateInit: 0.01, randomState: 0, onWarning: () => {} });
 clf.fit({ rows: train.rows, cols: train.cols, data: train.X }, train.y);

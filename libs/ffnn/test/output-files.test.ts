@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { checkWritable, removeStaleTemporaries, writeFileAtomic } from '../src/io/atomic.ts';
 import { codeOf, sinData } from './helpers.ts';
 
@@ -21,13 +22,13 @@ const clf = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState:
 test('a directory, a FIFO and a device are refused with OUTPUT_CONFLICT, and stay what they were', () => {
   const folder = join(dir, 'a-folder');
   mkdirSync(folder);
-  assert.is(codeOf(() => clf.save(folder)), 'OUTPUT_CONFLICT');
+  assert.is(codeOf(() => saveModel(clf, folder)), 'OUTPUT_CONFLICT');
   assert.ok(statSync(folder).isDirectory());
   const fifo = join(dir, 'pipe');
   assert.is(spawnSync('mkfifo', [fifo]).status, 0);
   assert.is(codeOf(() => writeFileAtomic(fifo, 'x')), 'OUTPUT_CONFLICT');
   assert.ok(lstatSync(fifo).isFIFO());
-  assert.is(codeOf(() => clf.save('/dev/null')), 'OUTPUT_CONFLICT');
+  assert.is(codeOf(() => saveModel(clf, '/dev/null')), 'OUTPUT_CONFLICT');
   assert.ok(statSync('/dev/null').isCharacterDevice(), '/dev/null is still the null device');
   assert.is(codeOf(() => checkWritable('/dev/null', '--out')), 'OUTPUT_CONFLICT');
 });
@@ -37,29 +38,29 @@ test('a symlink is followed: the file it points to is replaced and the link stay
   writeFileSync(real, 'old');
   const link = join(dir, 'link.ffnn');
   symlinkSync(real, link);
-  clf.save(link);
+  saveModel(clf, link);
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.is(readlinkSync(link), real);
-  assert.equal(FFNNClassifier.load(real).predict(X), clf.predict(X));
+  assert.equal(loadClassifier(real).predict(X), clf.predict(X));
   const dangling = join(dir, 'dangling.ffnn');
   symlinkSync(join(dir, 'nowhere', 'x.ffnn'), dangling);
-  assert.is(codeOf(() => clf.save(dangling)), 'OUTPUT_CONFLICT');
+  assert.is(codeOf(() => saveModel(clf, dangling)), 'OUTPUT_CONFLICT');
 });
 
 test('the replaced file keeps its permission bits; a new file gets the usual ones', () => {
   const path = join(dir, 'private.ffnn');
   writeFileSync(path, 'old');
   chmodSync(path, 0o600);
-  clf.save(path);
+  saveModel(clf, path);
   assert.is(statSync(path).mode & 0o777, 0o600);
   const fresh = join(dir, 'fresh.json');
-  clf.save(fresh);
+  saveModel(clf, fresh);
   assert.is(statSync(fresh).mode & 0o777, 0o666 & ~process.umask());
 });
 
 test('an empty path and a missing folder fail before anything is written', () => {
-  assert.is(codeOf(() => clf.save('')), 'INVALID_PARAM');
-  assert.is(codeOf(() => clf.save(join(dir, 'no-such-folder', 'm.ffnn'))), 'IO_ERROR');
+  assert.is(codeOf(() => saveModel(clf, '')), 'INVALID_PARAM');
+  assert.is(codeOf(() => saveModel(clf, join(dir, 'no-such-folder', 'm.ffnn'))), 'IO_ERROR');
   assert.is(codeOf(() => checkWritable(join(dir, 'no-such-folder', 'm.ffnn'))), 'IO_ERROR');
 });
 
@@ -73,7 +74,7 @@ test('temporaries left by a process that is gone are removed on the next write; 
   writeFileSync(join(folder, stale), new Uint8Array(4096));
   writeFileSync(join(folder, mine), 'in use');
   writeFileSync(join(folder, 'user-file.tmp'), 'not ours');
-  clf.save(join(folder, 'm.ffnn'));
+  saveModel(clf, join(folder, 'm.ffnn'));
   const left = readdirSync(folder).sort();
   assert.equal(left, [mine, 'm.ffnn', 'user-file.tmp'].sort());
   assert.equal(removeStaleTemporaries(folder), []);
@@ -102,7 +103,7 @@ try { writeFileAtomic(${JSON.stringify(target)}, new Uint8Array(100 * 1024)); co
     mkdirSync(folder);
     writeFileSync(join(folder, 'm.ffnn'), 'the old model');
     chmodSync(folder, 0o500);
-    assert.is(codeOf(() => clf.save(join(folder, 'm.ffnn'))), 'IO_ERROR');
+    assert.is(codeOf(() => saveModel(clf, join(folder, 'm.ffnn'))), 'IO_ERROR');
     chmodSync(folder, 0o700);
     assert.is(readFileSync(join(folder, 'm.ffnn'), 'utf8'), 'the old model');
   }

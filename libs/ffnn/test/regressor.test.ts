@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, FFNNRegressor } from '../src/index.ts';
+import { loadClassifier, loadRegressor, saveModel } from '../src/node.ts';
 import { codeOf, sinData } from './helpers.ts';
 
 const quiet = { onWarning: () => {}, log: () => {} } as const;
@@ -81,16 +82,16 @@ test('save and load round trip (binary and JSON): the same predictions, bit for 
   const reg = new FFNNRegressor({ hiddenLayerSizes: [5], maxIter: 4, loss: 'poisson', randomState: 0, ...quiet }).fit(X, X.map((r) => Math.abs(r[0])));
   for (const name of ['r.ffnn', 'r.json']) {
     const path = join(dir, name);
-    reg.save(path);
-    const back = FFNNRegressor.load(path);
+    saveModel(reg, path);
+    const back = loadRegressor(path);
     assert.equal(back.predict(X), reg.predict(X), name);
     assert.is(back.lossName, 'half_poisson_deviance');
     assert.equal(back.lossCurve, reg.lossCurve);
-    assert.is(codeOf(() => FFNNClassifier.load(path)), 'MODEL_FORMAT');
+    assert.is(codeOf(() => loadClassifier(path)), 'MODEL_FORMAT');
   }
   const clfPath = join(dir, 'c.ffnn');
-  new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 0, ...quiet }).fit(X, y.map((v) => (v > 0 ? 'p' : 'n'))).save(clfPath);
-  assert.is(codeOf(() => FFNNRegressor.load(clfPath)), 'MODEL_FORMAT');
+  saveModel(new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 0, ...quiet }).fit(X, y.map((v) => (v > 0 ? 'p' : 'n'))), clfPath);
+  assert.is(codeOf(() => loadRegressor(clfPath)), 'MODEL_FORMAT');
   assert.equal(FFNNRegressor.fromJSON(reg.toJSON()).predict(X), reg.predict(X));
 });
 

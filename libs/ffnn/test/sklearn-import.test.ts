@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../src/index.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { ROOT } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-sklearn-import-'));
@@ -35,7 +36,7 @@ for (const name of DEMOS) {
   test(`sklearn ${name}: ffnn predicts what scikit-learn predicts`, () => {
     convertAll();
     const check = JSON.parse(readFileSync(join(dir, `${name}.check.json`), 'utf8'));
-    const clf = FFNNClassifier.load(join(dir, `${name}.ffnn`));
+    const clf = loadClassifier(join(dir, `${name}.ffnn`));
     const proba = clf.predictProba(check.X);
     const want = (check.proba as number[][]).flat();
     assert.is(proba.data.length, want.length, 'probabilities shape');
@@ -46,14 +47,14 @@ for (const name of DEMOS) {
     assert.equal(clf.predict(check.X), check.predict);
     // the converted file is an ordinary ffnn model: it re-saves bit for bit
     const again = join(dir, `${name}.again.ffnn`);
-    clf.save(again);
-    assert.equal(Array.from(FFNNClassifier.load(again).predictProba(check.X).data), Array.from(proba.data));
+    saveModel(clf, again);
+    assert.equal(Array.from(loadClassifier(again).predictProba(check.X).data), Array.from(proba.data));
   });
 }
 
 test('the imported model carries sklearn options, classes and training summary', () => {
   convertAll();
-  const clf = FFNNClassifier.load(join(dir, 'digits-tanh-strings.ffnn'));
+  const clf = loadClassifier(join(dir, 'digits-tanh-strings.ffnn'));
   assert.equal(clf.classes, ['eight', 'five', 'four', 'nine', 'one', 'seven', 'six', 'three', 'two', 'zero']);
   assert.equal(clf.layerActivations, ['tanh', 'softmax']);
   assert.equal(clf.layerSizes, [64, 24, 10]);
@@ -63,7 +64,7 @@ test('the imported model carries sklearn options, classes and training summary',
   assert.is(o.randomState, 2);
   assert.is(clf.nIter, 30);
   assert.is(clf.lossCurve.length, 30);
-  const bin = FFNNClassifier.load(join(dir, 'digits-logistic-sgd-binary.ffnn'));
+  const bin = loadClassifier(join(dir, 'digits-logistic-sgd-binary.ffnn'));
   assert.is(bin.targetKind, 'binary');
   assert.equal(bin.layerActivations, ['logistic', 'logistic']);
 });
@@ -76,7 +77,7 @@ test('convert a pickle given on the command line, with --check-x', () => {
   const r = spawnSync('node', [importer, 'convert', join(dir, 'digits-relu-adam.joblib'), out, '--check-x', join(dir, 'rows.json'), '--check-out', join(dir, 'rows.check.json')], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const check = JSON.parse(readFileSync(join(dir, 'rows.check.json'), 'utf8'));
-  assert.equal(FFNNClassifier.load(out).predict(X), check.predict);
+  assert.equal(loadClassifier(out).predict(X), check.predict);
 });
 
 test.after(() => {

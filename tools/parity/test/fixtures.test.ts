@@ -6,8 +6,8 @@
 import { basename } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNativeBackend } from '../../../libs/ffnn/src/backend/native.ts';
-import { type Fixture, caseNames, listFixtures, loadFixture, runCase } from '../compare.ts';
+import { loadNativeBackend } from '@ffnn/core/backend';
+import { type Fixture, caseNames, listFixtures, loadFixture, runCase } from '@ffnn/parity';
 
 let passed = 0;
 let failed = 0;

@@ -2,7 +2,7 @@
  * `ffnn evaluate MODEL --data SOURCE`: for a classifier accuracy, the confusion matrix and
  * per-class precision, recall and F1; for a regressor R², MSE and MAE (per output and averaged).
  */
-import { FFNNClassifier, FFNNRegressor, FfnnError } from '../../../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FFNNRegressor, FfnnError } from '@ffnn/core';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, labelsOf } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';

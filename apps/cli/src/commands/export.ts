@@ -1,7 +1,6 @@
 /** `ffnn export MODEL --onnx out.onnx`: a saved model as an ONNX graph, or converted to another model-file format. */
-import { FFNNClassifier, loadAnyModel } from '../../../../libs/ffnn/src/index.ts';
-import { writeFileAtomic } from '../../../../libs/ffnn/src/io/atomic.ts';
-import { ONNX_REGRESSION_OUTPUT, exportOnnx } from '../../../../libs/ffnn/src/io/onnx.ts';
+import { FFNNClassifier, ONNX_REGRESSION_OUTPUT, exportOnnx } from '@ffnn/core';
+import { loadAnyModel, saveModel, writeFileAtomic } from '@ffnn/core/node';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { modelFiles } from '../model-input.ts';
@@ -55,7 +54,7 @@ export function exportCommand(argv: string[]): number {
     if (!args.flags.json) console.log(`ONNX model (${dtype}, ${clf.layerSizes.join('-')}, ${what}, ${bytes.length} bytes) written to ${onnx}`);
   }
   if (out) {
-    clf.save(out);
+    saveModel(clf, out);
     report.out = out;
     if (!args.flags.json) console.log(`model written to ${out}`);
   }

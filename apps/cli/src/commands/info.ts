@@ -1,7 +1,6 @@
 /** `ffnn info`: versions, runtime and the active backend (and why native did not load, if it did not). */
-import { VERSION } from '../../../../libs/ffnn/src/index.ts';
-import { backendStatus } from '../../../../libs/ffnn/src/backend/select.ts';
-import { loadNativeBackend } from '../../../../libs/ffnn/src/backend/native.ts';
+import { VERSION } from '@ffnn/core';
+import { backendStatus, loadNativeBackend } from '@ffnn/core/backend';
 import { noPositionals, parseArgs } from '../flags.ts';
 
 export function info(argv: string[]): number {

@@ -1,7 +1,7 @@
 /**
  * `ffnn parity [CASE...]`: the comparison `nx run parity:check` prints, for one case or all:
  * ffnn trained from each fixture's seed vs the scikit-learn numbers the fixture records (reusing
- * tools/parity/compare.ts), then a closing block saying, for weights, biases, predictions,
+ * @ffnn/parity, libs/parity/src/compare.ts), then a closing block saying, for weights, biases, predictions,
  * probabilities, loss and accuracy, whether the two sides are equal within the parity tolerance
  * (float64 1e-9, float32 1e-4 absolute; predictions and accuracy exactly). --live first
  * regenerates the fixtures with live scikit-learn and compares them with the committed ones.
@@ -10,18 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CaseReport,
-  type Fixture,
-  FIXTURE_DIR,
-  ROOT,
-  TOLERANCE,
-  caseNames,
-  compareFixtures,
-  formatTable,
-  loadFixture,
-  runCase,
-} from '../../../../tools/parity/compare.ts';
+import { type CaseReport, type Fixture, FIXTURE_DIR, ROOT, TOLERANCE, caseNames, compareFixtures, formatTable, loadFixture, runCase } from '@ffnn/parity';
 import { UsageError, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 

@@ -1,6 +1,6 @@
 /** `ffnn predict MODEL --data SOURCE`: labels (or class probabilities), or a regressor's predictions, for every row, as CSV or JSON. */
-import { FFNNRegressor, FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
-import { formatCsv } from '../../../../libs/ffnn/src/data/index.ts';
+import { FFNNRegressor, FfnnError } from '@ffnn/core';
+import { writeFileAtomic, formatCsv } from '@ffnn/core/node';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP } from '../data-source.ts';
 import { UsageError, parseArgs } from '../flags.ts';
 import { loadModelAndRows } from '../model-input.ts';

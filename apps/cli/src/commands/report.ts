@@ -1,11 +1,11 @@
 /** `ffnn report MODEL --out report.html`: one self-contained HTML page about a saved model. */
-import { FfnnError, writeFileAtomic } from '../../../../libs/ffnn/src/index.ts';
-import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '../../../../libs/viz/src/index.ts';
+import { FfnnError } from '@ffnn/core';
+import { writeFileAtomic, readInputText } from '@ffnn/core/node';
+import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '@ffnn/viz';
 import { UsageError, intFlag, parseArgs } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { loadModelArg, modelFiles } from '../model-input.ts';
 import { checkOutputs } from '../outputs.ts';
-import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { MAX_HISTORY_BINS, MAX_REPORT_NODES } from '../limits.ts';
 
 const REPORT_USAGE = `usage: ffnn report MODEL --out report.html [flags]

@@ -5,14 +5,14 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFNNClassifier, FFNNRegressor, FfnnError, type HistoryEntry, type TargetInput, OPTIONS, RandomState, selectBackend, writeFileAtomic, type FFNNOptions } from '../../../../libs/ffnn/src/index.ts';
-import { historySummarizer } from '../../../../libs/viz/src/index.ts';
+import { FFNNClassifier, FFNNRegressor, FfnnError, type HistoryEntry, type TargetInput, OPTIONS, RandomState, selectBackend, type FFNNOptions } from '@ffnn/core';
+import { readInputText, saveModel, writeFileAtomic } from '@ffnn/core/node';
+import { historySummarizer } from '@ffnn/viz';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
 import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
 import { createProgress } from '../progress.ts';
 import { type Interrupt, catchInterrupts } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
-import { readInputText } from '../../../../libs/ffnn/src/io/read-file.ts';
 import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
 import { TARGET_HELP, TASK_HELP, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
 import { loadRegressionSource } from '../regression-data.ts';
@@ -135,12 +135,12 @@ const sourceFiles = (source: { kind: string; path: string }, flag: string): Name
  */
 function saveOrRecover(clf: FFNNClassifier | FFNNRegressor, out: string): void {
   try {
-    clf.save(out);
+    saveModel(clf, out);
   } catch (err) {
     if (!(err instanceof FfnnError) || err.code !== 'IO_ERROR') throw err;
     const recovery = join(tmpdir(), `ffnn-recovered-${process.pid}-${Date.now()}.ffnn`);
     try {
-      clf.save(recovery);
+      saveModel(clf, recovery);
     } catch (again) {
       throw new FfnnError('IO_ERROR', `${err.message}; saving a recovery copy to ${recovery} failed too (${(again as Error).message.replace(/^save: /, '')}), so the trained model is lost`, err.details);
     }

@@ -4,8 +4,12 @@
  * array; every check (lengths, codes, aliasing) happens in Rust before any work, and a failure
  * is thrown as a JS Error whose `code` is stable (SHAPE_MISMATCH, INVALID_PARAM, ...).
  * There is no fallback inside a kernel: when the addon loads, every kernel is native.
+ *
+ * This module is part of @ffnn/core's environment-neutral entry, so it imports nothing from node:
+ * the addon is required through `process.getBuiltinModule('node:module')` (Node >= 20.16, Bun,
+ * Deno), looked up only when a backend is first chosen. A browser has no such thing, and 'auto'
+ * then runs the JS kernels with that reason.
  */
-import { createRequire } from 'node:module';
 import type { Backend, FloatArray } from './backend.ts';
 
 /** The gemm kernel the addon runs now (its `gemmKernel()`): instruction set, implementations, threads. */
@@ -55,7 +59,7 @@ function pair<K extends KernelName>(addon: NativeAddon, name: K): readonly [Back
   const f64 = addon[`${name}F64`];
   const f32 = addon[`${name}F32`];
   if (typeof f64 !== 'function' || typeof f32 !== 'function') {
-    throw new Error(`@ffnn/native has no ${name}F64/${name}F32 (a stale build? run: nx run native:build)`);
+    throw new Error(`@ffnn/native has no ${name}F64/${name}F32: it is older or newer than this @ffnn/core expects (install the @ffnn/native version @ffnn/core lists: npm install @ffnn/core)`);
   }
   return [f64 as Backend[K], f32 as Backend[K]];
 }
@@ -132,24 +136,56 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
 
 let cached: NativeLoad | undefined;
 
+type Require = (id: string) => unknown;
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** A CommonJS require for this module's location, or why this runtime has none. */
+function addonRequire(): Require | string {
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (!proc) return 'native addons load only under Node, Bun or Deno (this looks like a browser); the JS kernels run instead';
+  const mod = proc.getBuiltinModule?.('node:module') as { createRequire?: (from: string) => Require } | undefined;
+  if (!mod?.createRequire) return 'this runtime cannot load Node-API addons (no process.getBuiltinModule: Node 20.16 or newer, Bun or Deno is needed)';
+  return mod.createRequire(import.meta.url);
+}
+
+const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ');
+
+/** Why require('@ffnn/native') failed, in a user's terms: the addon's own message and its cause. */
+export function nativeLoadReason(error: unknown): string {
+  const err = error as { message?: unknown; code?: unknown; cause?: { message?: unknown } } | null;
+  const message = typeof err?.message === 'string' ? oneLine(err.message) : String(error);
+  // the package itself is absent (not a module the addon needs): say how to get it
+  if (err?.code === 'MODULE_NOT_FOUND' && /['"]@ffnn\/native['"]/.test(message) && !/index\.js/.test(message)) {
+    return '@ffnn/native is not installed (it is an optional dependency of @ffnn/core: install it with `npm install @ffnn/native`, and do not omit optional dependencies)';
+  }
+  const cause = typeof err?.cause?.message === 'string' ? oneLine(err.cause.message) : '';
+  return `@ffnn/native did not load: ${message}${cause && !message.includes(cause) ? ` (cause: ${cause})` : ''}`;
+}
+
 /**
- * Loads `@ffnn/native` once (node_modules/@ffnn/native links to native/; build it with
- * `nx run native:build`). Never throws: a missing or broken addon is reported in `reason`.
+ * Loads `@ffnn/native` once (in this repo node_modules/@ffnn/native links to native/). Never
+ * throws: a missing or broken addon is reported in `reason`.
  */
 export function loadNativeBackend(): NativeLoad {
   if (cached) return cached;
   // an escape hatch for users (and the fallback tests): FFNN_NATIVE=off never loads the addon
-  if (typeof process !== 'undefined' && process.env?.FFNN_NATIVE === 'off') {
+  if ((globalThis as { process?: ProcessLike }).process?.env?.FFNN_NATIVE === 'off') {
     cached = { backend: null, reason: 'disabled by FFNN_NATIVE=off', addon: null };
     return cached;
   }
+  const require = addonRequire();
+  if (typeof require === 'string') {
+    cached = { backend: null, reason: require, addon: null };
+    return cached;
+  }
   try {
-    const require = createRequire(import.meta.url);
     const addon = require('@ffnn/native') as NativeAddon;
     cached = { backend: wrapNativeAddon(addon), reason: null, addon };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    cached = { backend: null, reason: `@ffnn/native did not load: ${message.split('\n')[0]}`, addon: null };
+    cached = { backend: null, reason: nativeLoadReason(error), addon: null };
   }
   return cached;
 }

@@ -14,7 +14,7 @@ export function selectBackend(name: BackendChoice): Backend {
   const native = loadNativeBackend();
   if (native.backend) return native.backend;
   if (name === 'auto') return jsBackend;
-  throw new FfnnError('BACKEND_UNAVAILABLE', `backend: 'native' was asked for but ${native.reason} (build it with: npx nx run native:build)`, {
+  throw new FfnnError('BACKEND_UNAVAILABLE', `backend: 'native' was asked for but ${native.reason}`, {
     param: 'backend',
     reason: native.reason,
   });

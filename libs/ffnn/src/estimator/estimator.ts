@@ -15,7 +15,6 @@ import { initLayer } from '../init.ts';
 import { modelToBytes } from '../io/model-file.ts';
 import { type ModelJson, modelToJSON } from '../io/model-json.ts';
 import type { ExportedModel, RestoredModel } from '../io/model-spec.ts';
-import { saveModel } from '../io/model-store.ts';
 import type { Label, TargetEncoding, TargetInput } from '../labels.ts';
 import type { LossName } from '../losses.ts';
 import { type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
@@ -282,7 +281,8 @@ export abstract class FFNNEstimator extends FittedAttributes {
   }
 
   // ---------------------------------------------------------------- persistence
-  // (reading is per estimator: fromJSON, fromBytes and load return its own class)
+  // (reading is per estimator: fromJSON and fromBytes return its own class; files are
+  // @ffnn/core/node's saveModel and loadClassifier/loadRegressor, so this entry needs no node:fs)
 
   /** The model as a versioned JSON document (version 1; see io/model-json.ts). */
   toJSON(): ModelJson {
@@ -292,15 +292,6 @@ export abstract class FFNNEstimator extends FittedAttributes {
   /** The model as binary model-file bytes (version 2: safetensors with checksums; io/README.md). */
   toBytes(): Uint8Array {
     return modelToBytes(this);
-  }
-
-  /**
-   * Saves atomically (temporary file, then rename): `.json` writes the JSON document (version 1),
-   * any other extension (`.ffnn`, `.safetensors`, ...) the binary format (version 2). A model with
-   * non-finite weights is refused (MODEL_FORMAT) and the file at path is left untouched.
-   */
-  save(path: string): void {
-    saveModel(this, path);
   }
 
   /** @internal State for serialisation (io/ reads only this, never the estimator). */

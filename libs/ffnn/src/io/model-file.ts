@@ -18,17 +18,15 @@
  * version, the model checksum, the description (layer count and sizes bounded by the bytes
  * present), each tensor's name, dtype and shape against the declared layers, the tensor checksum,
  * and finally that every weight is finite. Each failure is an FfnnError MODEL_FORMAT naming it.
+ * Only bytes here (any runtime, browsers too); reading and writing paths is model-store.ts (Node).
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { FloatArray } from '../backend/backend.ts';
 import { FfnnError } from '../errors.ts';
-import { MAX_PARAMETERS } from '../network.ts';
 import { VERSION } from '../version.ts';
-import { writeFileAtomic } from './atomic.ts';
 import { sha256, tensorChecksum, textChecksum } from './checksums.ts';
 import { readModelJson } from './model-json.ts';
 import { MODEL_FORMAT, type ModelSource, type RestoredModel, checkFiniteWeights, describeModel, fail, parameterCount, restoredModel, validateDescription } from './model-spec.ts';
-import { DTYPE_SIZES, MAX_HEADER_BYTES, type SafeDType, type TensorToWrite, encodeSafetensors, parseSafetensors, readTensor } from './safetensors.ts';
+import { DTYPE_SIZES, type SafeDType, type TensorToWrite, encodeSafetensors, parseSafetensors, readTensor } from './safetensors.ts';
 
 export const MODEL_FILE_VERSION = 2;
 
@@ -138,36 +136,4 @@ export function modelFromAnyBytes(bytes: Uint8Array): RestoredModel {
     fail(`not valid JSON (${(err as Error).message})`);
   }
   return readModelJson(json);
-}
-
-export function saveModelFile(model: ModelSource, path: string): void {
-  writeFileAtomic(path, modelToBytes(model, path));
-}
-
-/** Largest file the loader reads: the biggest model MAX_PARAMETERS allows, its header and JSON slack. */
-export const maxModelFileBytes = (): number => MAX_PARAMETERS * 8 * 3 + MAX_HEADER_BYTES;
-
-export function loadModelFile(path: string): RestoredModel {
-  let bytes: Uint8Array;
-  try {
-    // a FIFO or device (/dev/zero) would never end, and a huge file is no model: check first
-    const st = statSync(path);
-    if (!st.isFile()) throw new FfnnError('IO_ERROR', `load: ${path} is not a regular file`, { path });
-    if (st.size > maxModelFileBytes()) {
-      throw new FfnnError('MODEL_FORMAT', `model file ${path}: ${st.size} bytes, larger than any model this library loads (${maxModelFileBytes()} bytes)`, { path });
-    }
-    const buf = readFileSync(path);
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (err) {
-    if (err instanceof FfnnError) throw err;
-    throw new FfnnError('IO_ERROR', `load: could not read ${path}: ${(err as Error).message}`, { path });
-  }
-  try {
-    return modelFromAnyBytes(bytes);
-  } catch (err) {
-    if (err instanceof FfnnError && err.code === 'MODEL_FORMAT') {
-      throw new FfnnError('MODEL_FORMAT', err.message.replace(/^model file/, `model file ${path}`), { ...err.details, path });
-    }
-    throw err;
-  }
 }

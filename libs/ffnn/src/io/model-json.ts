@@ -11,11 +11,10 @@
  */
 import type { DType, FloatArray } from '../backend/backend.ts';
 import { VERSION } from '../version.ts';
-import { writeFileAtomic } from './atomic.ts';
 import { tensorChecksum, textChecksum } from './checksums.ts';
 import { type ModelDescription, type ModelSource, MODEL_FORMAT, type RestoredModel, describeModel, fail, restoredModel, validateDescription } from './model-spec.ts';
 
-export { MODEL_FORMAT, writeFileAtomic };
+export { MODEL_FORMAT };
 /** Version of the JSON document; the binary format is MODEL_FILE_VERSION (2) in model-file.ts. */
 export const MODEL_VERSION = 1;
 

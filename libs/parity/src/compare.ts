@@ -1,5 +1,6 @@
 /**
- * Parity comparisons shared by the CLI (check.ts) and the uvu suite (test/fixtures.test.ts).
+ * Parity comparisons shared by the CLI (`ffnn parity`), tools/parity/check.ts and the uvu suite
+ * (tools/parity/test/fixtures.test.ts).
  *
  * - runCase(fixture): trains the fixture's case in ffnn from the same seed (no weights are
  *   passed across) and compares it with the scikit-learn numbers recorded in the fixture.
@@ -15,9 +16,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FFNNClassifier, FFNNRegressor } from '../../libs/ffnn/src/index.ts';
+import { FFNNClassifier, FFNNRegressor } from '@ffnn/core';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The ffnn repository this package runs in: the fixtures and the Python side (tools/parity) live
+ * there, not in the package. libs/parity/src/compare.ts and libs/parity/dist/compare.js are both
+ * three levels below it; FFNN_REPO names another checkout.
+ */
+export const ROOT = process.env.FFNN_REPO ?? fileURLToPath(new URL('../../../', import.meta.url));
 export const FIXTURE_DIR = join(ROOT, 'fixtures', 'parity');
 export const CASES_FILE = join(ROOT, 'tools', 'parity', 'cases.json');
 export const TOLERANCE = { float64: 1e-9, float32: 1e-4 } as const;
