@@ -39,7 +39,30 @@ pub const PANEL_MAX_N: usize = 32;
 
 /// Whether the panel kernel computes this product (when the crate's level is active).
 pub fn panel_takes(ta: bool, n: usize, k: usize) -> bool {
-    !ta && (n <= PANEL_MAX_N || k <= PANEL_MAX_N)
+    match route() {
+        Route::Auto => !ta && (n <= PANEL_MAX_N || k <= PANEL_MAX_N),
+        Route::Panel => true,
+        Route::Crate => false,
+    }
+}
+
+/// Which kernel takes which product: `auto` (thin ones to the panel, the rest to the crate, as
+/// measured), or every product to one of them, to compare the two on whole training runs:
+/// `FFNN_GEMM_ROUTE=panel|crate` in the environment (read once, at the first product).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Auto = 1,
+    Panel = 2,
+    Crate = 3,
+}
+
+pub fn route() -> Route {
+    static ROUTE: OnceLock<Route> = OnceLock::new();
+    *ROUTE.get_or_init(|| match std::env::var("FFNN_GEMM_ROUTE").as_deref().map(str::trim) {
+        Ok("panel") => Route::Panel,
+        Ok("crate") => Route::Crate,
+        _ => Route::Auto,
+    })
 }
 
 /// 0 means "all available cores" (resolved lazily).
@@ -155,8 +178,10 @@ pub fn kernel_info() -> KernelInfo {
 pub fn describe() -> String {
     let k = kernel_info();
     let forced = if k.isa != k.detected { format!(" (forced; CPU has {})", k.detected) } else { String::new() };
-    let kernels = if k.large == "panel" {
+    let kernels = if k.large == "panel" || route() == Route::Panel {
         "ffnn panel for every product".to_string()
+    } else if route() == Route::Crate {
+        format!("{} for every product (FFNN_GEMM_ROUTE=crate)", k.large_name)
     } else {
         format!("{} + ffnn panel for thin products (no A^T, n or k <= {})", k.large_name, k.panel_max_n)
     };
