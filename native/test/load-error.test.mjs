@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -120,6 +120,12 @@ test('the real addon in the platform package loads and multiplies (the loader re
   native.gemmF64(false, false, 2, 2, 2, 1, new Float64Array([1, 2, 3, 4]), new Float64Array([5, 6, 7, 8]), 0, c);
   assert.equal([...c], [19, 22, 43, 50]);
   assert.type(native.gemmKernel().isa, 'string');
+});
+
+test('ES modules import the functions by name (index.js keeps napi\'s named exports visible)', async () => {
+  const native = await import(pathToFileURL(join(NATIVE, 'index.js')).href);
+  assert.type(native.gemmF64, 'function');
+  assert.type(native.gemmKernel, 'function');
 });
 
 // ---- the other branches, on made-up machines ----
