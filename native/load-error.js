@@ -3,7 +3,8 @@
 // parsing napi-rs's messages: which platform package this machine needs, whether it is installed,
 // whether this machine's libc is the one it was built for, and what dlopen says about the file.
 // Every message names the cause and what to do on its first line (callers such as @ffnn/core
-// show only that line); the original error stays in `cause`.
+// show only that line, after their own "@ffnn/native did not load: "), and names the package
+// involved; the original error stays in `cause`.
 'use strict';
 
 const { existsSync, readFileSync } = require('node:fs');
@@ -90,7 +91,7 @@ function diagnose(m) {
   const expected = `${SCOPE_PACKAGE}-${key}`;
   const machine = describeMachine(m);
   const prebuilt = m.supported.map((name) => name.slice(SCOPE_PACKAGE.length + 1)).join(', ');
-  const result = (code, message) => ({ code, package: expected, message: `${SCOPE_PACKAGE}: ${message}` });
+  const result = (code, message) => ({ code, package: expected, message });
   const loadFailure = (file, error, where) => {
     const reason = firstLine(error);
     if (/GLIBC_[0-9.]+'? not found/.test(reason)) {
@@ -120,7 +121,7 @@ function diagnose(m) {
   } else if (m.sourceCheckout && !m.packageDir(expected)) {
     return result(
       'FFNN_NATIVE_NOT_BUILT',
-      `this is a source checkout (Cargo.toml beside the loader) and its addon ${BINARY}.${key}.node is not built: build it with Rust, \`npx napi build --platform --release --js binding.js\` in ${m.dir}, or install the published package: \`npm install @ffnn/native\`.`,
+      `@ffnn/native is a source checkout here (Cargo.toml beside the loader) and its addon ${BINARY}.${key}.node is not built: build it with Rust, \`npx napi build --platform --release --js binding.js\` in ${m.dir}, or install the published package: \`npm install @ffnn/native\`.`,
     );
   }
 
@@ -130,10 +131,10 @@ function diagnose(m) {
       const twin = m.supported.includes(glibcTwin) ? ` (${glibcTwin} is for glibc and cannot load here)` : '';
       return result(
         'FFNN_NATIVE_WRONG_LIBC',
-        `no prebuilt addon for ${machine}: this Linux uses musl libc (e.g. Alpine) and the prebuilt Linux addons are built for glibc${twin}; use a glibc-based system or image (Debian, Ubuntu, ...), ${FROM_SOURCE}. Prebuilt: ${prebuilt}.`,
+        `no prebuilt @ffnn/native addon for ${machine}: this Linux uses musl libc (e.g. Alpine) and the prebuilt Linux addons are built for glibc${twin}; use a glibc-based system or image (Debian, Ubuntu, ...), ${FROM_SOURCE}. Prebuilt: ${prebuilt}.`,
       );
     }
-    return result('FFNN_NATIVE_UNSUPPORTED_PLATFORM', `no prebuilt addon for ${machine} (it would be ${expected}); prebuilt: ${prebuilt}. Use a supported platform, ${FROM_SOURCE}.`);
+    return result('FFNN_NATIVE_UNSUPPORTED_PLATFORM', `no prebuilt @ffnn/native addon for ${machine} (it would be ${expected}); prebuilt: ${prebuilt}. Use a supported platform, ${FROM_SOURCE}.`);
   }
 
   const pkgDir = m.packageDir(expected);
@@ -209,7 +210,7 @@ function explainLoadError(original, dir, machine = probeMachine(dir)) {
       code: 'FFNN_NATIVE_NOT_BUILT',
       package: SCOPE_PACKAGE,
       message:
-        `${SCOPE_PACKAGE}: its generated loader binding.js is missing, so this copy of @ffnn/native was never built. ` +
+        `@ffnn/native's generated loader binding.js is missing, so this copy of @ffnn/native was never built. ` +
         `A published @ffnn/native ships it: run \`npm install @ffnn/native\`; in a source checkout, build the addon with Rust: \`npx napi build --platform --release --js binding.js\` in its folder.`,
     };
   } else {
@@ -226,7 +227,7 @@ function explainLoadError(original, dir, machine = probeMachine(dir)) {
     found = {
       code: 'FFNN_NATIVE_LOAD_FAILED',
       package: `${SCOPE_PACKAGE}-${platformKey(machine)}`,
-      message: `${SCOPE_PACKAGE}: the addon did not load: ${firstLine(original)}${seen.length ? ` (${seen.join('; ')})` : ''}. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`,
+      message: `the @ffnn/native addon did not load: ${firstLine(original)}${seen.length ? ` (${seen.join('; ')})` : ''}. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`,
     };
   }
   const error = new Error(found.message);

@@ -170,7 +170,7 @@ test('glibc older than the addon needs: wrong libc, with the versions and dlopen
 test('a platform with no prebuilt addon: unsupported, lists the prebuilt ones', () => {
   const r = diagnose(machine({ platform: 'freebsd', libc: null }));
   assert.is(r.code, 'FFNN_NATIVE_UNSUPPORTED_PLATFORM');
-  assert.match(r.message, /no prebuilt addon for FreeBSD x64 \(it would be @ffnn\/native-freebsd-x64\)/);
+  assert.match(r.message, /no prebuilt @ffnn\/native addon for FreeBSD x64 \(it would be @ffnn\/native-freebsd-x64\)/);
   assert.match(r.message, /linux-x64-gnu, linux-arm64-gnu, darwin-arm64, darwin-x64, win32-x64-msvc/);
   assert.match(r.message, /build the addon from source with Rust/);
 });
