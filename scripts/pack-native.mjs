@@ -61,7 +61,10 @@ const cleanEnv = () => {
 };
 const run = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: cleanEnv(), maxBuffer: 1 << 26, ...opts });
-  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.error) {
+    const hint = { objdump: ' (Debian: apt-get install binutils)', tar: ' (Debian: apt-get install tar xz-utils)' }[cmd] ?? '';
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}${r.error.code === 'ENOENT' ? hint : ''}`);
+  }
   return r;
 };
 const must = (cmd, args, opts) => {
