@@ -26,7 +26,8 @@ import { FittedAttributes } from './fitted-attributes.ts';
 import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
 import type { OutputScorer } from './inference.ts';
 import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
-import { checkSampleWeight, inDtype } from './training-data.ts';
+import { trainingWeights } from './class-weight.ts';
+import { inDtype } from './training-data.ts';
 
 /** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
 export interface AsyncFitOptions extends FitOptions, DriveOptions {}
@@ -183,8 +184,10 @@ export abstract class FFNNEstimator extends FittedAttributes {
         throw new FfnnError('INVALID_PARAM', `dtype: the model was fitted in ${previous.net.dtype}; continuing in ${o.dtype} is not supported`, { param: 'dtype' });
       }
     }
-    const Y = inDtype(this.encode(encoding, yIn, 'y'), o.dtype);
-    const W = checkSampleWeight(fitOptions.sampleWeight, X.rows, o.dtype);
+    const Y64 = this.encode(encoding, yIn, 'y');
+    const Y = inDtype(Y64, o.dtype);
+    // sampleWeight, times the class weights when classWeight is set (sklearn's compute_sample_weight)
+    const W = trainingWeights(o.classWeight, fitOptions.sampleWeight, yIn, encoding, Y64, o.dtype, incremental);
 
     // a fresh stream from the seed at every call, as sklearn's check_random_state
     const seed = o.randomState ?? crypto.getRandomValues(new Uint32Array(1))[0];
