@@ -146,7 +146,7 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
     expected: `one of ${ACTIVATION_NAMES.join(', ')} (or an array of them, one per hidden layer)`,
     valid: (v) => isActivation(v) || (Array.isArray(v) && v.length > 0 && v.every(isActivation)),
   },
-  solver: { default: 'adam', expected: "'sgd' or 'adam'", valid: oneOf('sgd', 'adam') },
+  solver: { default: 'adam', expected: "'sgd', 'adam' or 'lbfgs'", valid: oneOf('sgd', 'adam', 'lbfgs') },
   alpha: { default: 1e-4, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
   batchSize: { default: 'auto', expected: "'auto' or a whole number >= 1", valid: (v) => v === 'auto' || (isInt(v) && (v as number) >= 1) },
   learningRate: { default: 'constant', expected: "'constant', 'invscaling' or 'adaptive'", valid: oneOf('constant', 'invscaling', 'adaptive') },

@@ -25,6 +25,7 @@ import { RandomState } from '../random.ts';
 import { FittedAttributes } from './fitted-attributes.ts';
 import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
 import type { OutputScorer } from './inference.ts';
+import { fitLbfgs } from './fit-lbfgs.ts';
 import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
 import { trainingWeights } from './class-weight.ts';
 import { inDtype } from './training-data.ts';
@@ -119,8 +120,11 @@ export abstract class FFNNEstimator extends FittedAttributes {
     return this;
   }
 
-  /** sklearn refuses early stopping in partial_fit (>= 1.3). */
+  /** sklearn refuses partial_fit for lbfgs, and early stopping in partial_fit (>= 1.3). */
   protected checkPartialFit(): void {
+    if (this.opts.solver === 'lbfgs') {
+      throw new FfnnError('INVALID_PARAM', "solver: partialFit is only available for the stochastic solvers ('sgd', 'adam'); lbfgs is not stochastic", { param: 'solver' });
+    }
     if (this.opts.earlyStopping) {
       throw new FfnnError('INVALID_PARAM', 'earlyStopping: partialFit does not support early stopping; set earlyStopping to false', { param: 'earlyStopping' });
     }
@@ -210,7 +214,8 @@ export abstract class FFNNEstimator extends FittedAttributes {
         encode: (y: TargetInput, param: string) => this.encode(model.state.encoding, y, param),
         stratify: this.stratify(encoding),
       };
-      yield* fitStochastic(ctx, X, Y, W, incremental, rng, fitOptions, abortable);
+      // sklearn's _fit: the stochastic solvers' epoch loop, or L-BFGS-B on the whole batch
+      yield* (o.solver === 'lbfgs' ? fitLbfgs : fitStochastic)(ctx, X, Y, W, incremental, rng, fitOptions, abortable);
     } catch (err) {
       // a stop keeps the model at its last completed epoch (fitStochastic restored it)
       if (err instanceof FfnnError && err.code === 'ABORTED') throw err;

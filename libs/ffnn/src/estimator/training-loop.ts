@@ -70,6 +70,8 @@ export function* fitStochastic(
   const model = ctx.model;
   const { net, state } = model;
   const loss = LOSSES[state.lossName];
+  // loss_ is the last epoch's again (a previous lbfgs fit's minimum no longer stands)
+  delete state.finalLoss;
 
   // the estimator sends lbfgs to fitLbfgs: here the solver is sgd or adam
   if (!incremental || !model.optimizer) model.optimizer = OPTIMIZERS[o.solver as StochasticSolverName](net.backend, net.params, o);
