@@ -99,9 +99,10 @@ export function* fitLbfgs(ctx: LoopContext, X: Matrix, Y: FloatArray, W: FloatAr
     progress.loss = step.value.f;
     if (yield progress) {
       // stopped: the model keeps the last accepted iterate
-      const { nit, x } = step.value;
+      const { nit, x, f } = step.value;
       unpack(x, params);
       state.nIter = nit;
+      state.finalLoss = f;
       throw new FfnnError('ABORTED', `training stopped in lbfgs iteration ${nit + 1}; the model keeps the weights after iteration ${nit}`, { epoch: nit });
     }
     step = run.next();
@@ -119,7 +120,8 @@ export function* fitLbfgs(ctx: LoopContext, X: Matrix, Y: FloatArray, W: FloatAr
       message: `lbfgs failed to converge after ${state.nIter} iteration(s) (status=${result.status}):\n${result.message}\n${atMax}\nYou might also want to scale the data as shown in:\n    https://scikit-learn.org/stable/modules/preprocessing.html`,
     });
   }
-  checkFinalWeights(net, state.nIter);
+  // sklearn's _fit refuses non-finite weights ("The input data may contain large values and need to be preprocessed")
+  checkFinalWeights(net, state.nIter, 'scale the inputs (large values make the loss overflow)');
 }
 
 /** x = [coefs[0], ..., coefs[L-1], intercepts[0], ...] (net.params' order, sklearn's _pack). */
