@@ -74,7 +74,8 @@ export interface ModelLike {
   options: Record<string, unknown>;
   coefs: number[][];
   intercepts: number[][];
-  training: { lossCurve: number[]; validationLossCurve: number[]; nIter: number; bestLoss?: number | null };
+  /** As in the model file: null stands for a non-finite loss. */
+  training: { lossCurve: readonly (number | null)[]; validationLossCurve: readonly (number | null)[]; nIter: number; bestLoss?: number | null };
 }
 
 export interface ModelReportInput {
