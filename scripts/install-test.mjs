@@ -153,7 +153,7 @@ const HOST = `${process.platform}-${process.arch}`;
 /** Whether @ffnn/native is packaged as napi-rs prebuilt packages yet, and can be installed here. */
 function nativeStatus() {
   const manifest = readJson(join(root, 'native/package.json'));
-  if (!manifest.napi?.targets?.length) return { skip: 'native/package.json has no napi.targets yet (the prebuilt @ffnn/native packages come with branch native-pkg), so there is nothing for backend "auto" to find' };
+  if (!manifest.napi?.targets?.length) return { skip: 'native/package.json has no napi.targets: there are no prebuilt @ffnn/native packages for backend "auto" to find' };
   if (!existsSync(join(root, 'native/npm/linux-x64-gnu/package.json'))) return { skip: 'native/npm/linux-x64-gnu/package.json does not exist (no linux-x64-gnu platform package)' };
   if (HOST !== 'linux-x64') return { skip: `this host is ${HOST}: the prebuilt addon checked here is linux-x64-gnu` };
   if (!existsSync(join(root, 'scripts/pack-native.mjs'))) return { error: 'native/package.json has napi.targets but scripts/pack-native.mjs, which packs @ffnn/native with its platform packages, is missing' };
@@ -532,6 +532,7 @@ async function main() {
     await test(`backend 'auto' picks native on linux-x64 with the @ffnn/native tarballs installed (node)`, async () => {
       if (native.skip) throw new Skip(native.skip);
       needInstall();
+      assert(nativeTarballs.length, 'the @ffnn/native tarballs were not made (see the failure above)');
       assert(nativeInstalled(), '@ffnn/native-linux-x64-gnu is not installed in the consumer project');
       const out = result(must(process.execPath, ['native.mjs'], { cwd: consumer }), 'node native.mjs');
       assertEqual(out.backend, 'native', `backend (why not native: ${out.reason})`);
