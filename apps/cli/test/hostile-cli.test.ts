@@ -140,15 +140,37 @@ test('SIGTERM during experiment stops scikit-learn too: exit 143, no report, no 
   const child = spawn('node', [bin, 'experiment', 'all', '--out', 'stopped-experiment'], { cwd: dir });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  await new Promise((r) => setTimeout(r, 2500)); // the whole run takes about 20 s
+  // wait for this run's own scikit-learn process (other runs on the machine may have theirs: not
+  // ours to check), so the signal lands while it is working
+  let ours: { pid: number; args: string }[] = [];
+  for (let waited = 0; waited < 60_000 && ours.length === 0; waited += 200) {
+    await new Promise((r) => setTimeout(r, 200));
+    ours = descendants(child.pid ?? -1).filter((p) => p.args.includes('parity/experiment.py'));
+  }
+  assert.ok(ours.length > 0, `scikit-learn never started under this run:\n${stderr}`);
   child.kill('SIGTERM');
   const exit = await new Promise((resolve) => child.on('exit', resolve));
   assert.is(exit, 143, stderr);
   assert.match(stderr, /interrupted by SIGTERM; no report written/);
   assert.not.ok(existsSync(path('stopped-experiment/report.html')));
   await new Promise((r) => setTimeout(r, 300));
-  assert.is(spawnSync('pgrep', ['-f', 'parity/experiment.py'], { encoding: 'utf8' }).stdout.trim(), '');
+  // running or sleeping; a zombie (stat Z) has exited and only waits for init to reap it
+  const alive = ours.filter((p) => /^[^Z]/.test(spawnSync('ps', ['-o', 'stat=', '-p', String(p.pid)], { encoding: 'utf8' }).stdout.trim()));
+  assert.equal(alive, [], 'scikit-learn kept running after ffnn exited');
 });
+
+/** Every process below `root` in the process tree (from ps), with its command line. */
+function descendants(root: number): { pid: number; args: string }[] {
+  const rows = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const procs = rows.map((r) => r.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+  const found: { pid: number; args: string }[] = [];
+  const frontier = [root];
+  while (frontier.length) {
+    const parent = frontier.pop();
+    for (const p of procs) if (p.ppid === parent) (found.push({ pid: p.pid, args: p.args }), frontier.push(p.pid));
+  }
+  return found;
+}
 
 test('a runtime killed by SIGKILL is reported with exit 137, and its temporaries are cleaned up later', async () => {
   const run = longRun('killed.ffnn');

@@ -151,7 +151,9 @@ export async function experiment(argv: string[]): Promise<number> {
     const t0 = performance.now();
     const clf = new FFNNClassifier({ ...ffnnOptions(r.params), backend: 'js', dtype: 'float64', history: { gradients: true }, onWarning: () => {}, log: () => {} });
     try {
-      clf.fit({ rows: train.rows, cols: train.cols, data: train.X }, train.y);
+      // fitAsync (same numbers as fit) yields to the event loop between batches, so a signal is
+      // handled within a batch instead of after the whole case
+      await clf.fitAsync({ rows: train.rows, cols: train.cols, data: train.X }, train.y, { signal: interrupt.signal });
       const predict = clf.predict({ rows: test.rows, cols: test.cols, data: test.X }) as number[];
       const accuracy = predict.filter((p, i) => p === test.y[i]).length / test.rows;
       ffnnSide.push({ accuracy, lossCurve: [...clf.lossCurve], nIter: clf.nIter, seconds: (performance.now() - t0) / 1000, clf, predict });
