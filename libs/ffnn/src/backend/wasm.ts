@@ -11,7 +11,11 @@
  *   new FFNNClassifier({ backend: 'wasm' }).fit(X, y);
  *
  * After it, `backend: 'wasm'` runs here and `'auto'` picks native, then wasm, then js. Before it
- * (or where it failed), 'wasm' is a BACKEND_UNAVAILABLE error saying why.
+ * (or where it failed), 'wasm' is a BACKEND_UNAVAILABLE error saying why. Node, Bun, Deno and Web
+ * Workers may load it synchronously instead: `loadWasmBackendSync()` from @ffnn/core/backend.
+ * The root entry imports the bytes only dynamically, so a bundle that never loads wasm does not
+ * carry them. The module needs WebAssembly SIMD (every current browser, Node >= 16.4, Bun, Deno);
+ * without it the loader reports why and 'auto' runs js.
  *
  * Typed arrays live in JS memory, not in the module's, so each call copies its inputs into one
  * arena in wasm memory (grown when a call needs more, reused by every call) and its outputs back:
