@@ -94,6 +94,24 @@ pub fn threads_for(m: usize, n: usize, k: usize) -> usize {
     }
 }
 
+/// Elementwise kernels over at least this many values are split between `max_threads()` threads
+/// (the optimizer steps and the weight-gradient finish on the large layers: memory-bound passes
+/// that two cores stream faster than one). Each value's arithmetic is the same whichever chunk it
+/// falls in, so the result does not depend on the thread count.
+pub const PARALLEL_MIN_VALUES: usize = 1 << 16;
+
+/// How many contiguous chunks an elementwise kernel over `len` values runs in (1: the calling
+/// thread), and the chunk length.
+pub fn elementwise_split(len: usize) -> (usize, usize) {
+    let threads = if len < PARALLEL_MIN_VALUES { 1 } else { max_threads() };
+    (threads, len.div_ceil(threads.max(1)).max(1))
+}
+
+/// Runs `f` on our pool (for the elementwise kernels' parallel chunks).
+pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    pool().install(f)
+}
+
 /// Our one thread pool, as many threads as cores. The calling thread waits while a product runs
 /// on it, so a product never has more threads running than `max_threads()`.
 fn pool() -> &'static rayon::ThreadPool {

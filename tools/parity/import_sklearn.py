@@ -69,8 +69,9 @@ def ffnn_options(clf):
     hidden = p["hidden_layer_sizes"]
     out["hiddenLayerSizes"] = [int(h) for h in (hidden if isinstance(hidden, (list, tuple)) else [hidden])]
     out["activation"] = p["activation"]
-    if p["solver"] in ("sgd", "adam"):
+    if p["solver"] in ("sgd", "adam", "lbfgs"):
         out["solver"] = p["solver"]
+    out["maxFun"] = int(p["max_fun"])
     # the plain parameters share the parity reference's sklearn -> ffnn name map
     plain_params = ("alpha", "learning_rate", "learning_rate_init", "power_t", "max_iter", "shuffle", "tol",
                     "warm_start", "momentum", "nesterovs_momentum", "early_stopping", "validation_fraction",

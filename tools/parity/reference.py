@@ -22,7 +22,9 @@ import warnings
 
 import numpy as np
 import scipy
+import scipy.optimize
 import sklearn
+from sklearn.utils.class_weight import compute_sample_weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ffnn_reference import FFNNReferenceClassifier, FFNNReferenceRegressor  # noqa: E402
@@ -58,6 +60,9 @@ FFNN_NAMES = {
     "init": "init",
     "l1": "l1",
     "loss": "loss",
+    "max_fun": "maxFun",
+    # not an MLPClassifier parameter: expanded with compute_sample_weight (see class_sample_weight)
+    "class_weight": "classWeight",
 }
 
 
@@ -158,6 +163,62 @@ def build_data(recipe):
     raise ValueError(f"unknown data kind {recipe['kind']!r}")
 
 
+def class_sample_weight(class_weight, y):
+    """ffnn's classWeight as sklearn would apply it: compute_sample_weight(class_weight, y).
+
+    A map's keys are JSON strings; sklearn looks classes up by their own type, so keys of numeric
+    labels become numbers."""
+    if class_weight is None:
+        return None
+    if isinstance(class_weight, dict):
+        labels = np.unique(y)
+        if labels.dtype.kind in "iuf":
+            class_weight = {type(labels[0].item())(k): v for k, v in class_weight.items()}
+    return compute_sample_weight(class_weight, y)
+
+
+class LbfgsRecorder:
+    """Records what sklearn's _fit_lbfgs hands scipy.optimize.minimize and gets back: every loss
+    evaluation (in order) and the result's nit, nfev, status and message. sklearn keeps none of
+    these (it stores n_iter_ = min(nit, max_iter) and loss_ = fun)."""
+
+    def __init__(self):
+        self.runs = []
+        self._minimize = None
+
+    def __enter__(self):
+        self._minimize = scipy.optimize.minimize
+
+        def minimize(fun, x0, *args, **kwargs):
+            evals = []
+
+            def recorded(x, *a):
+                f, g = fun(x, *a)
+                evals.append(float(f))
+                return f, g
+
+            res = self._minimize(recorded, x0, *args, **kwargs)
+            self.runs.append(
+                {
+                    "nit": int(res.nit),
+                    "nfev": int(res.nfev),
+                    "njev": int(res.njev),
+                    "status": int(res.status),
+                    "message": str(res.message),
+                    "fun": float(res.fun),
+                    "f_evals": evals,
+                }
+            )
+            return res
+
+        scipy.optimize.minimize = minimize
+        return self
+
+    def __exit__(self, *exc):
+        scipy.optimize.minimize = self._minimize
+        return False
+
+
 # ---------------------------------------------------------------- serialisation
 
 
@@ -234,16 +295,24 @@ def run_case(case, defaults):
     regressor = case.get("estimator", "classifier") == "regressor"
     ytr = np.asarray(ytr_l)
     sw_l = sample_weights(case["sample_weight"], len(Xtr_l)) if case.get("sample_weight") else None
+    # classWeight (ffnn's option; MLPClassifier has none): compute_sample_weight(class_weight, y)
+    # times the case's sample weights, in float64, then cast to X's dtype by fit as any weights
+    class_weight = params.get("class_weight")
+    csw = class_sample_weight(class_weight, ytr)
+    sw = None if sw_l is None else np.asarray(sw_l, dtype=np.float64)
+    if csw is not None:
+        sw = csw if sw is None else csw * sw
     # sklearn's _check_sample_weight casts the weights to X's dtype
-    sw = None if sw_l is None else np.asarray(sw_l, dtype=np_dtype)
+    sw = None if sw is None else sw.astype(np_dtype)
 
-    sk_params = dict(params)
+    sk_params = {k: v for k, v in params.items() if k != "class_weight"}
     sk_params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
     clf = (FFNNReferenceRegressor if regressor else FFNNReferenceClassifier)(**sk_params)
 
     after = []
     caught = []
-    with warnings.catch_warnings(record=True) as w:
+    recorder = LbfgsRecorder()
+    with warnings.catch_warnings(record=True) as w, recorder:
         warnings.simplefilter("always")
         for step in steps:
             op = step["op"]
@@ -253,7 +322,11 @@ def run_case(case, defaults):
                 clf.set_params(**step["params"])
             elif op == "partial_fit":
                 a, b = step.get("rows", [0, len(Xtr)])
-                swb = None if sw is None else sw[a:b]
+                swb = None if sw_l is None else np.asarray(sw_l[a:b], dtype=np.float64)
+                cswb = class_sample_weight(class_weight, ytr[a:b])
+                if cswb is not None:
+                    swb = cswb if swb is None else cswb * swb
+                swb = None if swb is None else swb.astype(np_dtype)
                 if regressor:
                     clf.partial_fit(Xtr[a:b], ytr[a:b], sample_weight=swb)
                 else:
@@ -269,7 +342,8 @@ def run_case(case, defaults):
                         "op": op,
                         "n_iter": int(clf.n_iter_),
                         "t": int(clf.t_),
-                        "n_loss": len(clf.loss_curve_),
+                        # lbfgs has no loss_curve_ (sklearn sets it for sgd and adam only)
+                        "n_loss": len(getattr(clf, "loss_curve_", [])),
                     }
                 )
         for x in w:
@@ -284,6 +358,9 @@ def run_case(case, defaults):
     data = {"recipe": recipe}
     if sw_l is not None:
         data["sample_weight"] = {"rule": case["sample_weight"], "train": sw_l}
+    if csw is not None:
+        # what compute_sample_weight gave (before any sample weights): ffnn expands classWeight itself
+        data["class_sample_weight"] = [float(v) for v in csw]
     if recipe["kind"] == "sin":
         data["train"] = {"X": mat(Xtr_l), "y": label(ytr_l)}
         data["test"] = {"X": mat(Xte_l), "y": label(yte_l)}
@@ -326,7 +403,8 @@ def run_case(case, defaults):
             "out_activation": clf.out_activation_,
             "n_iter": int(clf.n_iter_),
             "t": int(clf.t_),
-            "loss_curve": [scalar(v) for v in clf.loss_curve_],
+            "loss_curve": [scalar(v) for v in getattr(clf, "loss_curve_", [])],
+            "loss": scalar(getattr(clf, "loss_", None)),
             "validation_scores": None if vs is None else [scalar(v) for v in vs],
             "best_validation_score": scalar(getattr(clf, "best_validation_score_", None)),
             "best_loss": scalar(getattr(clf, "best_loss_", None)),
@@ -338,6 +416,8 @@ def run_case(case, defaults):
             "predict_proba": None if regressor else mat(proba),
             "predict": mat(pred) if regressor else label(list(pred)),
         },
+        # one entry per scipy.optimize.minimize call (lbfgs fits): nit, nfev, status, message, fun, f_evals
+        **({"lbfgs": recorder.runs} if recorder.runs else {}),
     }
 
 

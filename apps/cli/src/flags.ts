@@ -40,6 +40,14 @@ export function intFlag(flags: Record<string, string | true>, flag: string, fall
 }
 
 /** Parses one option flag's text into the option's value. */
+function parseJsonObject(flag: string, raw: string, alternative: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new UsageError(`--${flag}: expected ${alternative} or a JSON object, got "${raw}"`);
+  }
+}
+
 export function parseOptionValue(flag: string, name: keyof FFNNOptions, raw: string): unknown {
   switch (name) {
     case 'hiddenLayerSizes':
@@ -53,14 +61,11 @@ export function parseOptionValue(flag: string, name: keyof FFNNOptions, raw: str
     case 'verbose':
       return raw === 'true' ? true : raw === 'false' ? false : parseNumber(flag, raw);
     case 'init':
-      if (raw.startsWith('{')) {
-        try {
-          return JSON.parse(raw);
-        } catch {
-          throw new UsageError(`--${flag}: expected an init name or a JSON object, got "${raw}"`);
-        }
-      }
-      return raw;
+      return raw.startsWith('{') ? parseJsonObject(flag, raw, 'an init name') : raw;
+    case 'classWeight':
+      // 'balanced', 'none', or a JSON map of label to weight: --class-weight '{"0": 1, "1": 5}'
+      if (raw === 'none' || raw === 'null') return null;
+      return raw.startsWith('{') ? parseJsonObject(flag, raw, "'balanced'") : raw;
   }
   const d = OPTIONS[name].default;
   if (typeof d === 'number') return parseNumber(flag, raw);

@@ -194,4 +194,17 @@ test('parity --backend native trains the cases on the addon; other backends are 
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+test('--class-weight takes balanced or a JSON map of label to weight, and the model keeps it; a bad map names the flag', () => {
+  const mapped = p('class-weight-model.json');
+  const r = ffnn('train', '--data', `csv:${p('train.csv')}`, ...TRAIN, '--class-weight', '{"a": 1, "b": 5, "c": 1}', '--out', mapped, '--json');
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(mapped, 'utf8')).options.classWeight, { a: 1, b: 5, c: 1 });
+  const balanced = ffnn('train', '--data', `csv:${p('train.csv')}`, ...TRAIN, '--class-weight', 'balanced', '--out', p('balanced-model.json'), '--json');
+  assert.is(balanced.status, 0, balanced.stderr);
+  assert.is(JSON.parse(readFileSync(p('balanced-model.json'), 'utf8')).options.classWeight, 'balanced');
+  const bad = ffnn('train', '--data', `csv:${p('train.csv')}`, ...TRAIN, '--class-weight', '{"a": 1,', '--out', p('never.json'));
+  assert.is(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--class-weight: expected 'balanced' or a JSON object/);
+});
+
 test.run();

@@ -112,10 +112,15 @@ export interface OptimizerOptions {
   epsilon: number;
 }
 
-export type SolverName = 'sgd' | 'adam';
+/** The per-batch solvers (sklearn's _STOCHASTIC_SOLVERS). */
+export type StochasticSolverName = 'sgd' | 'adam';
+/** Every `solver`: lbfgs is full-batch L-BFGS-B (optimizers/lbfgsb.ts, driven by estimator/fit-lbfgs.ts). */
+export type SolverName = StochasticSolverName | 'lbfgs';
 
-/** One constructor per `solver` option: sklearn's `_fit_stochastic` picks from the same two. */
-export const OPTIMIZERS: Readonly<Record<SolverName, (backend: Backend, params: readonly FloatArray[], o: OptimizerOptions) => Optimizer>> = {
+export const isStochastic = (solver: SolverName): solver is StochasticSolverName => solver !== 'lbfgs';
+
+/** One constructor per stochastic `solver`: sklearn's `_fit_stochastic` picks from the same two. */
+export const OPTIMIZERS: Readonly<Record<StochasticSolverName, (backend: Backend, params: readonly FloatArray[], o: OptimizerOptions) => Optimizer>> = {
   sgd: (backend, params, o) => new SgdOptimizer(backend, params, o.dtype, o.learningRateInit, o.learningRate, o.momentum, o.nesterovsMomentum, o.powerT),
   adam: (backend, params, o) => new AdamOptimizer(backend, params, o.dtype, o.learningRateInit, o.beta1, o.beta2, o.epsilon),
 };

@@ -8,7 +8,7 @@ import type { ActivationName, DType } from './backend/backend.ts';
 import { FfnnError, describeValue } from './errors.ts';
 import { INIT_DEFAULTS, INIT_METHODS, type InitSpec } from './init.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
-import type { LearningRateSchedule } from './optimizers.ts';
+import type { LearningRateSchedule, SolverName } from './optimizers.ts';
 
 export type ActivationOption = keyof typeof ACTIVATION_ALIASES;
 export type BackendOption = 'js' | 'native' | 'wasm' | 'auto';
@@ -28,6 +28,9 @@ export interface FfnnWarning {
   message: string;
 }
 
+/** 'balanced': n / (nClasses * count(class)); a map: label -> weight (classes it leaves out weigh 1); null: none. */
+export type ClassWeight = 'balanced' | Readonly<Record<string, number>> | null;
+
 export interface HistoryOptions {
   /** Record coefs and intercepts after every epoch (epoch 0 = the initial weights). */
   weights?: boolean;
@@ -38,7 +41,7 @@ export interface HistoryOptions {
 export interface FFNNOptions {
   hiddenLayerSizes: number | readonly number[];
   activation: ActivationOption | readonly ActivationOption[];
-  solver: 'sgd' | 'adam';
+  solver: SolverName;
   alpha: number;
   batchSize: 'auto' | number;
   learningRate: LearningRateSchedule;
@@ -59,6 +62,13 @@ export interface FFNNOptions {
   beta2: number;
   epsilon: number;
   nIterNoChange: number;
+  /** lbfgs: the most loss-and-gradient evaluations (sklearn's max_fun; checked after each iteration, as scipy does). */
+  maxFun: number;
+  /**
+   * Classifier only: per-class weights, expanded to one weight per row as sklearn's
+   * compute_sample_weight(class_weight, y) and multiplied with fit's sampleWeight.
+   */
+  classWeight: ClassWeight;
   // ffnn's extensions
   outputActivation: 'auto' | ActivationOption;
   loss: 'auto' | keyof typeof LOSS_ALIASES;
@@ -97,6 +107,15 @@ const isActivation = (v: unknown) => typeof v === 'string' && ACTIVATION_NAMES.i
 const INIT_NAMES = Object.keys(INIT_METHODS);
 const isFn = (v: unknown) => v === null || typeof v === 'function';
 
+/** null, 'balanced', or a plain object of finite weights >= 0 keyed by class label. */
+function isClassWeight(v: unknown): boolean {
+  if (v === null || v === 'balanced') return true;
+  if (!v || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(v).every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0);
+}
+
 function isInitSpec(v: unknown): boolean {
   if (typeof v === 'string') return INIT_NAMES.includes(v);
   if (!v || typeof v !== 'object') return false;
@@ -127,7 +146,7 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
     expected: `one of ${ACTIVATION_NAMES.join(', ')} (or an array of them, one per hidden layer)`,
     valid: (v) => isActivation(v) || (Array.isArray(v) && v.length > 0 && v.every(isActivation)),
   },
-  solver: { default: 'adam', expected: "'sgd' or 'adam'", valid: oneOf('sgd', 'adam') },
+  solver: { default: 'adam', expected: "'sgd', 'adam' or 'lbfgs'", valid: oneOf('sgd', 'adam', 'lbfgs') },
   alpha: { default: 1e-4, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
   batchSize: { default: 'auto', expected: "'auto' or a whole number >= 1", valid: (v) => v === 'auto' || (isInt(v) && (v as number) >= 1) },
   learningRate: { default: 'constant', expected: "'constant', 'invscaling' or 'adaptive'", valid: oneOf('constant', 'invscaling', 'adaptive') },
@@ -147,6 +166,12 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   beta2: { default: 0.999, expected: 'a number in [0, 1)', valid: (v) => isNumber(v) && v >= 0 && v < 1 },
   epsilon: { default: 1e-8, expected: 'a finite number > 0', valid: (v) => isNumber(v) && v > 0 && Number.isFinite(v) },
   nIterNoChange: { default: 10, expected: 'a whole number >= 1 or Infinity', valid: (v) => (isInt(v) && (v as number) >= 1) || v === Infinity },
+  maxFun: { default: 15000, expected: 'a whole number >= 1', valid: (v) => isInt(v) && (v as number) >= 1 },
+  classWeight: {
+    default: null,
+    expected: "null, 'balanced' or an object mapping class labels to finite weights >= 0 (e.g. {\"0\": 1, \"1\": 5})",
+    valid: isClassWeight,
+  },
   outputActivation: { default: 'auto', expected: `'auto' or one of ${ACTIVATION_NAMES.join(', ')}`, valid: (v) => v === 'auto' || isActivation(v) },
   loss: { default: 'auto', expected: `'auto' or one of ${Object.keys(LOSS_ALIASES).join(', ')}`, valid: (v) => v === 'auto' || (typeof v === 'string' && v in LOSS_ALIASES) },
   l1: { default: 0, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },

@@ -539,4 +539,39 @@ for (const nat of [native.backend, wasm.backend]) {
   }
 }
 
+// The optimizer steps and the weight-gradient finish on a large layer run in chunks on several
+// threads in the addon (gemm.rs PARALLEL_MIN_VALUES = 65,536). Each value's arithmetic is the same
+// in any chunk, so the result must equal the js kernels bit for bit, at 1 thread and at 2.
+if (native.backend && native.addon) {
+  const { backend, addon } = native;
+  for (const dtype of DTYPES) {
+    test(`native: optimizer steps over 200,003 values (split between threads) equal js exactly, at 1 and 2 threads (${dtype})`, () => {
+      const n = 200_003;
+      const saved = addon.maxThreads();
+      try {
+        for (const threads of [1, 2]) {
+          addon.setMaxThreads(threads);
+          const run = (b: Backend) => {
+            const g = rand(dtype, n, 61);
+            const w = rand(dtype, n, 62);
+            b.finishWeightGradient(n, g, w, 1e-4, 1e-3, 200);
+            const p = rand(dtype, n, 63);
+            const v = rand(dtype, n, 64, -0.1, 0.1);
+            b.sgdStep(n, p, g, v, 0.1, 0.9, true);
+            const m = rand(dtype, n, 65, -0.1, 0.1);
+            const v2 = rand(dtype, n, 66, 0, 0.01);
+            b.adamStep(n, p, g, m, v2, 1e-3, 0.9, 0.999, 1e-8);
+            return [g, v, p, m, v2];
+          };
+          const want = run(jsBackend);
+          const got = run(backend);
+          for (let k = 0; k < want.length; k++) same(`threads=${threads} array ${k}`, got[k], want[k]);
+        }
+      } finally {
+        addon.setMaxThreads(saved);
+      }
+    });
+  }
+}
+
 test.run();

@@ -22,7 +22,7 @@ function expectError(fn: () => unknown, code: string, pattern: RegExp): void {
 
 const BAD_OPTIONS: [Record<string, unknown>, RegExp][] = [
   [{ activation: 'swish' }, /activation: expected one of identity, linear, relu/],
-  [{ solver: 'lbfgs' }, /solver: expected 'sgd' or 'adam', got "lbfgs"/],
+  [{ solver: 'newton-cg' }, /solver: expected 'sgd', 'adam' or 'lbfgs', got "newton-cg"/],
   [{ hiddenLayerSizes: [4, 0] }, /hiddenLayerSizes/],
   [{ batchSize: 0 }, /batchSize: expected 'auto' or a whole number >= 1, got 0/],
   [{ batchSize: -5 }, /batchSize/],

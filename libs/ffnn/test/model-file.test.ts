@@ -164,7 +164,7 @@ test('every check the loader makes, with its message', () => {
     ['unknown activation', edited(good, (m) => void (m.activations[1] = 'swish')), /activations must name 3 known activations/],
     ['classes vs outputs', edited(good, (m) => void m.target.classes.push('fox')), /the output layer has 3 units but the target needs 4/],
     ['unsorted classes', edited(good, (m) => void m.target.classes.reverse()), /target.classes must be unique and sorted/],
-    ['bad option', edited(good, (m) => void (m.options.solver = 'lbfgs')), /options.solver: expected 'sgd' or 'adam', got "lbfgs"/],
+    ['bad option', edited(good, (m) => void (m.options.solver = 'newton-cg')), /options.solver: expected 'sgd', 'adam' or 'lbfgs', got "newton-cg"/],
     ['wrong dtype', edited(good, (m, h) => void (h['coefs.0'].dtype = 'F32', h['coefs.0'].shape = [4, 10])), /tensor "coefs.0" is F32 but the model is float64/],
     ['unsupported dtype', edited(good, (_m, h) => void (h['coefs.0'].dtype = 'BF16')), /unsupported dtype "BF16"/],
     ['transposed shape', edited(good, (_m, h) => void (h['coefs.0'].shape = [5, 4])), /tensor "coefs.0" has shape \[5, 4\] but layerSizes \[4, 5, 4, 3\] need \[4, 5\]/],

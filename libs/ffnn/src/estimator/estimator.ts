@@ -24,8 +24,10 @@ import { RandomState } from '../random.ts';
 import { FittedAttributes } from './fitted-attributes.ts';
 import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
 import type { OutputScorer } from './inference.ts';
+import { fitLbfgs } from './fit-lbfgs.ts';
 import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
-import { checkSampleWeight, inDtype } from './training-data.ts';
+import { trainingWeights } from './class-weight.ts';
+import { inDtype } from './training-data.ts';
 
 /** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
 export interface AsyncFitOptions extends FitOptions, DriveOptions {}
@@ -117,8 +119,11 @@ export abstract class FFNNEstimator extends FittedAttributes {
     return this;
   }
 
-  /** sklearn refuses early stopping in partial_fit (>= 1.3). */
+  /** sklearn refuses partial_fit for lbfgs, and early stopping in partial_fit (>= 1.3). */
   protected checkPartialFit(): void {
+    if (this.opts.solver === 'lbfgs') {
+      throw new FfnnError('INVALID_PARAM', "solver: partialFit is only available for the stochastic solvers ('sgd', 'adam'); lbfgs is not stochastic", { param: 'solver' });
+    }
     if (this.opts.earlyStopping) {
       throw new FfnnError('INVALID_PARAM', 'earlyStopping: partialFit does not support early stopping; set earlyStopping to false', { param: 'earlyStopping' });
     }
@@ -182,8 +187,10 @@ export abstract class FFNNEstimator extends FittedAttributes {
         throw new FfnnError('INVALID_PARAM', `dtype: the model was fitted in ${previous.net.dtype}; continuing in ${o.dtype} is not supported`, { param: 'dtype' });
       }
     }
-    const Y = inDtype(this.encode(encoding, yIn, 'y'), o.dtype);
-    const W = checkSampleWeight(fitOptions.sampleWeight, X.rows, o.dtype);
+    const Y64 = this.encode(encoding, yIn, 'y');
+    const Y = inDtype(Y64, o.dtype);
+    // sampleWeight, times the class weights when classWeight is set (sklearn's compute_sample_weight)
+    const W = trainingWeights(o.classWeight, fitOptions.sampleWeight, yIn, encoding, Y64, o.dtype, incremental);
 
     // a fresh stream from the seed at every call, as sklearn's check_random_state
     const seed = o.randomState ?? crypto.getRandomValues(new Uint32Array(1))[0];
@@ -206,7 +213,8 @@ export abstract class FFNNEstimator extends FittedAttributes {
         encode: (y: TargetInput, param: string) => this.encode(model.state.encoding, y, param),
         stratify: this.stratify(encoding),
       };
-      yield* fitStochastic(ctx, X, Y, W, incremental, rng, fitOptions, abortable);
+      // sklearn's _fit: the stochastic solvers' epoch loop, or L-BFGS-B on the whole batch
+      yield* (o.solver === 'lbfgs' ? fitLbfgs : fitStochastic)(ctx, X, Y, W, incremental, rng, fitOptions, abortable);
     } catch (err) {
       // a stop keeps the model at its last completed epoch (fitStochastic restored it)
       if (err instanceof FfnnError && err.code === 'ABORTED') throw err;

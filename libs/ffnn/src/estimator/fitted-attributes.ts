@@ -58,21 +58,26 @@ export abstract class FittedAttributes {
     return this.fitted('validationLossCurve').state.validationLossCurve;
   }
 
-  /** The early-stopping validation score per epoch; null without early stopping (sklearn's None). */
-  get validationScores(): number[] | null {
-    const s = this.fitted('validationScores').state;
-    return this.opts.earlyStopping ? s.validationScores : null;
+  /** Whether the solver splits off early-stopping rows: sgd and adam do, lbfgs ignores earlyStopping (as sklearn). */
+  private get earlyStops(): boolean {
+    return this.opts.earlyStopping && this.opts.solver !== 'lbfgs';
   }
 
-  /** Lowest training loss (null with early stopping, as in sklearn >= 1.3). */
+  /** The early-stopping validation score per epoch; null without early stopping and for lbfgs (sklearn's None). */
+  get validationScores(): number[] | null {
+    const s = this.fitted('validationScores').state;
+    return this.earlyStops ? s.validationScores : null;
+  }
+
+  /** Lowest training loss (null with early stopping, as in sklearn >= 1.3, and for lbfgs, which has no best_loss_). */
   get bestLoss(): number | null {
     const s = this.fitted('bestLoss').state;
-    return this.opts.earlyStopping ? null : s.bestLoss;
+    return this.earlyStops || this.opts.solver === 'lbfgs' ? null : s.bestLoss;
   }
 
   get bestValidationScore(): number | null {
     const s = this.fitted('bestValidationScore').state;
-    return this.opts.earlyStopping ? s.bestValidationScore : null;
+    return this.earlyStops ? s.bestValidationScore : null;
   }
 
   get nIter(): number {
@@ -98,11 +103,14 @@ export abstract class FittedAttributes {
   }
 
   /**
-   * The training loss of the last epoch (sklearn's loss_; named so as not to clash with the
-   * `loss` option). NaN when a loaded model's file recorded no epochs.
+   * sklearn's loss_ (named so as not to clash with the `loss` option): the training loss of the
+   * last epoch, or for lbfgs the loss at the minimum it stopped at. NaN when a loaded model's file
+   * recorded no epochs.
    */
   get finalLoss(): number {
-    const c = this.fitted('finalLoss').state.lossCurve;
+    const s = this.fitted('finalLoss').state;
+    if (s.finalLoss !== undefined) return s.finalLoss;
+    const c = s.lossCurve;
     return c.length > 0 ? c[c.length - 1] : NaN;
   }
 

@@ -38,6 +38,10 @@ export interface FittedState {
   history: HistoryEntry[];
   /** Names of the input columns, when fit was given them. */
   featureNames: string[] | null;
+  /** The loss at the end of an lbfgs fit (sklearn's loss_ = the minimum's f); absent after sgd or adam, whose loss_ is the last epoch's. */
+  finalLoss?: number;
+  /** What the last lbfgs fit's minimizer returned (scipy's OptimizeResult: nit, nfev, status, message). */
+  lbfgs?: { nit: number; nfev: number; status: number; message: string };
 }
 
 /** A fitted model: the network, what it learnt, and the optimizer partialFit continues with. */

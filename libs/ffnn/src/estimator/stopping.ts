@@ -38,11 +38,11 @@ export function nonFiniteLossError(epochLoss: number, epoch: number, learningRat
 }
 
 /** sklearn >= 1.6 refuses non-finite final weights (`_fit`): the same check, after the loop. */
-export function checkFinalWeights(net: Network, nIter: number): void {
+export function checkFinalWeights(net: Network, nIter: number, hint = 'try a smaller learningRateInit'): void {
   for (const p of net.params) {
     for (let i = 0; i < p.length; i++) {
       if (!Number.isFinite(p[i])) {
-        throw new FfnnError('NON_FINITE_LOSS', `training diverged: a weight became ${p[i]} by epoch ${nIter}; try a smaller learningRateInit`, { epoch: nIter });
+        throw new FfnnError('NON_FINITE_LOSS', `training diverged: a weight became ${p[i]} by epoch ${nIter}; ${hint}`, { epoch: nIter });
       }
     }
   }

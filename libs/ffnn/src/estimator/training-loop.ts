@@ -9,7 +9,7 @@ import { FfnnError } from '../errors.ts';
 import type { TargetInput } from '../labels.ts';
 import { LOSSES } from '../losses.ts';
 import type { Matrix, MatrixInput } from '../matrix.ts';
-import { OPTIMIZERS } from '../optimizers.ts';
+import { OPTIMIZERS, type StochasticSolverName } from '../optimizers.ts';
 import type { EpochMetrics, FFNNOptions, FfnnWarning } from '../options.ts';
 import type { RandomState } from '../random.ts';
 import { type FittedModel, historyWanted } from './fitted-state.ts';
@@ -70,8 +70,11 @@ export function* fitStochastic(
   const model = ctx.model;
   const { net, state } = model;
   const loss = LOSSES[state.lossName];
+  // loss_ is the last epoch's again (a previous lbfgs fit's minimum no longer stands)
+  delete state.finalLoss;
 
-  if (!incremental || !model.optimizer) model.optimizer = OPTIMIZERS[o.solver](net.backend, net.params, o);
+  // the estimator sends lbfgs to fitLbfgs: here the solver is sgd or adam
+  if (!incremental || !model.optimizer) model.optimizer = OPTIMIZERS[o.solver as StochasticSolverName](net.backend, net.params, o);
   const optimizer = model.optimizer;
 
   const earlyStopping = o.earlyStopping && !incremental;
