@@ -17,10 +17,11 @@ pub enum Isa {
     Neon = 3,
     Avx2Fma = 4,
     Avx512 = 5,
+    Simd128 = 6,
 }
 
 impl Isa {
-    pub const ALL: [Isa; 5] = [Isa::Avx512, Isa::Avx2Fma, Isa::Neon, Isa::Sse2, Isa::Generic];
+    pub const ALL: [Isa; 6] = [Isa::Avx512, Isa::Avx2Fma, Isa::Neon, Isa::Simd128, Isa::Sse2, Isa::Generic];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +30,7 @@ impl Isa {
             Isa::Neon => "neon",
             Isa::Avx2Fma => "avx2-fma",
             Isa::Avx512 => "avx512",
+            Isa::Simd128 => "simd128",
         }
     }
 
@@ -42,6 +44,7 @@ impl Isa {
             3 => Isa::Neon,
             4 => Isa::Avx2Fma,
             5 => Isa::Avx512,
+            6 => Isa::Simd128,
             _ => Isa::Generic,
         }
     }
@@ -58,6 +61,8 @@ impl Isa {
             Isa::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
             #[cfg(target_arch = "aarch64")]
             Isa::Neon => true,
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Isa::Simd128 => true,
             #[allow(unreachable_patterns)]
             _ => false,
         }

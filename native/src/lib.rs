@@ -5,6 +5,12 @@
 //! (SHAPE_MISMATCH, INVALID_PARAM, INDEX_OUT_OF_RANGE, ALIASED_BUFFERS). One function per kernel
 //! and dtype; napi-rs names them in camelCase (gemm_f64 -> gemmF64). Dimensions arrive as JS
 //! numbers (f64) and are checked to be integers by ops.rs.
+//!
+//! The seam is the default cargo feature `napi`; without it (the wasm32 build, see
+//! scripts/build-wasm.mjs) the same math modules are exported as C-ABI functions by wasm.rs.
+
+// without the seam, the functions only it calls (thread and instruction-set control) are unused
+#![cfg_attr(not(feature = "napi"), allow(dead_code))]
 
 mod activations;
 mod gemm;
@@ -13,25 +19,34 @@ mod kernels;
 mod ops;
 mod panel;
 mod real;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+#[cfg(feature = "napi")]
 use napi::bindgen_prelude::{Float32ArraySlice, Float64ArraySlice};
+#[cfg(feature = "napi")]
 use napi::Error;
+#[cfg(feature = "napi")]
 use napi_derive::napi;
 
 /// napi-derive recognises a fallible function by the name `Result`, so the alias keeps it.
+#[cfg(feature = "napi")]
 type Result<T> = std::result::Result<T, Error<&'static str>>;
 
+#[cfg(feature = "napi")]
 fn js(e: ops::KernelError) -> Error<&'static str> {
     Error::new(e.code.as_str(), e.message)
 }
 
 /// Who computes the large products now: "gemm-crate", "panel" (ffnn's own kernel) or "openblas".
+#[cfg(feature = "napi")]
 #[napi]
 pub fn gemm_implementation() -> String {
     gemm::implementation().to_string()
 }
 
 /// The gemm kernel that runs now: instruction set, implementations, threads.
+#[cfg(feature = "napi")]
 #[napi(object)]
 pub struct GemmKernel {
     /// The instruction set the kernels run on ("avx512", "avx2-fma", "sse2", "neon", "generic").
@@ -54,6 +69,7 @@ pub struct GemmKernel {
     pub description: String,
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn gemm_kernel() -> GemmKernel {
     let k = gemm::kernel_info();
@@ -73,6 +89,7 @@ pub fn gemm_kernel() -> GemmKernel {
 /// Forces the gemm kernels onto one instruction set (one of gemmKernel().supported), or back to
 /// the best the CPU has with null. Returns the active one. The environment variable
 /// FFNN_GEMM_ISA does the same at load time.
+#[cfg(feature = "napi")]
 #[napi]
 pub fn set_gemm_isa(name: Option<String>) -> Result<String> {
     let isa = match name.as_deref() {
@@ -90,17 +107,20 @@ pub fn set_gemm_isa(name: Option<String>) -> Result<String> {
 
 /// Caps the threads gemm may use; 0 restores the default (all cores). Products smaller than
 /// `parallelMinFlops()` always run on one thread.
+#[cfg(feature = "napi")]
 #[napi]
 pub fn set_max_threads(n: u32) {
     gemm::set_max_threads(n as usize);
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn max_threads() -> u32 {
     gemm::max_threads() as u32
 }
 
 /// m * n * k below which a product runs on one thread.
+#[cfg(feature = "napi")]
 #[napi]
 pub fn parallel_min_flops() -> f64 {
     gemm::PARALLEL_MIN_FLOPS as f64
@@ -108,6 +128,7 @@ pub fn parallel_min_flops() -> f64 {
 
 // ---- float64 (the parity dtype) ----
 
+#[cfg(feature = "napi")]
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_f64(
@@ -128,6 +149,7 @@ pub fn gemm_f64(
     ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn add_row_vector_f64(rows: f64, cols: f64, mut x: Float64ArraySlice, v: &[f64]) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -136,6 +158,7 @@ pub fn add_row_vector_f64(rows: f64, cols: f64, mut x: Float64ArraySlice, v: &[f
     ops::add_row_vector(rows, cols, x, v).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn column_means_f64(rows: f64, cols: f64, x: &[f64], divisor: f64, mut out: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -144,6 +167,7 @@ pub fn column_means_f64(rows: f64, cols: f64, x: &[f64], divisor: f64, mut out: 
     ops::column_means(rows, cols, x, divisor, out).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn activate_f64(activation: f64, rows: f64, cols: f64, mut x: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -152,6 +176,7 @@ pub fn activate_f64(activation: f64, rows: f64, cols: f64, mut x: Float64ArraySl
     ops::activate(activation, rows, cols, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn activation_backward_f64(activation: f64, rows: f64, cols: f64, a: &[f64], mut delta: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -160,6 +185,7 @@ pub fn activation_backward_f64(activation: f64, rows: f64, cols: f64, a: &[f64],
     ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn subtract_f64(length: f64, p: &[f64], y: &[f64], mut out: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -168,6 +194,7 @@ pub fn subtract_f64(length: f64, p: &[f64], y: &[f64], mut out: Float64ArraySlic
     ops::subtract(length, p, y, out).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn finish_weight_gradient_f64(length: f64, mut g: Float64ArraySlice, w: &[f64], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -176,6 +203,7 @@ pub fn finish_weight_gradient_f64(length: f64, mut g: Float64ArraySlice, w: &[f6
     ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sgd_step_f64(
     length: f64,
@@ -193,6 +221,7 @@ pub fn sgd_step_f64(
     ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn adam_step_f64(
@@ -214,16 +243,19 @@ pub fn adam_step_f64(
     ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sum_squares_f64(length: f64, x: &[f64]) -> Result<f64> {
     ops::sum_squares(length, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sum_abs_f64(length: f64, x: &[f64]) -> Result<f64> {
     ops::sum_abs(length, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, count: f64, mut dst: Float64ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -234,6 +266,7 @@ pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, coun
 
 // ---- float32 (the speed dtype) ----
 
+#[cfg(feature = "napi")]
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_f32(
@@ -254,6 +287,7 @@ pub fn gemm_f32(
     ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn add_row_vector_f32(rows: f64, cols: f64, mut x: Float32ArraySlice, v: &[f32]) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -262,6 +296,7 @@ pub fn add_row_vector_f32(rows: f64, cols: f64, mut x: Float32ArraySlice, v: &[f
     ops::add_row_vector(rows, cols, x, v).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn column_means_f32(rows: f64, cols: f64, x: &[f32], divisor: f64, mut out: Float32ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -270,6 +305,7 @@ pub fn column_means_f32(rows: f64, cols: f64, x: &[f32], divisor: f64, mut out: 
     ops::column_means(rows, cols, x, divisor, out).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn activate_f32(activation: f64, rows: f64, cols: f64, mut x: Float32ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -278,6 +314,7 @@ pub fn activate_f32(activation: f64, rows: f64, cols: f64, mut x: Float32ArraySl
     ops::activate(activation, rows, cols, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn activation_backward_f32(activation: f64, rows: f64, cols: f64, a: &[f32], mut delta: Float32ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -286,6 +323,7 @@ pub fn activation_backward_f32(activation: f64, rows: f64, cols: f64, a: &[f32],
     ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn subtract_f32(length: f64, p: &[f32], y: &[f32], mut out: Float32ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -294,6 +332,7 @@ pub fn subtract_f32(length: f64, p: &[f32], y: &[f32], mut out: Float32ArraySlic
     ops::subtract(length, p, y, out).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn finish_weight_gradient_f32(length: f64, mut g: Float32ArraySlice, w: &[f32], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
@@ -302,6 +341,7 @@ pub fn finish_weight_gradient_f32(length: f64, mut g: Float32ArraySlice, w: &[f3
     ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sgd_step_f32(
     length: f64,
@@ -319,6 +359,7 @@ pub fn sgd_step_f32(
     ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn adam_step_f32(
@@ -340,16 +381,19 @@ pub fn adam_step_f32(
     ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sum_squares_f32(length: f64, x: &[f32]) -> Result<f64> {
     ops::sum_squares(length, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn sum_abs_f32(length: f64, x: &[f32]) -> Result<f64> {
     ops::sum_abs(length, x).map_err(js)
 }
 
+#[cfg(feature = "napi")]
 #[napi]
 pub fn gather_rows_f32(cols: f64, src: &[f32], indices: &[i32], start: f64, count: f64, mut dst: Float32ArraySlice) -> Result<()> {
     // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output

@@ -9,7 +9,7 @@
 //! the panel and accumulated in MR * NR / lanes vector registers. op(A) is read where it lies
 //! through (row stride, column stride); only a last partial block of rows is copied, with zero
 //! padding. The tile is written once over a `Simd` trait (one register of a level: AVX-512, AVX2,
-//! SSE2, NEON intrinsics, or a plain scalar) and compiled once per level inside a
+//! SSE2, NEON, wasm simd128 intrinsics, or a plain scalar) and compiled once per level inside a
 //! `#[target_feature]` function. Row blocks are split between threads when the product is large.
 //! The packing buffers are per thread and reused: nothing is allocated per product once they have
 //! grown to the largest one.
@@ -153,6 +153,7 @@ impl<T: Elem> Simd for Scalar<T> {
 }
 
 /// Implements Simd for one intrinsic vector type.
+#[cfg_attr(target_arch = "wasm32", allow(unused_macros))] // wasm32's one v128 type needs newtypes: v128_simd
 macro_rules! simd {
     ($v:ty, $e:ty, $lanes:expr, zero $zero:expr, splat $splat:path, load $load:path, store $store:path,
      mul $mul:path, add $add:path, fma $fma:expr) => {
@@ -223,6 +224,56 @@ mod arm {
           store vst1q_f64, mul vmulq_f64, add vaddq_f64, fma |a, b, c| vfmaq_f64(c, a, b));
     simd!(float32x4_t, f32, 4, zero || vdupq_n_f32(0.0), splat vdupq_n_f32, load vld1q_f32,
           store vst1q_f32, mul vmulq_f32, add vaddq_f32, fma |a, b, c| vfmaq_f32(c, a, b));
+}
+
+#[cfg(target_arch = "wasm32")]
+mod simd128 {
+    use super::Simd;
+    use std::arch::wasm32::*;
+
+    /// wasm has one untyped 128-bit vector (v128); a newtype per lane type gives each its `E`.
+    /// simd128 has no FMA (relaxed-simd's is not deterministic across engines): mul, then add.
+    macro_rules! v128_simd {
+        ($name:ident, $e:ty, $lanes:expr, $splat:ident, $mul:ident, $add:ident) => {
+            #[derive(Clone, Copy)]
+            pub struct $name(v128);
+            impl Simd for $name {
+                type E = $e;
+                const LANES: usize = $lanes;
+                #[inline(always)]
+                unsafe fn zero() -> Self {
+                    $name($splat(0.0))
+                }
+                #[inline(always)]
+                unsafe fn splat(x: $e) -> Self {
+                    $name($splat(x))
+                }
+                #[inline(always)]
+                unsafe fn load(p: *const $e) -> Self {
+                    $name(v128_load(p as *const v128))
+                }
+                #[inline(always)]
+                unsafe fn store(p: *mut $e, v: Self) {
+                    v128_store(p as *mut v128, v.0)
+                }
+                #[inline(always)]
+                unsafe fn mul_add(a: Self, b: Self, c: Self) -> Self {
+                    $name($add($mul(a.0, b.0), c.0))
+                }
+                #[inline(always)]
+                unsafe fn mul(a: Self, b: Self) -> Self {
+                    $name($mul(a.0, b.0))
+                }
+                #[inline(always)]
+                unsafe fn add(a: Self, b: Self) -> Self {
+                    $name($add(a.0, b.0))
+                }
+            }
+        };
+    }
+
+    v128_simd!(F64x2, f64, 2, f64x2_splat, f64x2_mul, f64x2_add);
+    v128_simd!(F32x4, f32, 4, f32x4_splat, f32x4_mul, f32x4_add);
 }
 
 /// sum over p of op(A)[row r, p] * panel[p, j], for MR rows from `a` (strides rs, cs) and
@@ -363,8 +414,11 @@ macro_rules! kernels {
      avx512 $v5:ty: $m5:expr, $n5:expr, thin $tm5:expr, $tn5:expr;
      avx2 $v4:ty: $m4:expr, $n4:expr, thin $tm4:expr, $tn4:expr;
      sse2 $v2:ty: $m2:expr, $n2:expr;
-     neon $v3:ty: $m3:expr, $n3:expr) => {
+     neon $v3:ty: $m3:expr, $n3:expr;
+     simd128 $v6:ty: $m6:expr, $n6:expr) => {
         mod $module {
+            #[cfg(target_arch = "wasm32")]
+            use super::simd128::*;
             use super::*;
             #[cfg(target_arch = "aarch64")]
             use std::arch::aarch64::*;
@@ -385,6 +439,8 @@ macro_rules! kernels {
                     Isa::Sse2 => worker!($v2, $m2, $n2, "sse2"),
                     #[cfg(target_arch = "aarch64")]
                     Isa::Neon => worker!($v3, $m3, $n3, "neon"),
+                    #[cfg(target_arch = "wasm32")]
+                    Isa::Simd128 => worker!($v6, $m6, $n6, "simd128"),
                     _ => worker!(Scalar<$t>, 4, 4),
                 }
             }
@@ -393,8 +449,10 @@ macro_rules! kernels {
 }
 
 // MR x NV (NR = NV * lanes): f64 AVX-512 8 x 16, thin 6 x 16; AVX2 6 x 8, thin 3 x 12; ...
-kernels!(f64_kernels, f64, avx512 __m512d: 8, 2, thin 6, 2; avx2 __m256d: 6, 2, thin 3, 3; sse2 __m128d: 4, 2; neon float64x2_t: 4, 4);
-kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4);
+kernels!(f64_kernels, f64, avx512 __m512d: 8, 2, thin 6, 2; avx2 __m256d: 6, 2, thin 3, 3; sse2 __m128d: 4, 2; neon float64x2_t: 4, 4;
+    simd128 F64x2: 4, 2);
+kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4;
+    simd128 F32x4: 4, 2);
 
 /// Runs one product on `threads` threads of `pool` (1: the calling thread). Lengths were checked
 /// by the caller (ops.rs); m, n, k >= 1.

@@ -26,7 +26,7 @@ import {
   loadFixture,
   runCase,
 } from '@ffnn/parity';
-import { loadNativeBackend } from '@ffnn/core/backend';
+import { loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -105,7 +105,10 @@ if (!flag('--skip-reference')) {
 // the native backend must load here: a parity check that silently skipped it would prove nothing
 const native = loadNativeBackend();
 if (!native.backend) problems.push(`native backend: ${native.reason} (build it: npx nx run native:build)`);
-const backends = (native.backend ? ['js', 'native'] : ['js']) as ('js' | 'native')[];
+// and so must the wasm build of the same kernels (it loads wherever WebAssembly with SIMD does)
+const wasm = loadWasmBackendSync();
+if (!wasm.backend) problems.push(`wasm backend: ${wasm.reason}`);
+const backends = ['js', ...(native.backend ? ['native'] : []), ...(wasm.backend ? ['wasm'] : [])] as ('js' | 'native' | 'wasm')[];
 const ffnnReports: CaseReport[] = [];
 for (const backend of backends) {
   const t1 = performance.now();

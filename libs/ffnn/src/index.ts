@@ -15,6 +15,7 @@ export { INIT_METHODS, type InitSpec, type InitMethodName } from './init.ts';
 export type { Backend, FloatArray, DType, ActivationName } from './backend/backend.ts';
 export { jsBackend } from './backend/js.ts';
 export { selectBackend } from './backend/select.ts';
+export { loadWasmBackend, type WasmLoad } from './backend/wasm.ts';
 export { type Matrix, type MatrixInput, type ObjectRows, toMatrix, toArrays, MAX_MATRIX_VALUES } from './matrix.ts';
 export { type Label, type TargetInput, type TargetKind, MAX_CLASSES } from './labels.ts';
 export { parseDecimal, DECIMAL_HINT } from './data/decimal.ts';

@@ -11,7 +11,7 @@ import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { LearningRateSchedule, SolverName } from './optimizers.ts';
 
 export type ActivationOption = keyof typeof ACTIVATION_ALIASES;
-export type BackendOption = 'js' | 'native' | 'auto';
+export type BackendOption = 'js' | 'native' | 'wasm' | 'auto';
 
 /** Numeric metrics passed to `onEpoch` after every epoch. */
 export interface EpochMetrics {
@@ -181,8 +181,8 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
     valid: isInitSpec,
   },
   dtype: { default: 'float64', expected: "'float64' or 'float32'", valid: oneOf('float64', 'float32') },
-  // 'auto': the native addon when it loads, else the pure TypeScript reference
-  backend: { default: 'auto', expected: "'js', 'native' or 'auto'", valid: oneOf('js', 'native', 'auto') },
+  // 'auto': the native addon when it loads, else wasm once loadWasmBackend() has loaded it, else js
+  backend: { default: 'auto', expected: "'js', 'native', 'wasm' or 'auto'", valid: oneOf('js', 'native', 'wasm', 'auto') },
   history: {
     default: false,
     expected: 'true, false or {weights?: boolean, gradients?: boolean}',

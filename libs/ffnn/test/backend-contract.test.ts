@@ -1,6 +1,6 @@
 /**
  * The backend contract suite: ONE set of checks run over every available backend (js always,
- * native when the addon loads) and both dtypes. Each kernel is compared with a naive float64
+ * native when the addon loads, wasm: the same Rust built for WebAssembly) and both dtypes. Each kernel is compared with a naive float64
  * reference written here (triple loops, the textbook formula), then native is compared with js.
  *
  * Tolerances, from the dtype (|got - want| <= tol * scale, scale = the sum of |terms| that
@@ -9,8 +9,8 @@
  *            < 1e-13 for k <= 784; libm's exp/tanh/log1p differ from V8's by an ulp (1e-16).
  *   float32: 1e-5. Elementwise kernels round once (or twice) to float32: 6e-8 each; sgemm sums
  *            k <= 784 float32 products, whose rounding errors grow like sqrt(k) * 2^-24 ~ 2e-6.
- * The error path (wrong lengths, bad codes, aliasing) is the native backend's: js.ts is the
- * readable definition and does not validate, so those tests run for native only.
+ * The error path (wrong lengths, bad codes, aliasing) is the Rust backends': js.ts is the
+ * readable definition and does not validate, so those tests run for native and wasm only.
  *
  * The native gemm has one kernel path per instruction set (AVX-512, AVX2+FMA, SSE2 on x86-64; NEON
  * on arm64): the suite runs once on the best this CPU has (`native`) and once more for each lower
@@ -22,6 +22,7 @@ import * as assert from 'uvu/assert';
 import { ACTIVATION_CODES, type Backend, type DType, type FloatArray } from '../src/backend/backend.ts';
 import { jsBackend } from '../src/backend/js.ts';
 import { loadNativeBackend } from '../src/backend/native.ts';
+import { loadWasmBackendSync } from '../src/backend/wasm-sync.ts';
 
 const native = loadNativeBackend();
 const BACKENDS: Backend[] = [jsBackend];
@@ -49,6 +50,12 @@ if (native.backend && native.addon) {
   const missing = ['avx512', 'avx2-fma', 'sse2', 'neon'].filter((i) => !kernel.supported.includes(i));
   console.log(`backend-contract: native gemm paths tested: ${kernel.supported.join(', ')} (best: ${kernel.detected}); not on this CPU: ${missing.join(', ') || 'none'}`);
 } else console.log(`backend-contract: native backend not tested (${native.reason})`);
+// wasm-backend.test.ts asserts that it loads; here it is one more backend
+const wasm = loadWasmBackendSync();
+if (wasm.backend) BACKENDS.push(wasm.backend);
+else console.log(`backend-contract: wasm backend not tested (${wasm.reason})`);
+/** The Rust backends: compared with js kernel by kernel, and their error path checked. */
+const CHECKED: Backend[] = [...NATIVES, ...(wasm.backend ? [wasm.backend] : [])];
 
 const DTYPES: DType[] = ['float64', 'float32'];
 const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
@@ -405,9 +412,9 @@ for (const backend of BACKENDS) {
   }
 }
 
-// ---------- native against js, kernel by kernel on the same inputs ----------
+// ---------- native and wasm against js, kernel by kernel on the same inputs ----------
 
-for (const nat of NATIVES) {
+for (const nat of CHECKED) {
   for (const dtype of DTYPES) {
     const tol = TOL[dtype];
     /** Runs `call` on js and on native with copies of the same arrays and compares them. */
@@ -445,10 +452,11 @@ for (const nat of NATIVES) {
   }
 }
 
-if (native.backend) {
-  const nat = native.backend;
+for (const nat of [native.backend, wasm.backend]) {
+  if (!nat) continue;
+  const name = nat.name;
 
-  // ---------- the error path (native validates; js.ts is the unchecked reference) ----------
+  // ---------- the error path (native and wasm validate; js.ts is the unchecked reference) ----------
 
   function throwsCode(label: string, code: string, call: () => void): void {
     try {
@@ -463,7 +471,7 @@ if (native.backend) {
   }
 
   for (const dtype of DTYPES) {
-    test(`native/${dtype}: wrong lengths throw SHAPE_MISMATCH with expected and got, and write nothing`, () => {
+    test(`${name}/${dtype}: wrong lengths throw SHAPE_MISMATCH with expected and got, and write nothing`, () => {
       const f = (n: number, seed = n) => rand(dtype, n, seed);
       /** Each case: a call on fresh arrays, and which of them must stay unchanged. */
       const cases: [string, FloatArray[], (xs: FloatArray[]) => void][] = [
@@ -495,7 +503,7 @@ if (native.backend) {
       }
     });
 
-    test(`native/${dtype}: arrays of the other dtype throw DTYPE_MISMATCH and write nothing`, () => {
+    test(`${name}/${dtype}: arrays of the other dtype throw DTYPE_MISMATCH and write nothing`, () => {
       const other: DType = dtype === 'float64' ? 'float32' : 'float64';
       const out = rand(dtype, 6, 1);
       const before = copy(out);
@@ -505,7 +513,7 @@ if (native.backend) {
       same('output unchanged', out, before);
     });
 
-    test(`native/${dtype}: bad parameters, indices and aliasing throw their codes and write nothing`, () => {
+    test(`${name}/${dtype}: bad parameters, indices and aliasing throw their codes and write nothing`, () => {
       const x = rand(dtype, 6, 1);
       const x0 = copy(x);
       throwsCode('activation code 7', 'INVALID_PARAM', () => nat.activate(7, 2, 3, x));

@@ -3,7 +3,9 @@
  * errors and no stubs, and nothing in the bundle imports a `node:` module. Checked on the built
  * dist/ (what users install) and on the sources (the @ffnn/source condition), and the bundle is
  * then run, in this runtime and in headless Chromium, to train and round-trip a model through
- * bytes ('auto' picks the JS kernels there, with the reason). The check itself is shown to fail on
+ * bytes ('auto' picks the JS kernels there, with the reason), then, after `await loadWasmBackend()`,
+ * to train on the wasm backend with the same predictions. A bundle that never loads wasm does not
+ * carry its bytes (a separate dynamic import). The check itself is shown to fail on
  * @ffnn/core/node, which does import node:fs, so a checker that finds nothing cannot pass.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { WASM_BASE64 } from '../src/backend/wasm-bytes.ts';
 import { FFNNClassifier } from '../src/index.ts';
 import { ROOT } from './helpers.ts';
 
@@ -69,6 +72,8 @@ for (const [label, conditions] of [
     assert.ok(b.inputs.some((i) => /libs\/ffnn\/(dist|src)\/classifier\.(js|ts)$/.test(i)), `the bundle holds the library: ${b.inputs.join(', ')}`);
     assert.ok(b.inputs.some((i) => i.includes('@noble/hashes')), 'SHA-256 comes from @noble/hashes');
     assert.equal(nodeImports(b), []);
+    // esbuild lists the dynamic import's module among its inputs, but drops it with loadWasmBackend
+    assert.not.ok(b.code.includes(WASM_BASE64.slice(1000, 1064)), 'a bundle that never calls loadWasmBackend does not carry the wasm bytes');
     // the bundle runs: it trains and round-trips through bytes and JSON (checksums included)
     const file = join(scratch, `bundle-run-${process.pid}-${conditions.length}.mjs`);
     writeFileSync(file, b.code);
@@ -83,7 +88,7 @@ for (const [label, conditions] of [
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const IN_PAGE = `import { FFNNClassifier } from '@ffnn/core';
+const IN_PAGE = `import { FFNNClassifier, loadWasmBackend } from '@ffnn/core';
 import { loadNativeBackend } from '@ffnn/core/backend';
 const X = Array.from({ length: 80 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i)]);
 const y = X.map(([a, b]) => (a * b > 0 ? 'same' : 'different'));
@@ -96,11 +101,16 @@ try {
   out.predictions = clf.predict(X);
   out.reason = loadNativeBackend().reason;
   try { new FFNNClassifier({ backend: 'native', maxIter: 1 }).fit(X, y); } catch (err) { out.nativeError = err.code; }
+  // the main thread may not compile it synchronously: the async loader
+  out.wasmReason = (await loadWasmBackend()).reason;
+  const onWasm = new FFNNClassifier({ hiddenLayerSizes: [8], maxIter: 30, solver: 'adam', learningRateInit: 0.05, randomState: 0, onWarning: () => {} }).fit(X, y);
+  out.wasmBackend = onWasm.backendName;
+  out.wasmPredictions = onWasm.predict(X);
 } catch (err) { out.error = String(err && err.stack || err); }
 document.getElementById('out').textContent = JSON.stringify(out);
 `;
 
-test('in headless Chromium the bundle trains on the JS kernels, round-trips through bytes, and says why not native', () => {
+test('in headless Chromium the bundle trains on the JS kernels, round-trips through bytes, says why not native, then trains on wasm', () => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: bash scripts/setup-chromium.sh`);
   const b = bundle('chromium', IN_PAGE);
   assert.is(b.status, 0, b.stderr);
@@ -124,6 +134,10 @@ test('in headless Chromium the bundle trains on the JS kernels, round-trips thro
     assert.equal(out.predictions, here.predict(X));
     assert.match(out.reason, /native addons load only under Node, Bun or Deno/);
     assert.is(out.nativeError, 'BACKEND_UNAVAILABLE');
+    // after loadWasmBackend, 'auto' is wasm; the same fit, the same labels
+    assert.is(out.wasmReason, null);
+    assert.is(out.wasmBackend, 'wasm');
+    assert.equal(out.wasmPredictions, here.predict(X));
   } finally {
     rmSync(page, { force: true });
     rmSync(profile, { recursive: true, force: true });

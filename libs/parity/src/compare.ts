@@ -303,7 +303,7 @@ export interface RunOptions {
   /** Override the tolerance (defaults to TOLERANCE[dtype]). */
   tol?: number;
   /** The ffnn backend to train on (default 'js', the reference). */
-  backend?: 'js' | 'native';
+  backend?: 'js' | 'native' | 'wasm';
 }
 
 /** Trains the fixture's case in ffnn and compares everything the fixture records. */

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNativeBackend } from '@ffnn/core/backend';
+import { loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
 import { type Fixture, caseNames, listFixtures, loadFixture, runCase } from '@ffnn/parity';
 
 let passed = 0;
@@ -32,12 +32,17 @@ counted('every case in tools/parity/cases.json has a committed fixture', () => {
   assert.ok(files.length >= 40, `expected at least 40 fixtures, got ${files.length}`);
 });
 
-// every fixture on every backend: the native addon must match sklearn at the same tolerance
+// every fixture on every backend: the native addon and wasm must match sklearn at the same tolerance
 const native = loadNativeBackend();
 counted('the native backend loads (npx nx run native:build)', () => {
   assert.ok(native.backend, native.reason ?? '');
 });
-const backends = (native.backend ? ['js', 'native'] : ['js']) as ('js' | 'native')[];
+// and so must the same Rust kernels built for WebAssembly
+const wasm = loadWasmBackendSync();
+counted('the wasm backend loads', () => {
+  assert.ok(wasm.backend, wasm.reason ?? '');
+});
+const backends = ['js', ...(native.backend ? ['native'] : []), ...(wasm.backend ? ['wasm'] : [])] as ('js' | 'native' | 'wasm')[];
 for (const file of files) {
   const fx = loadFixture(file);
   for (const backend of backends) {
