@@ -4,3 +4,4 @@ export { normalize, fitStandardizer, oneHot, type Standardizer } from './preproc
 export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, MAX_DECOMPRESSED_BYTES, type IdxArray, type IdxOptions } from './idx.ts';
 export { parseCsv, readCsvFile, formatCsv, MAX_CSV_BYTES, type CsvDataset, type CsvOptions, type CsvFileOptions } from './csv.ts';
 export { parseDecimal, DECIMAL_HINT } from './decimal.ts';
+export { readCsvStream, CsvStream, type CsvStreamOptions, type CsvBatch, type CsvScan, type CsvStreamStats } from './csv-stream.ts';
