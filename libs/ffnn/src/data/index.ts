@@ -5,3 +5,4 @@ export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, MAX_DECOMPRES
 export { parseCsv, readCsvFile, formatCsv, MAX_CSV_BYTES, type CsvDataset, type CsvOptions, type CsvFileOptions } from './csv.ts';
 export { parseDecimal, DECIMAL_HINT } from './decimal.ts';
 export { readCsvStream, CsvStream, type CsvStreamOptions, type CsvBatch, type CsvScan, type CsvStreamStats } from './csv-stream.ts';
+export { readIdxStream, readIdxDirStream, IdxStream, type IdxStreamOptions, type IdxBatch, type IdxScan, type IdxStreamStats } from './idx-stream.ts';
