@@ -44,7 +44,7 @@ test('fitStream equals partialFit over the same batches, weights compared exactl
   for (const solver of ['sgd', 'adam'] as const) {
     const batches = batchesOf(120); // each batch is 120 rows: three steps of 50, 50, 20 inside
     const a = new FFNNClassifier({ ...base, solver });
-    for (let e = 0; e < 3; e++) for (const b of batches) a.partialFit(b.X, b.y, classes);
+    for (let e = 0; e < 3; e++) for (const b of batches) a.partialFit(b.X, b.y!, classes);
     const b = new FFNNClassifier({ ...base, solver });
     const epochs: number[] = [];
     await b.fitStream(() => asyncPass(batches), { epochs: 3, classes, onEpoch: (m) => void epochs.push(m.samples) });
@@ -58,7 +58,7 @@ test('fitStream on a regressor equals its partialFit loop; a plain (sync) iterab
   const y = labels.map((v) => v / 9);
   const batches = batchesOf(200).map((b, i) => ({ X: b.X, y: y.slice(i * 200, i * 200 + 200) }));
   const a = new FFNNRegressor({ ...base, solver: 'adam' });
-  for (let e = 0; e < 2; e++) for (const b of batches) a.partialFit(b.X, b.y);
+  for (let e = 0; e < 2; e++) for (const b of batches) a.partialFit(b.X, b.y!);
   const b = await new FFNNRegressor({ ...base, solver: 'adam' }).fitStream(batches, { epochs: 2 });
   assert.ok(sameWeights(a, b));
 });
@@ -124,7 +124,7 @@ test('a signal aborts at the end of the current batch: ABORTED, earlier batches 
   assert.ok(closed, 'the source was closed');
   // the model is the partialFit loop's after two batches, and it predicts
   const ref = new FFNNClassifier({ ...base, solver: 'adam' });
-  for (const b of batches.slice(0, 2)) ref.partialFit(b.X, b.y, classes);
+  for (const b of batches.slice(0, 2)) ref.partialFit(b.X, b.y!, classes);
   assert.ok(sameWeights(clf, ref));
   assert.is(clf.predict(slice(0, 3).X).length, 3);
 });
@@ -205,7 +205,7 @@ test('a bad batch in the stream is an error naming it, and the model keeps the b
   const clf = new FFNNClassifier(base);
   const e = await error(clf.fitStream(bad, { classes }));
   assert.is(e.code, 'SHAPE_MISMATCH');
-  const ref = new FFNNClassifier(base).partialFit(good[0].X, good[0].y, classes);
+  const ref = new FFNNClassifier(base).partialFit(good[0].X, good[0].y!, classes);
   assert.ok(sameWeights(clf, ref));
 });
 

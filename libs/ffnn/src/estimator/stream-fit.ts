@@ -24,7 +24,8 @@ import type { FitOptions, TrainingSteps } from './training-loop.ts';
 /** One batch of a stream: rows of features and their targets (and optionally weights and column names). */
 export interface StreamBatch {
   X: MatrixInput;
-  y: TargetInput;
+  /** The rows' targets (null, as a reader gives for a file without labels, is refused when trained on). */
+  y: TargetInput | null;
   /** One weight per row (sklearn's sample_weight), or absent. */
   sampleWeight?: ArrayLike<number> | null;
 }
@@ -160,7 +161,7 @@ async function streamFit(source: StreamSource, options: StreamFitOptions, seed: 
         if (!b || typeof b !== 'object' || !('X' in b) || !('y' in b)) {
           throw new FfnnError('INVALID_DATA', `fitStream: batch ${batch + 1} of epoch ${epoch}: expected an object {X, y}, got ${describeValue(b)}`, { param: 'source', epoch, batch: batch + 1 });
         }
-        const steps = trainBatch(b.X, b.y, b.sampleWeight == null ? fitOptions : { ...fitOptions, sampleWeight: b.sampleWeight });
+        const steps = trainBatch(b.X, b.y as TargetInput, b.sampleWeight == null ? fitOptions : { ...fitOptions, sampleWeight: b.sampleWeight });
         let last: { loss: number; samples: number } | null = null;
         for (;;) {
           const s = steps.next();
