@@ -211,6 +211,8 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     if (streamed) {
       // ten optimizer steps per partialFit call: rows are shuffled within each batch, as fit does over the file
       const batchRows = 10 * (typeof options.batchSize === 'number' ? options.batchSize : 200);
+      // a large file takes a while to scan: say what the wait is (stderr: stdout stays the results)
+      if (args.flags.json !== true) console.error(`scanning ${source.text}: every row is checked before training ...`);
       stream = await openTrainStream(source, { task, labelColumn, targets, batchRows, targetFlag: '--target-columns or --label-column' });
       // a table of the scan's shape, no rows: what the messages and the test's alignment need
       tr = { X: new Float64Array(0), y: null, rows: stream.rows, cols: stream.cols, name: stream.name, ...(stream.featureNames ? { featureNames: stream.featureNames } : {}) };
