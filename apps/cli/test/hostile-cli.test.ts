@@ -202,12 +202,12 @@ test('test images of another size are refused before training', () => {
 });
 
 test('size limits: a CSV or decompressed IDX data past --max-data-bytes is refused before training', () => {
-  let r = fails([...QUICK, '--max-data-bytes', '100'], 1, /--data: .*data.csv: the file is [\d,]+ bytes, more than the limit of 100 bytes for a CSV file; raise it with --max-data-bytes \[SIZE_LIMIT\]/);
+  let r = fails([...QUICK, '--max-data-bytes', '100'], 1, /--data: .*data.csv: the file is [\d,]+ bytes, more than the limit of 100 bytes for a CSV file; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/);
   assert.not.match(r.stdout, /epoch/);
   const folder = path('idx-small');
   mkdirSync(folder);
   writeIdxFolder(folder, 4, 60, 12); // train images: 60 x 4 x 4 bytes, gzipped
-  r = fails(['train', '--data', `idx:${folder}`, '--hidden', '4', '--max-data-bytes', '500'], 1, /limit of 500 bytes for IDX data; raise it with --max-data-bytes \[SIZE_LIMIT\]/);
+  r = fails(['train', '--data', `idx:${folder}`, '--hidden', '4', '--max-data-bytes', '500'], 1, /limit of 500 bytes for IDX data; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/);
   assert.not.match(r.stdout, /epoch/);
   assert.is(ffnn('train', '--data', `idx:${folder}`, '--hidden', '4', '--max-iter', '1', '--max-data-bytes', '5000').status, 0);
 });

@@ -7,6 +7,7 @@ import type { ActivationName, FloatArray } from './backend/backend.ts';
 import type { DriveOptions } from './async-fit.ts';
 import { driveAsync, driveSync } from './async-fit.ts';
 import { FFNNEstimator } from './estimator/estimator.ts';
+import { type StreamFitOptions, type StreamSource, runStreamFit } from './estimator/stream-fit.ts';
 import { type OutputScorer, forEachChunk } from './estimator/inference.ts';
 import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
@@ -119,6 +120,20 @@ export class FFNNClassifier extends FFNNEstimator {
   async partialFitAsync(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<this> {
     this.checkPartialFitClasses(y, classes);
     await driveAsync(this.train(X, y, true, classes, { sampleWeight: options.sampleWeight }, true), options);
+    return this;
+  }
+
+  /**
+   * Trains on batches from a stream (estimator/stream-fit.ts): each batch of `source` is one
+   * partialFit call, so `classes` is required as in partialFit; `epochs` passes, an optional
+   * seeded `shuffleBuffer` of rows, `signal` and `onProgress` as in fitAsync.
+   */
+  async fitStream(source: StreamSource, options: StreamFitOptions & { classes?: readonly Label[] } = {}): Promise<this> {
+    const classes = options?.classes;
+    await runStreamFit(this, source, options, this.opts.randomState ?? null, (X, y, fitOptions) => {
+      this.checkPartialFitClasses(y, classes);
+      return this.train(X, y, true, classes, fitOptions, false);
+    });
     return this;
   }
 

@@ -5,6 +5,7 @@
 export { FFNNClassifier, modelFromJSON, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
 export { FFNNRegressor } from './regressor.ts';
 export type { DriveOptions } from './async-fit.ts';
+export type { StreamBatch, StreamSource, StreamFitOptions, StreamProgress, StreamEpoch } from './estimator/stream-fit.ts';
 export type { FFNNOptions, EpochMetrics, FfnnWarning, HistoryOptions, ActivationOption, BackendOption } from './options.ts';
 export { OPTIONS, OPTION_NAMES, defaultOptions } from './options.ts';
 export { FfnnError, type FfnnErrorCode } from './errors.ts';

@@ -7,6 +7,7 @@
 import type { ActivationName, FloatArray } from './backend/backend.ts';
 import { type DriveOptions, driveAsync, driveSync } from './async-fit.ts';
 import { FFNNEstimator } from './estimator/estimator.ts';
+import { type StreamFitOptions, type StreamSource, runStreamFit } from './estimator/stream-fit.ts';
 import { outputs } from './estimator/inference.ts';
 import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { FfnnError } from './errors.ts';
@@ -91,6 +92,19 @@ export class FFNNRegressor extends FFNNEstimator {
   async partialFitAsync(X: MatrixInput, y: TargetInput, options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<this> {
     this.checkPartialFit();
     await driveAsync(this.train(X, y, true, undefined, { sampleWeight: options.sampleWeight }, true), options);
+    return this;
+  }
+
+  /**
+   * Trains on batches from a stream (estimator/stream-fit.ts): each batch of `source` is one
+   * partialFit call; `epochs` passes, an optional seeded `shuffleBuffer` of rows, `signal` and
+   * `onProgress` as in fitAsync.
+   */
+  async fitStream(source: StreamSource, options: StreamFitOptions = {}): Promise<this> {
+    await runStreamFit(this, source, options, this.opts.randomState ?? null, (X, y, fitOptions) => {
+      this.checkPartialFit();
+      return this.train(X, y, true, undefined, fitOptions, false);
+    });
     return this;
   }
 

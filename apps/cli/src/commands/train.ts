@@ -17,6 +17,7 @@ import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
 import { TARGET_HELP, TASK_HELP, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
 import { loadRegressionSource } from '../regression-data.ts';
 import { formatScoresLine, scoreRegressor } from '../regression-metrics.ts';
+import { STREAM_HELP, type StreamedTrain, checkStreamFlags, openTrainStream, refuseIfOverMemory, suggestStream, withFlagAsync } from '../stream-source.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
 export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
@@ -57,6 +58,8 @@ const TRAIN_FLAGS = {
   'history-out': 'value',
   'history-bins': 'value',
   [MAX_BYTES_FLAG]: 'value',
+  stream: 'boolean',
+  'shuffle-buffer': 'value',
   json: 'boolean',
   help: 'boolean',
 } as const;
@@ -99,6 +102,7 @@ data and output:
                         gradient histograms per layer, the last gradient in full) for ffnn report --history
   --history-bins N      histogram bins in the history summary (1 to ${MAX_HISTORY_BINS}, default 30)
   ${MAX_BYTES_HELP}
+  ${STREAM_HELP}
   --json                print one JSON object instead of text (progress then goes to stderr); a
                         regression's has "test" and "validation": {rows, r2, mse, mae, perOutput}
 
@@ -182,6 +186,9 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const bins = intFlag(args.flags, 'history-bins', 30, 1, MAX_HISTORY_BINS);
   const out = args.flags.out as string | undefined;
   const testSource = args.flags['test-data'] ? parseSource(args.flags['test-data'] as string, 'test-data') : null;
+  checkStreamFlags(args.flags, source);
+  const streamed = args.flags.stream === true;
+  const shuffleBuffer = intFlag(args.flags, 'shuffle-buffer', 0, 0);
   if (task === 'regression') {
     if (args.flags.data === undefined) throw new UsageError('--data: --task regression needs csv:FILE data (the default, the bundled digits, is classification data)');
     checkRegressionSource(source, 'data');
@@ -196,18 +203,41 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const config = args.flags.config ? readConfig(args.flags.config as string) : {};
 
   const maxBytes = args.flags[MAX_BYTES_FLAG] === undefined ? undefined : intFlag(args.flags, MAX_BYTES_FLAG, 0, 1);
+  const options = { ...(task === 'regression' ? REGRESSION_DEFAULTS : TRAIN_DEFAULTS), ...config, ...args.options };
   let tr: Table;
   let test: Table | null;
-  if (task === 'regression') {
-    const read = { targets, needTargets: true, maxBytes, targetFlag: '--target-columns or --label-column' };
-    tr = loadRegressionSource(source, read, 'data');
-    test = testSource ? loadRegressionSource(testSource, read, 'test-data') : null;
-  } else {
-    ({ train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes }));
-    if (testSource) {
-      const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
-      test = testSource.kind === 'idx' ? t.test : t.train;
+  let stream: StreamedTrain | null = null;
+  try {
+    if (streamed) {
+      // ten optimizer steps per partialFit call: rows are shuffled within each batch, as fit does over the file
+      const batchRows = 10 * (typeof options.batchSize === 'number' ? options.batchSize : 200);
+      // a large file takes a while to scan: say what the wait is (stderr: stdout stays the results)
+      if (args.flags.json !== true) console.error(`scanning ${source.text}: every row is checked before training ...`);
+      stream = await openTrainStream(source, { task, labelColumn, targets, batchRows, targetFlag: '--target-columns or --label-column' });
+      // a table of the scan's shape, no rows: what the messages and the test's alignment need
+      tr = { X: new Float64Array(0), y: null, rows: stream.rows, cols: stream.cols, name: stream.name, ...(stream.featureNames ? { featureNames: stream.featureNames } : {}) };
+      test = stream.test;
+      if (testSource) {
+        test =
+          task === 'regression'
+            ? loadRegressionSource(testSource, { targets, needTargets: true, maxBytes, targetFlag: '--target-columns or --label-column' }, 'test-data')
+            : ((t) => (testSource.kind === 'idx' ? t.test : t.train))(loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data'));
+      }
+    } else if (task === 'regression') {
+      refuseIfOverMemory(source, 'data');
+      const read = { targets, needTargets: true, maxBytes, targetFlag: '--target-columns or --label-column' };
+      tr = loadRegressionSource(source, read, 'data');
+      test = testSource ? loadRegressionSource(testSource, read, 'test-data') : null;
+    } else {
+      refuseIfOverMemory(source, 'data');
+      ({ train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes }));
+      if (testSource) {
+        const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
+        test = testSource.kind === 'idx' ? t.test : t.train;
+      }
     }
+  } catch (err) {
+    throw streamed ? err : suggestStream(err);
   }
   // a test set that cannot be scored is refused before training, not after it
   if (test) test = alignFeatures(test, { count: tr.cols, names: tr.featureNames ?? null }, testSource ? 'test-data' : 'data');
@@ -219,7 +249,6 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
 
   const json = args.flags.json === true;
   const epochs: { epoch: number; loss: number; validationLoss?: number; seconds: number }[] = [];
-  const options = { ...(task === 'regression' ? REGRESSION_DEFAULTS : TRAIN_DEFAULTS), ...config, ...args.options };
   const maxIter = typeof options.maxIter === 'number' ? options.maxIter : 200;
   // text mode prints one line per epoch on stdout; --json keeps stdout for the result and shows progress on stderr
   const progress = json ? createProgress('train', maxIter) : null;
@@ -228,16 +257,20 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     ...options,
     ...(historyOut ? { history: true } : {}),
     onWarning: (w) => {
-      if (!json) console.error(`warning: ${w.message}`);
-    },
-    onEpoch: (m) => {
-      if (historyOut) summarizeNewEpochs();
-      epochs.push({ epoch: m.epoch, loss: m.loss, ...(m.validationLoss !== undefined ? { validationLoss: m.validationLoss } : {}), seconds: m.seconds });
-      const val = m.validationLoss !== undefined ? `  validation loss ${m.validationLoss.toFixed(6)}` : '';
-      if (progress) progress.tick(m.epoch, `loss ${m.loss.toFixed(6)}${val}`);
-      else console.log(`epoch ${String(m.epoch).padStart(3)}  loss ${m.loss.toFixed(6)}${val}  ${m.seconds.toFixed(2)} s`);
+      // streamed, each batch is a partialFit call: a pass's last batch is often shorter than
+      // --batch-size, and a batch's loss is compared with other batches' (not epochs'): not news
+      if (!json && !(streamed && (w.code === 'BATCH_SIZE_CLIPPED' || w.code === 'LOSS_EXPLODING'))) console.error(`warning: ${w.message}`);
     },
   });
+  const onEpoch = (m: { epoch: number; loss: number; validationLoss?: number; seconds: number }) => {
+    if (historyOut) summarizeNewEpochs();
+    epochs.push({ epoch: m.epoch, loss: m.loss, ...(m.validationLoss !== undefined ? { validationLoss: m.validationLoss } : {}), seconds: m.seconds });
+    const val = m.validationLoss !== undefined ? `  validation loss ${m.validationLoss.toFixed(6)}` : '';
+    if (progress) progress.tick(m.epoch, `loss ${m.loss.toFixed(6)}${val}`);
+    else console.log(`epoch ${String(m.epoch).padStart(3)}  loss ${m.loss.toFixed(6)}${val}  ${m.seconds.toFixed(2)} s`);
+  };
+  // streamed, the model's own onEpoch would run after every batch (each is a partialFit call)
+  if (!stream) clf.setOptions({ onEpoch });
   // --history-out: each epoch's weights and gradients become histograms as soon as they are
   // recorded, and the full arrays are let go, so memory stays at one epoch whatever --max-iter is
   let summary: ReturnType<typeof historySummarizer> | null = null;
@@ -254,16 +287,45 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   }
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
-  const nOutputs = task === 'regression' ? targets.length : new Set<number | string>(labelsOf(tr)).size;
-  if (!json) console.log(`training ${task === 'regression' ? 'a regressor ' : ''}${tr.cols}-${hidden.join('-')}-${nOutputs} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
+  const nOutputs = task === 'regression' ? targets.length : stream ? stream.classes!.length : new Set<number | string>(labelsOf(tr)).size;
+  const how = stream ? ` (streamed in batches of ${10 * (typeof o.batchSize === 'number' ? o.batchSize : 200)} rows${shuffleBuffer ? `, shuffle buffer ${shuffleBuffer}` : ''})` : '';
+  if (!json) console.log(`training ${task === 'regression' ? 'a regressor ' : ''}${tr.cols}-${hidden.join('-')}-${nOutputs} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${how}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
+  // streamed, the epochs done are counted here (the model's nIter is its last partialFit call's)
+  const epochsDone = () => (stream ? epochs.length : clf.nIter);
   try {
-    await clf.fitAsync(asInput(tr), targetsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: targetsOf(validation) } } : {}) });
+    if (stream) {
+      const s = stream;
+      // within a long epoch, a bar over its rows on a terminal (not in --json mode, whose bar counts epochs)
+      let bar: ReturnType<typeof createProgress> | null = null;
+      const fitOptions = {
+        epochs: maxIter,
+        shuffleBuffer,
+        signal: interrupt.signal,
+        ...(s.featureNames ? { featureNames: s.featureNames } : {}),
+        onProgress: (p: { epoch: number; samples: number; loss: number }) => {
+          if (json || !process.stderr.isTTY) return;
+          bar ??= createProgress(`epoch ${p.epoch}`, s.rows);
+          bar.tick(p.samples, `loss ${p.loss.toFixed(6)}`);
+        },
+        onEpoch: (m: { epoch: number; loss: number; seconds: number }) => {
+          bar?.end();
+          bar = null;
+          onEpoch(m);
+        },
+      };
+      await withFlagAsync('data', async () => {
+        if (clf instanceof FFNNClassifier) await clf.fitStream(s.batches, { ...fitOptions, classes: s.classes! });
+        else await (clf as FFNNRegressor).fitStream(s.batches, fitOptions);
+      });
+    } else {
+      await clf.fitAsync(asInput(tr), targetsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: targetsOf(validation) } } : {}) });
+    }
   } catch (err) {
     if (!(err instanceof FfnnError) || err.code !== 'ABORTED') throw err;
     progress?.end();
     const kept = out ? `; nothing saved (${out} is as it was)` : '';
-    console.error(`ffnn train: interrupted by ${interrupt.received()} after ${clf.nIter} complete epoch${clf.nIter === 1 ? '' : 's'}${kept}`);
-    if (json) console.log(JSON.stringify({ error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() }, epochs, nIter: clf.nIter }));
+    console.error(`ffnn train: interrupted by ${interrupt.received()} after ${epochsDone()} complete epoch${epochsDone() === 1 ? '' : 's'}${kept}`);
+    if (json) console.log(JSON.stringify({ error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() }, epochs, nIter: epochsDone() }));
     return interrupt.exitCode();
   }
   progress?.end();
@@ -274,14 +336,14 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     writeFileAtomic(historyOut, JSON.stringify(summary!.result()), '--history-out');
   }
   if (clf instanceof FFNNRegressor) {
-    reportRegression(clf, test, validation, { json, epochs, out: args.flags.out as string | undefined, historyOut, testName: test?.name ?? '', targets });
+    reportRegression(clf, test, validation, { json, epochs, nIter: epochsDone(), out: args.flags.out as string | undefined, historyOut, testName: test?.name ?? '', targets });
     return 0;
   }
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
   const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
   if (json) {
     console.log(
-      JSON.stringify({ epochs, testAccuracy: accuracy, validationAccuracy, nIter: clf.nIter, backend: clf.backendName, model: args.flags.out ?? null, history: historyOut ?? null }),
+      JSON.stringify({ epochs, testAccuracy: accuracy, validationAccuracy, nIter: epochsDone(), ...(stream ? { streamed: true } : {}), backend: clf.backendName, model: args.flags.out ?? null, history: historyOut ?? null }),
     );
   } else {
     if (validationAccuracy !== null) console.log(`validation accuracy ${(validationAccuracy * 100).toFixed(2)}% on ${validation!.rows} rows`);
@@ -301,12 +363,12 @@ function reportRegression(
   reg: FFNNRegressor,
   test: Table | null,
   validation: Table | null,
-  o: { json: boolean; epochs: unknown[]; out: string | undefined; historyOut: string | undefined; testName: string; targets: readonly string[] },
+  o: { json: boolean; epochs: unknown[]; nIter: number; out: string | undefined; historyOut: string | undefined; testName: string; targets: readonly string[] },
 ): void {
   const testScores = test ? scoreRegressor(reg, test, o.targets) : null;
   const validationScores = validation ? scoreRegressor(reg, validation, o.targets) : null;
   if (o.json) {
-    console.log(JSON.stringify({ task: 'regression', epochs: o.epochs, test: testScores, validation: validationScores, nIter: reg.nIter, backend: reg.backendName, model: o.out ?? null, history: o.historyOut ?? null }));
+    console.log(JSON.stringify({ task: 'regression', epochs: o.epochs, test: testScores, validation: validationScores, nIter: o.nIter, backend: reg.backendName, model: o.out ?? null, history: o.historyOut ?? null }));
     return;
   }
   if (validationScores) console.log(`validation ${formatScoresLine(validationScores, `${validation!.rows} held-out rows`)}`);

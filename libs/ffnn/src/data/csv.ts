@@ -39,7 +39,7 @@ export interface CsvOptions {
 }
 
 /** Splits one CSV line into fields; throws on an unterminated quote. */
-function splitLine(line: string, file: string, lineNo: number): string[] {
+export function splitLine(line: string, file: string, lineNo: number): string[] {
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -75,7 +75,7 @@ function splitLine(line: string, file: string, lineNo: number): string[] {
 }
 
 /** Strips the spaces and tabs that pad a cell ("1, 2"); no other character is dropped. */
-function unpad(s: string): string {
+export function unpad(s: string): string {
   let a = 0;
   let b = s.length;
   while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
@@ -84,7 +84,7 @@ function unpad(s: string): string {
 }
 
 /** A label read as a number: 0 or an integer without a leading zero, plus sign or "-0". */
-const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
+export const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
 
 /**
  * The label rule: labels are numbers only when EVERY label is written as a canonical integer
@@ -92,7 +92,7 @@ const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
  * file. So "01" and "1" stay two classes, one "1.0" makes every label a string, and a 20-digit
  * ID keeps its digits (as a number it would round onto a neighbour, a label not in the file).
  */
-function readLabels(labels: string[]): number[] | string[] {
+export function readLabels(labels: string[]): number[] | string[] {
   for (const s of labels) if (!CANONICAL_INT.test(s) || !Number.isSafeInteger(Number(s))) return labels;
   return labels.map(Number);
 }
@@ -137,15 +137,7 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
     if (line.trim() === '') return;
     if (header === null) {
       header = readHeader(line, file, lineNo);
-      labelIdx = header.indexOf(labelName);
-      if (labelIdx < 0 && requireLabel) {
-        throw new FfnnError('INVALID_DATA', `${file}: no label column "${labelName}" in the header (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}); name it with --label-column`, {
-          file,
-          param: 'labelColumn',
-        });
-      }
-      featureIdx = header.map((_, j) => j).filter((j) => j !== labelIdx);
-      if (featureIdx.length === 0) throw new FfnnError('INVALID_DATA', `${file}: no feature columns besides the label column "${labelName}"`, { file });
+      ({ labelIdx, featureIdx } = headerColumns(header, labelName, requireLabel, file));
       return;
     }
     const fields = splitLine(line, file, lineNo);
@@ -176,7 +168,21 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
   };
 }
 
-function readHeader(line: string, file: string, lineNo: number): string[] {
+/** The label column's index (-1 without one) and the feature columns' indices of a header. */
+export function headerColumns(header: readonly string[], labelName: string, requireLabel: boolean, file: string): { labelIdx: number; featureIdx: number[] } {
+  const labelIdx = header.indexOf(labelName);
+  if (labelIdx < 0 && requireLabel) {
+    throw new FfnnError('INVALID_DATA', `${file}: no label column "${labelName}" in the header (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}); name it with --label-column`, {
+      file,
+      param: 'labelColumn',
+    });
+  }
+  const featureIdx = header.map((_, j) => j).filter((j) => j !== labelIdx);
+  if (featureIdx.length === 0) throw new FfnnError('INVALID_DATA', `${file}: no feature columns besides the label column "${labelName}"`, { file });
+  return { labelIdx, featureIdx };
+}
+
+export function readHeader(line: string, file: string, lineNo: number): string[] {
   const header = splitLine(line, file, lineNo).map(unpad);
   const seen = new Set<string>();
   header.forEach((h, j) => {
@@ -187,7 +193,7 @@ function readHeader(line: string, file: string, lineNo: number): string[] {
   return header;
 }
 
-function badCell(file: string, line: number, j: number, name: string, raw: string): FfnnError {
+export function badCell(file: string, line: number, j: number, name: string, raw: string): FfnnError {
   // a cell that JavaScript's Number() reads as a finite number ("0x10", "0b11") gets the rule
   // spelled out; "Infinity" and "NaN" need no explanation, "1e999" is out of range
   const text = unpad(raw);
@@ -246,7 +252,7 @@ function forEachFileLine(fd: number, path: string, maxBytes: number, visit: (lin
 
 const fmtBytes = (n: number) => `${n.toLocaleString('en-US')} bytes${n >= 1024 ** 2 ? ` (${(n / 1024 ** 2).toFixed(1)} MiB)` : ''}`;
 
-function sizeError(path: string, size: number, maxBytes: number): FfnnError {
+export function sizeError(path: string, size: number, maxBytes: number): FfnnError {
   return new FfnnError('SIZE_LIMIT', `${path}: the file is ${fmtBytes(size)}, more than the limit of ${fmtBytes(maxBytes)} for a CSV file; raise it with the maxBytes option`, {
     file: path,
     limit: maxBytes,

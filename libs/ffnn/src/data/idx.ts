@@ -141,12 +141,17 @@ function findFile(dir: string, candidates: string[]): string {
   throw new FfnnError('IO_ERROR', `${dir}: none of ${candidates.join(', ')} (optionally .gz) found`, { file: dir });
 }
 
+/** A data file of a folder in the MNIST layout: `base`-`kind` with '-' or '.' before idx, plain or .gz. */
+export function findIdxFile(dir: string, base: string, kind: string): string {
+  return findFile(dir, [`${base}-${kind}`, `${base}-${kind.replace('-', '.')}`]);
+}
+
 /**
  * Loads a folder in the MNIST layout: train-images-idx3-ubyte, train-labels-idx1-ubyte,
  * t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (gzipped or not; '.' or '-' before idx accepted).
  */
 export function loadIdxDir(dir: string, options: IdxOptions = {}): TrainTestSplit {
-  const f = (base: string, kind: string) => readIdxFile(findFile(dir, [`${base}-${kind}`, `${base}-${kind.replace('-', '.')}`]), options);
+  const f = (base: string, kind: string) => readIdxFile(findIdxFile(dir, base, kind), options);
   const train = idxDataset(f('train-images', 'idx3-ubyte'), f('train-labels', 'idx1-ubyte'), `${dir} (train)`);
   const test = idxDataset(f('t10k-images', 'idx3-ubyte'), f('t10k-labels', 'idx1-ubyte'), `${dir} (test)`);
   return { train, test };
