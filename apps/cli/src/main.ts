@@ -5,7 +5,7 @@
  * error is also printed on stdout as {"error": {"code", "message", "exitCode", ...}}, so a script
  * reading stdout always gets JSON.
  */
-import { FfnnError, OPTIONS, VERSION } from '@ffnn/core';
+import { FfnnError, OPTIONS, VERSION, loadWasmBackend } from '@ffnn/core';
 import { info } from './commands/info.ts';
 import { train } from './commands/train.ts';
 import { predict } from './commands/predict.ts';
@@ -50,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
   };
   try {
     if (!run) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    // the WebAssembly kernels, so --backend wasm works and 'auto' can fall back to them when the
+    // native addon is missing (never throws; FFNN_WASM=off leaves them out)
+    await loadWasmBackend();
     return await run(rest);
   } catch (err) {
     if (err instanceof UsageError) return fail(2, 'USAGE', err.message);

@@ -31,6 +31,21 @@ test('--json prints one machine-readable object; kebab-case flags map to options
   assert.ok(report.testAccuracy > 0.6, String(report.testAccuracy)); // 5 Adam epochs on 500 digits learn something
 });
 
+test('--backend wasm trains on the WebAssembly kernels to the same loss as --backend js (float64, 1e-9: only summation order differs), and info lists them', () => {
+  const args = ['train', '--hidden-layer-sizes', '16', '--epochs', '2', '--seed', '3', '--train-size', '500', '--test-size', '100', '--json'];
+  const wasm = ffnn(...args, '--backend', 'wasm');
+  assert.is(wasm.status, 0, wasm.stderr);
+  const js = ffnn(...args, '--backend', 'js');
+  assert.is(js.status, 0, js.stderr);
+  const [w, j] = [JSON.parse(wasm.stdout), JSON.parse(js.stdout)];
+  assert.is(w.backend, 'wasm');
+  assert.is(j.backend, 'js');
+  for (let e = 0; e < 2; e++) assert.ok(Math.abs(w.epochs[e].loss - j.epochs[e].loss) < 1e-9, `${w.epochs[e].loss} vs ${j.epochs[e].loss}`);
+  const info = ffnn('info', '--json');
+  assert.is(info.status, 0, info.stderr);
+  assert.match(JSON.parse(info.stdout).wasm, /^loaded \(simd128: /);
+});
+
 test('bad flags and bad values exit non-zero and name the flag', () => {
   const unknown = ffnn('train', '--bogus', '1');
   assert.is(unknown.status, 2);

@@ -1,12 +1,12 @@
 /** `ffnn info`: versions, runtime and the active backend (and why native did not load, if it did not). */
 import { VERSION } from '@ffnn/core';
-import { backendStatus, loadNativeBackend } from '@ffnn/core/backend';
+import { backendStatus, loadNativeBackend, wasmBackendStatus } from '@ffnn/core/backend';
 import { noPositionals, parseArgs } from '../flags.ts';
 
 export function info(argv: string[]): number {
   const args = parseArgs(argv, { json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
-    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads) and, when the native addon did not load, why.');
+    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads), whether the WebAssembly kernels loaded and, when a backend did not load, why.');
     return 0;
   }
   noPositionals(args, 'info');
@@ -20,6 +20,7 @@ export function info(argv: string[]): number {
     platform: `${process.platform}-${process.arch}`,
     backend: status.active,
     native: status.nativeLoaded && addon ? `loaded (gemm: ${addon.gemmKernel().description})` : `not loaded: ${status.reason}`,
+    wasm: wasmBackendStatus().backend ? `loaded (${wasmBackendStatus().description})` : `not loaded: ${wasmBackendStatus().reason}`,
   };
   // the kernel that runs: instruction set, implementations with versions, threads
   const gemm = status.nativeLoaded && addon ? addon.gemmKernel() : null;
