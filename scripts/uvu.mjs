@@ -35,6 +35,7 @@ function runOne(runtime, label) {
   const run = spawnSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }, maxBuffer: 1 << 28 });
   process.stdout.write(run.stdout ?? '');
   process.stderr.write(run.stderr ?? '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour escapes (ESC [ ... m)
   const text = (run.stdout ?? '').replace(/\x1b\[[0-9;]*m/g, '');
   const num = (re) => Number((text.match(re) ?? [])[1] ?? NaN);
   const total = num(/Total:\s+(\d+)/);

@@ -8,7 +8,8 @@ import { jsBackend } from '@ffnn/core/backend';
 import { loadMnist } from '@ffnn/core/node';
 import { FFNNClassifier } from '@ffnn/core';
 
-const runtime = typeof (globalThis as any).Bun !== 'undefined' ? `bun ${(globalThis as any).Bun.version}` : typeof (globalThis as any).Deno !== 'undefined' ? `deno ${(globalThis as any).Deno.version.deno}` : `node ${process.version}`;
+const runtimes = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
+const runtime = runtimes.Bun !== undefined ? `bun ${runtimes.Bun.version}` : runtimes.Deno !== undefined ? `deno ${runtimes.Deno.version.deno}` : `node ${process.version}`;
 const epochs = Number(process.env.EPOCHS ?? 4);
 
 function gemmGflops(dtype: 'float64' | 'float32', n: number): number {

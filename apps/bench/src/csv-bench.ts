@@ -94,7 +94,7 @@ function countRows(path: string): number {
   const buf = Buffer.allocUnsafe(8 << 20);
   let lines = 0;
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+    for (let n: number; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
   } finally {
     closeSync(fd);
   }

@@ -98,7 +98,7 @@ export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | '
     given.set(key, spelled);
   };
   // the next argument as a flag's value: present, not empty and not itself a flag
-  const valueOf = (spelled: string, inline: string | undefined, i: number): string => {
+  const flagValue = (spelled: string, inline: string | undefined, i: number): string => {
     const value = inline ?? argv[i];
     if (value === undefined) throw new UsageError(`${spelled}: expected a value`);
     if (value === '') throw new UsageError(`${spelled}: expected a value, got an empty string`);
@@ -126,7 +126,7 @@ export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | '
       if (negated) raw = 'false';
       else if (inline !== undefined) raw = inline;
       else if (isBool && (i + 1 >= argv.length || !['true', 'false'].includes(argv[i + 1]))) raw = 'true';
-      else raw = valueOf(`--${flag}`, undefined, ++i);
+      else raw = flagValue(`--${flag}`, undefined, ++i);
       (out.options as Record<string, unknown>)[option] = parseOptionValue(flag, option, raw);
       continue;
     }
@@ -137,7 +137,7 @@ export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | '
       if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${flag}: expected true or false, got "${inline}"`);
       if (!negated && inline !== 'false') out.flags[flag] = true;
     } else {
-      out.flags[flag] = valueOf(`--${flag}`, inline, inline === undefined ? ++i : i);
+      out.flags[flag] = flagValue(`--${flag}`, inline, inline === undefined ? ++i : i);
     }
   }
   return out;

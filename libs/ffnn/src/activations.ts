@@ -55,7 +55,7 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
     // np.maximum(z, 0)
     forward(rows, cols, x) {
       const len = rows * cols;
-      for (let i = 0; i < len; i++) if (!(x[i] > 0)) x[i] = x[i] !== x[i] ? x[i] : 0;
+      for (let i = 0; i < len; i++) if (!(x[i] > 0)) x[i] = Number.isNaN(x[i]) ? x[i] : 0;
     },
     // sklearn: delta[a == 0] = 0 (exact equality on the output)
     backward(rows, cols, a, delta) {

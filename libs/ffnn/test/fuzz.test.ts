@@ -166,7 +166,7 @@ function check(bytes: Uint8Array, original: (typeof originals)[number], byteLeve
   }
   // it loaded: it must predict, finite and of the right shape
   const expectedCols = original.model.predictProba(X).cols;
-  let proba;
+  let proba: ReturnType<FFNNClassifier['predictProba']>;
   try {
     proba = clf!.predictProba(X);
     clf!.predict(X);

@@ -25,6 +25,7 @@ export function runReadmeExample(name: string, pick: (blocks: string[]) => strin
   try {
     const r = spawnSync(join(ROOT, 'node_modules/.bin/bun'), [file], { cwd, encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour escapes (ESC [ ... m)
     check(r.stdout.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n'), cwd);
   } finally {
     rmSync(file, { force: true });

@@ -74,7 +74,7 @@ async function readHeader(src: ByteSource, name: string): Promise<Header> {
 async function countMismatch(src: ByteSource, name: string, h: Header, read: number): Promise<FfnnError> {
   let held = read;
   const scratch = new Uint8Array(1 << 16);
-  for (let n; (n = await src.read(scratch, 0, scratch.length)) > 0; ) held += n;
+  for (let n: number; (n = await src.read(scratch, 0, scratch.length)) > 0; ) held += n;
   return new FfnnError('INVALID_DATA', `${name}: header declares ${h.count} values (${h.shape.join(' x ')}), the file holds ${held}`, { file: name });
 }
 

@@ -14,7 +14,7 @@
  *   killed mid-write (kill -9) cannot clean up; the next write to that folder removes temporaries
  *   whose process is gone (`removeStaleTemporaries`).
  */
-import { chmodSync, chownSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { type Stats, chmodSync, chownSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FfnnError } from '../errors.ts';
 import { fileKind } from './file-kind.ts';
@@ -35,7 +35,7 @@ export function resolveOutputPath(path: string, label = 'output'): string {
     throw new FfnnError('INVALID_PARAM', `${label}: expected a file path, got ${path === '' ? 'an empty string' : typeof path}`, { param: label });
   }
   let target = resolve(path);
-  let st;
+  let st: Stats | null;
   try {
     st = lstatSync(target);
   } catch {
@@ -53,7 +53,7 @@ export function resolveOutputPath(path: string, label = 'output'): string {
     throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: is ${fileKind(st)}; ffnn writes only regular files (give a file name${st.isDirectory() ? ' inside it' : ''})`, { param: label, path });
   }
   const folder = dirname(target);
-  let dirStat;
+  let dirStat: Stats;
   try {
     dirStat = statSync(folder);
   } catch {

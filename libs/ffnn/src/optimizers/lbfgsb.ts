@@ -222,7 +222,7 @@ function projgr(g: Float64Array): number {
   let norm = 0.0;
   for (let i = 0; i < g.length; i++) {
     const gi = g[i];
-    if (gi !== gi) return gi;
+    if (Number.isNaN(gi)) return gi;
     norm = Math.max(norm, Math.abs(gi));
   }
   return norm;
