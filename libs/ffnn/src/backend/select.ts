@@ -7,8 +7,10 @@ import type { Backend } from './backend.ts';
 import { jsBackend } from './js.ts';
 import { loadNativeBackend } from './native.ts';
 
+/** A backend by name: 'auto' is native when the addon loads, else js. */
 export type BackendChoice = 'js' | 'native' | 'auto';
 
+/** The backend for a name; 'native' without the addon throws BACKEND_UNAVAILABLE with the reason. */
 export function selectBackend(name: BackendChoice): Backend {
   if (name === 'js') return jsBackend;
   const native = loadNativeBackend();
