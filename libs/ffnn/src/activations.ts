@@ -13,6 +13,7 @@ export interface Activation {
   backward(rows: number, cols: number, a: FloatArray, delta: FloatArray): void;
 }
 
+/** Every accepted activation name mapped to its canonical name ('sigmoid' -> 'logistic', 'linear' -> 'identity'). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, ActivationName>> = {
   identity: 'identity',
   linear: 'identity',
@@ -44,6 +45,7 @@ function elementwise(
   };
 }
 
+/** The activation table: forward function and derivative (taking the activation's output) of each activation. */
 export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   identity: {
     name: 'identity',

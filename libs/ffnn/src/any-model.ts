@@ -11,6 +11,7 @@ import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
 import { FFNNRegressor } from './regressor.ts';
 
+/** Either estimator (what a model file may hold). */
 export type AnyModel = FFNNClassifier | FFNNRegressor;
 
 /** Which estimator a restored file belongs to. */

@@ -11,6 +11,7 @@ import { FfnnError } from './errors.ts';
 /** What onProgress receives: where training is, and its speed so far. */
 export type ProgressReport = TrainingProgress & { samplesPerSecond: number };
 
+/** How fitAsync runs: an AbortSignal, a progress callback after every batch, how often it yields to the event loop. */
 export interface DriveOptions {
   /** Aborting it stops training at the end of the current batch (the promise rejects with ABORTED). */
   signal?: AbortSignal;

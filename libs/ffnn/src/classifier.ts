@@ -60,6 +60,7 @@ function rowMatches(enc: TargetEncoding, out: FloatArray, r: number, y: FloatArr
   return enc.kind === 'binary' ? predicted === y[r] : y[r * nOut + predicted] === 1;
 }
 
+/** scikit-learn's MLPClassifier in TypeScript: binary, multiclass and multilabel targets, sgd / adam / lbfgs, the same numbers as sklearn from the same randomState. The constructor only stores options; fit validates them and returns this. */
 export class FFNNClassifier extends FFNNEstimator {
   protected get estimatorName(): string {
     return 'FFNNClassifier';
@@ -96,10 +97,12 @@ export class FFNNClassifier extends FFNNEstimator {
     return encoding.nOutputs === 1;
   }
 
+  /** The class labels, sorted (sklearn's classes_). */
   get classes(): Label[] {
     return this.fitted('classes').state.encoding.classes;
   }
 
+  /** What the targets were: 'binary', 'multiclass' or 'multilabel'. */
   get targetKind(): TargetEncoding['kind'] {
     return this.fitted('targetKind').state.encoding.kind;
   }
@@ -226,6 +229,7 @@ export class FFNNClassifier extends FFNNEstimator {
 
   // ---------------------------------------------------------------- persistence
 
+  /** Reads a classifier from a parsed JSON model document (version 1). */
   static fromJSON(json: unknown): FFNNClassifier {
     return FFNNClassifier.fromState(readModelJson(json));
   }

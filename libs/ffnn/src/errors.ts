@@ -3,17 +3,29 @@
  * the message names the parameter or operation, what was expected and what was given.
  */
 export type FfnnErrorCode =
+  /** An option or argument is not valid: unknown name, wrong type or out of range (details.param names it). */
   | 'INVALID_PARAM'
+  /** Input data cannot be used as given: unparsable CSV or JSON, a malformed target, a bad config file. */
   | 'INVALID_DATA'
+  /** Dimensions disagree: X and y row counts, feature count at predict time, a matrix's rows * cols against its data. */
   | 'SHAPE_MISMATCH'
+  /** No rows (or no features) where training or prediction needs at least one. */
   | 'EMPTY_DATA'
+  /** An input value is NaN or infinite. */
   | 'NON_FINITE_INPUT'
+  /** The targets hold one class only: a classifier needs at least two. */
   | 'SINGLE_CLASS'
+  /** A label (in partialFit, classWeight or score) is not one of the model's classes. */
   | 'UNKNOWN_LABEL'
+  /** A fitted attribute or prediction was asked of a model that has not been fitted. */
   | 'NOT_FITTED'
+  /** Training diverged: the loss or a weight turned non-finite (or the loss passed 1e20); the model is left as it was before the call. */
   | 'NON_FINITE_LOSS'
+  /** backend: 'native' was asked for but the addon did not load; the message says why. */
   | 'BACKEND_UNAVAILABLE'
+  /** A model file or JSON document is not one this version reads: wrong magic, version, checksum or content. */
   | 'MODEL_FORMAT'
+  /** Reading or writing a file failed (missing, not writable, not a regular file, disk full). */
   | 'IO_ERROR'
   /** An input (file, declared dimension, class count, decompressed size) is past a documented limit. */
   | 'SIZE_LIMIT'
@@ -24,6 +36,7 @@ export type FfnnErrorCode =
   /** A fit was started while another (fitAsync / partialFitAsync) is still training the model. */
   | 'BUSY';
 
+/** Every error ffnn throws: a stable `code`, a message naming what was expected and what was given, and structured `details`. */
 export class FfnnError extends Error {
   readonly code: FfnnErrorCode;
   /** Optional structured details (parameter name, expected, got, epoch...). */

@@ -1,6 +1,8 @@
 /**
  * @ffnn/core: the public API, environment-neutral (Node, Bun, Deno and browsers): nothing here
  * imports node:. Paths, file readers and worker threads are @ffnn/core/node.
+ *
+ * @module @ffnn/core
  */
 export { FFNNClassifier, modelFromJSON, type FitOptions, type AsyncFitOptions, type TrainingProgress, type HistoryEntry } from './classifier.ts';
 export { FFNNRegressor } from './regressor.ts';

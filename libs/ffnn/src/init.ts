@@ -6,6 +6,7 @@
 import type { ActivationName } from './backend/backend.ts';
 import type { RandomState } from './random.ts';
 
+/** The weight initialisation methods by name. */
 export type InitMethodName =
   | 'glorot'
   | 'zero'
@@ -16,6 +17,7 @@ export type InitMethodName =
   | 'heUniform'
   | 'heNormal';
 
+/** The `init` option: a method name, or uniform / normal with their parameters. */
 export type InitSpec =
   | InitMethodName
   | { method: 'uniform'; low?: number; high?: number }
@@ -33,6 +35,7 @@ type Drawer = (rng: RandomState, fanIn: number, fanOut: number, activation: Acti
 
 const zeros = (n: number) => new Float64Array(n);
 
+/** The init table: the drawer of each method, fed the one RandomState layer by layer. */
 export const INIT_METHODS: Readonly<Record<InitMethodName, Drawer>> = {
   // sklearn _init_coef: bound = sqrt(factor / (fanIn + fanOut)), factor 2 for logistic else 6
   glorot(rng, fanIn, fanOut, activation) {

@@ -13,9 +13,11 @@ import { checkMatrixSize } from './matrix.ts';
  */
 export const MAX_CLASSES = 10_000;
 
+/** A class label: a number or a string. */
 export type Label = number | string;
 /** What the targets are: a classifier's three kinds, and a regressor's numbers ('continuous', as sklearn's type_of_target). */
 export type TargetKind = 'binary' | 'multiclass' | 'multilabel' | 'continuous';
+/** Targets: labels (binary or multiclass), an indicator matrix (multilabel) or numbers (a regressor). */
 export type TargetInput = readonly Label[] | ArrayLike<number> | readonly (readonly number[])[];
 
 export interface TargetEncoding {

@@ -7,8 +7,10 @@
  */
 import type { ActivationName, DType, FloatArray } from './backend/backend.ts';
 
+/** A loss by its canonical name (the aliases in LOSS_ALIASES map to these). */
 export type LossName = 'categorical_cross_entropy' | 'binary_cross_entropy' | 'mean_squared_error' | 'half_squared_error' | 'half_poisson_deviance';
 
+/** Every accepted `loss` option value mapped to its canonical name ('log_loss' is resolved by the target kind). */
 export const LOSS_ALIASES: Readonly<Record<string, LossName | 'log_loss'>> = {
   categorical_cross_entropy: 'categorical_cross_entropy',
   binary_cross_entropy: 'binary_cross_entropy',
@@ -55,6 +57,7 @@ export function weightedLossValue(loss: Loss, rows: number, cols: number, p: Flo
   return loss.columnMean ? total / wSum / cols : total / wSum;
 }
 
+/** The loss table: value and output delta of each loss, by canonical name. */
 export const LOSSES: Readonly<Record<LossName, Loss>> = {
   // -(1/n) sum Y ln P ; terms with Y = 0 are exactly 0 (xlogy)
   categorical_cross_entropy: {

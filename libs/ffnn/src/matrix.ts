@@ -2,6 +2,7 @@
 import type { DType, FloatArray } from './backend/backend.ts';
 import { FfnnError, describeValue } from './errors.ts';
 
+/** A dense row-major matrix: `data[r * cols + c]`. */
 export interface Matrix<T extends FloatArray = FloatArray> {
   rows: number;
   cols: number;

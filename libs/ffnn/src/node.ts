@@ -6,6 +6,8 @@
  *   writeFileAtomic, checkWritable, readInputText                the atomic writer and input checks
  *   readCsvFile, readIdxFile, loadIdxDir, loadMnist, ...          the dataset readers (@ffnn/core/data)
  *   fitInWorker                                                  a fit in a worker thread
+ *
+ * @module @ffnn/core/node
  */
 import { type AnyModel, anyModelFromBytes } from './any-model.ts';
 import { FFNNClassifier } from './classifier.ts';

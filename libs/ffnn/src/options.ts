@@ -10,7 +10,9 @@ import { INIT_DEFAULTS, INIT_METHODS, type InitSpec } from './init.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { LearningRateSchedule, SolverName } from './optimizers.ts';
 
+/** An activation option value: a canonical name or an alias. */
 export type ActivationOption = keyof typeof ACTIVATION_ALIASES;
+/** The `backend` option's values ('auto': native when the addon loads, then wasm once loaded, then js). */
 export type BackendOption = 'js' | 'native' | 'wasm' | 'auto';
 
 /** Numeric metrics passed to `onEpoch` after every epoch. */
@@ -23,6 +25,7 @@ export interface EpochMetrics {
   seconds: number;
 }
 
+/** A warning passed to `onWarning` (or console.warn): a stable code and a message. */
 export interface FfnnWarning {
   code: 'CONVERGENCE' | 'BATCH_SIZE_CLIPPED' | 'DIVERGED' | 'LOSS_EXPLODING' | 'MODEL_UNCHECKED';
   message: string;
@@ -31,6 +34,7 @@ export interface FfnnWarning {
 /** 'balanced': n / (nClasses * count(class)); a map: label -> weight (classes it leaves out weigh 1); null: none. */
 export type ClassWeight = 'balanced' | Readonly<Record<string, number>> | null;
 
+/** What the `history` option records per epoch. */
 export interface HistoryOptions {
   /** Record coefs and intercepts after every epoch (epoch 0 = the initial weights). */
   weights?: boolean;
@@ -38,31 +42,122 @@ export interface HistoryOptions {
   gradients?: boolean;
 }
 
+/** The estimators' options: MLPClassifier's parameters in camelCase, then ffnn's extensions. Each is validated against OPTIONS when fit runs. */
 export interface FFNNOptions {
+  /**
+   * Units in each hidden layer, input to output; a number is one layer.
+   * @sklearn hidden_layer_sizes
+   */
   hiddenLayerSizes: number | readonly number[];
+  /**
+   * Activation of the hidden layers, or one per hidden layer (ffnn's extension). 'sigmoid' and 'linear' are aliases of 'logistic' and 'identity'.
+   * @sklearn activation
+   */
   activation: ActivationOption | readonly ActivationOption[];
+  /**
+   * The weight optimizer: 'sgd' (with momentum / Nesterov and a learning-rate schedule), 'adam', or 'lbfgs' (scipy's L-BFGS-B, full batch).
+   * @sklearn solver
+   */
   solver: SolverName;
+  /**
+   * Strength of the L2 penalty: alpha / 2 * sum of squared weights, divided by the batch's sample count.
+   * @sklearn alpha
+   */
   alpha: number;
+  /**
+   * Rows per mini-batch; 'auto' is min(200, nSamples). Ignored by lbfgs.
+   * @sklearn batch_size
+   */
   batchSize: 'auto' | number;
+  /**
+   * sgd's schedule: 'constant', 'invscaling' (learningRateInit / t^powerT) or 'adaptive' (divided by 5 when the loss stops improving).
+   * @sklearn learning_rate
+   */
   learningRate: LearningRateSchedule;
+  /**
+   * The initial step size of sgd and adam.
+   * @sklearn learning_rate_init
+   */
   learningRateInit: number;
+  /**
+   * Exponent of the 'invscaling' schedule.
+   * @sklearn power_t
+   */
   powerT: number;
+  /**
+   * Most epochs (sgd, adam) or iterations (lbfgs).
+   * @sklearn max_iter
+   */
   maxIter: number;
+  /**
+   * Shuffle the rows before each epoch (sgd, adam).
+   * @sklearn shuffle
+   */
   shuffle: boolean;
+  /**
+   * Seed of numpy's MT19937 for the initial weights, shuffling and the validation split: the same seed gives sklearn's numbers. null draws a seed.
+   * @sklearn random_state
+   */
   randomState: number | null;
+  /**
+   * Tolerance of the stopping rule: training stops after nIterNoChange epochs without an improvement of at least tol.
+   * @sklearn tol
+   */
   tol: number;
-  /** false/0 is quiet; true or any whole number > 0 prints a line per epoch (sklearn); 2 and up also the weights. */
+  /**
+   * false/0 is quiet; true or any whole number > 0 prints a line per epoch (sklearn); 2 and up also the weights.
+   * @sklearn verbose
+   */
   verbose: boolean | number;
+  /**
+   * fit continues from the current weights instead of initialising new ones.
+   * @sklearn warm_start
+   */
   warmStart: boolean;
+  /**
+   * sgd's momentum.
+   * @sklearn momentum
+   */
   momentum: number;
+  /**
+   * sgd: use Nesterov's momentum (when momentum > 0).
+   * @sklearn nesterovs_momentum
+   */
   nesterovsMomentum: boolean;
+  /**
+   * Hold out validationFraction of the rows and stop when their score stops improving; the best weights are kept.
+   * @sklearn early_stopping
+   */
   earlyStopping: boolean;
+  /**
+   * Fraction of the training rows held out when earlyStopping is on.
+   * @sklearn validation_fraction
+   */
   validationFraction: number;
+  /**
+   * adam: decay of the first-moment estimate.
+   * @sklearn beta_1
+   */
   beta1: number;
+  /**
+   * adam: decay of the second-moment estimate.
+   * @sklearn beta_2
+   */
   beta2: number;
+  /**
+   * adam: added to the root of the second moment for numerical stability.
+   * @sklearn epsilon
+   */
   epsilon: number;
+  /**
+   * Epochs without an improvement of tol before stopping (sgd, adam).
+   * @sklearn n_iter_no_change
+   */
   nIterNoChange: number;
-  /** lbfgs: the most loss-and-gradient evaluations (sklearn's max_fun; checked after each iteration, as scipy does). */
+  /**
+   * lbfgs: the most loss-and-gradient evaluations (sklearn's max_fun; checked after each iteration, as scipy does).
+   * @sklearn max_fun
+   */
   maxFun: number;
   /**
    * Classifier only: per-class weights, expanded to one weight per row as sklearn's
@@ -70,12 +165,22 @@ export interface FFNNOptions {
    */
   classWeight: ClassWeight;
   // ffnn's extensions
+  /** Output activation; 'auto' picks sklearn's (softmax for multiclass, logistic for binary and multilabel, identity for regression). ffnn's extension. */
   outputActivation: 'auto' | ActivationOption;
+  /**
+   * The loss; 'auto' is sklearn's (log loss for a classifier, squared_error for a regressor). Regressor: 'squared_error' or 'poisson' (as MLPRegressor's loss); classifier (ffnn's extension): the cross entropies or squared_error.
+   * @sklearn loss
+   */
   loss: 'auto' | keyof typeof LOSS_ALIASES;
+  /** Strength of an L1 penalty: l1 * sum of |weights|, divided by the batch's sample count. ffnn's extension (0 is sklearn's). */
   l1: number;
+  /** How the initial weights are drawn: 'glorot' (sklearn's scaled uniform), 'zero', uniform or normal with parameters, Xavier or He, uniform or normal. ffnn's extension. */
   init: InitSpec;
+  /** Floating point type of weights and arithmetic: 'float64' (sklearn's, for parity) or 'float32' (faster). */
   dtype: DType;
+  /** Kernel set: 'js' (the TypeScript reference), 'native' (the Rust addon) or 'auto' (native when it loads, else js). */
   backend: BackendOption;
+  /** Record per-epoch weights and/or gradients in `history` (true: both). */
   history: boolean | HistoryOptions;
   /**
    * When the loss or a weight turns non-finite: 'error' throws NON_FINITE_LOSS naming the epoch
@@ -83,7 +188,9 @@ export interface FFNNOptions {
    * weights from the start of the diverged epoch and stops training.
    */
   onDivergence: 'error' | 'warn';
+  /** Called after every epoch with its metrics; returning false stops training. */
   onEpoch: ((metrics: EpochMetrics) => void | boolean) | null;
+  /** Receives warnings (CONVERGENCE, BATCH_SIZE_CLIPPED, DIVERGED, ...); without it they go to console.warn. */
   onWarning: ((warning: FfnnWarning) => void) | null;
   /** Where verbose output goes (default console.log). */
   log: ((line: string) => void) | null;
@@ -194,8 +301,10 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   log: { default: null, expected: 'a function or null', valid: isFn },
 };
 
+/** Every option name, in the OPTIONS table's order. */
 export const OPTION_NAMES = Object.keys(OPTIONS) as (keyof FFNNOptions)[];
 
+/** A fresh object of every option at its default (the classifier's: sklearn's MLPClassifier defaults). */
 export function defaultOptions(): FFNNOptions {
   const out: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {

@@ -12,6 +12,7 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
+/** numpy's RandomState (MT19937): the same seed gives the same draws as numpy, the only source of randomness in ffnn. */
 export class RandomState {
   private readonly key = new Uint32Array(N);
   private pos = N;

@@ -28,6 +28,7 @@ const REGRESSION_LOSSES: Readonly<Record<string, LossName>> = {
   mean_squared_error: 'mean_squared_error',
 };
 
+/** scikit-learn's MLPRegressor over the same estimator core: numeric targets (one output or several), squared_error or poisson loss, R² as score. */
 export class FFNNRegressor extends FFNNEstimator {
   protected get estimatorName(): string {
     return 'FFNNRegressor';
@@ -133,10 +134,12 @@ export class FFNNRegressor extends FFNNEstimator {
 
   // ---------------------------------------------------------------- persistence
 
+  /** Reads a regressor from a parsed JSON model document (version 1). */
   static fromJSON(json: unknown): FFNNRegressor {
     return FFNNRegressor.fromState(readModelJson(json));
   }
 
+  /** Reads a regressor from bytes in either format (binary version 2 or JSON version 1 text). */
   static fromBytes(bytes: Uint8Array): FFNNRegressor {
     return FFNNRegressor.fromState(modelFromAnyBytes(bytes));
   }

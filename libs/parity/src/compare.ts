@@ -24,17 +24,23 @@ import { FFNNClassifier, FFNNRegressor } from '@ffnn/core';
  * three levels below it; FFNN_REPO names another checkout.
  */
 export const ROOT = process.env.FFNN_REPO ?? fileURLToPath(new URL('../../../', import.meta.url));
+/** Where the committed scikit-learn fixtures live (fixtures/parity). */
 export const FIXTURE_DIR = join(ROOT, 'fixtures', 'parity');
+/** The list of parity cases (tools/parity/cases.json). */
 export const CASES_FILE = join(ROOT, 'tools', 'parity', 'cases.json');
+/** Absolute tolerance of every compared number, by dtype. */
 export const TOLERANCE = { float64: 1e-9, float32: 1e-4 } as const;
 
 // ------------------------------------------------------------------ fixture format
 
+/** A class label in a fixture. */
 export type Label = number | string;
+/** A matrix as stored in a fixture: shape and flat row-major data. */
 export interface Mat {
   shape: number[];
   data: number[];
 }
+/** A synthetic data recipe (sines of seeded features), rebuilt identically on both sides. */
 export interface SinRecipe {
   kind: 'sin';
   n_train: number;
@@ -42,6 +48,7 @@ export interface SinRecipe {
   n_features: number;
   labels: { rule: string; classes?: Label[]; k?: number };
 }
+/** An MNIST subset recipe: rows per digit, crop and stride. */
 export interface MnistRecipe {
   kind: 'mnist';
   train_per_digit: number;
@@ -50,12 +57,14 @@ export interface MnistRecipe {
   cols: [number, number];
   stride: number;
 }
+/** One call replayed on both sides: fit, partial_fit or set_params. */
 export interface Step {
   op: 'fit' | 'partial_fit' | 'set_params';
   rows?: [number, number];
   classes?: boolean;
   params?: Record<string, unknown>;
 }
+/** A parity fixture: the case, the generator's versions, data, initial weights and scikit-learn's results. */
 export interface Fixture {
   format: number;
   case: string;
@@ -98,6 +107,7 @@ export interface Fixture {
   };
 }
 
+/** Largest differences between ffnn and scikit-learn for one case. */
 export interface Diffs {
   /** Largest absolute difference of the initial weights and biases. */
   initial: number;
@@ -113,6 +123,7 @@ export interface Diffs {
   scores: number;
 }
 
+/** The result of one parity case: its differences, whether they pass, and what failed. */
 export interface CaseReport {
   case: string;
   dtype: 'float64' | 'float32';
@@ -127,6 +138,7 @@ export interface CaseReport {
   predictions?: unknown[];
 }
 
+/** Reads and checks a fixture file. */
 export function loadFixture(path: string): Fixture {
   return JSON.parse(readFileSync(path, 'utf8')) as Fixture;
 }
@@ -184,6 +196,7 @@ function matToRows(m: Mat): number[][] {
   return out;
 }
 
+/** A fixture's data as ffnn takes it: training and test rows and targets. */
 export interface CaseData {
   Xtrain: number[][];
   ytrain: Label[] | number[][];
@@ -299,6 +312,7 @@ function scalarDiff(what: string, expected: number | null, got: number | null | 
 
 // ------------------------------------------------------------------ ffnn vs fixture
 
+/** How a case runs in ffnn: the backend and an optional tolerance override. */
 export interface RunOptions {
   /** Override the tolerance (defaults to TOLERANCE[dtype]). */
   tol?: number;

@@ -18,6 +18,7 @@ export interface Rows {
   cols: number;
 }
 
+/** scikit-learn parameters (snake_case) of one experiment setting. */
 export type Params = Record<string, unknown>;
 
 /** The network every experiment varies one thing of (scikit-learn parameter names). */
@@ -34,12 +35,14 @@ export const BASE: Params = {
   random_state: 0,
 };
 
+/** One setting of an experiment: a label and its parameters. */
 export interface Setting {
   label: string;
   params: Params;
 }
 
 const rates = [0.1, 0.01, 0.001, 0.0001, 0.00001];
+/** The seed report's experiments (depth, width, activation, learning rate, init, regularization), each a list of settings. */
 export const EXPERIMENTS: Record<string, { title: string; settings: Setting[] }> = {
   depth: {
     title: 'Depth: hidden layers of 10 units',
@@ -73,11 +76,13 @@ export const EXPERIMENTS: Record<string, { title: string; settings: Setting[] }>
     settings: [...rates.map((r) => ({ label: `L1 ${r}`, params: { l1: r } })), ...rates.map((r) => ({ label: `L2 ${r}`, params: { alpha: r } }))],
   },
 };
+/** The experiment names `ffnn experiment` takes. */
 export const EXPERIMENT_NAMES = Object.keys(EXPERIMENTS);
 
 /** Absolute tolerances the two columns must meet (float64, same operation order as sklearn). */
 export const AGREEMENT = { accuracy: 0, loss: 1e-9, weights: 1e-9 } as const;
 
+/** scikit-learn's side of one setting, as experiment.py reports it. */
 export interface SkResult {
   name: string;
   accuracy?: number;
@@ -90,6 +95,7 @@ export interface SkResult {
   seconds: number;
 }
 
+/** The parity venv's python; IO_ERROR naming the setup command when it is missing. */
 export function venvPython(): string {
   const py = join(ROOT, 'tools', 'parity', '.venv', 'bin', 'python');
   if (!existsSync(py)) throw new FfnnError('IO_ERROR', `experiment: the scikit-learn venv is missing (${py}); create it with: node tools/parity/setup.mjs`, { file: py });
@@ -149,6 +155,7 @@ export function runSklearn(cases: { name: string; params: Params }[], train: Row
   });
 }
 
+/** sklearn parameters to ffnn options (snake_case to camelCase). */
 export function ffnnOptions(params: Params): Partial<FFNNOptions> {
   const o: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) o[camel(k)] = v;

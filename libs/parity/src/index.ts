@@ -4,6 +4,8 @@
  * tolerance) and the experiment runner behind `ffnn experiment` (experiment.ts). The Python side
  * (the pinned venv, reference.py, experiment.py, generate.mjs) stays in tools/parity of the ffnn
  * repository, which these functions read from (ROOT).
+ *
+ * @module @ffnn/parity
  */
 export * from './compare.ts';
 export * from './experiment.ts';

@@ -6,6 +6,7 @@
 import type { Histogram } from './histogram.ts';
 
 // Vega-Lite's TopLevelSpec type is large; the builders return plain objects.
+/** A Vega-Lite specification. */
 export type VlSpec = Record<string, unknown>;
 
 const CONFIG = {
@@ -16,6 +17,7 @@ const CONFIG = {
   title: { fontSize: 14, anchor: 'start' },
 };
 
+/** One named line of a line chart. */
 export interface Series {
   name: string;
   values: readonly (number | null)[];

@@ -6,7 +6,9 @@
  */
 import { type Histogram, histogram } from './histogram.ts';
 
+/** The `format` field of a history summary file. */
 export const HISTORY_FORMAT = 'ffnn-history';
+/** The version of the history summary format. */
 export const HISTORY_VERSION = 1;
 
 /** The structural shape of ffnn's HistoryEntry (no import of @ffnn/core needed). */
@@ -18,6 +20,7 @@ export interface HistoryEntryLike {
   coefGrads?: ArrayLike<number>[];
 }
 
+/** One epoch of a history summary: per-layer weight and gradient histograms. */
 export interface EpochSummary {
   epoch: number;
   loss: number | null;
@@ -28,6 +31,7 @@ export interface EpochSummary {
   gradients: Histogram[] | null;
 }
 
+/** A compact training history (what `ffnn train --history-out` writes and `ffnn report --history` reads). */
 export interface HistorySummary {
   format: typeof HISTORY_FORMAT;
   version: number;
@@ -52,6 +56,7 @@ export function historySummarizer(layerSizes: readonly number[], opts: { bins?: 
   let lastGradients: number[][] | null = null;
   let lastGradientEpoch: number | null = null;
   return {
+    /** Adds one epoch's history entry. */
     add(e: HistoryEntryLike): void {
       if (e.coefGrads) {
         lastGradients = e.coefGrads.map((g) => Array.from(g, round6));
@@ -65,12 +70,14 @@ export function historySummarizer(layerSizes: readonly number[], opts: { bins?: 
         gradients: e.coefGrads ? e.coefGrads.map((g) => histogram(g, { bins })) : null,
       });
     },
+    /** The summary of every epoch added so far. */
     result(): HistorySummary {
       return { format: HISTORY_FORMAT, version: HISTORY_VERSION, layerSizes: [...layerSizes], bins, epochs: [...epochs], lastGradients, lastGradientEpoch };
     },
   };
 }
 
+/** Summarises a model's per-epoch history into histograms per layer (bins: 30 unless given). */
 export function summarizeHistory(entries: readonly HistoryEntryLike[], layerSizes: readonly number[], opts: { bins?: number } = {}): HistorySummary {
   const summary = historySummarizer(layerSizes, opts);
   for (const e of entries) summary.add(e);

@@ -1,4 +1,7 @@
-/** @ffnn/viz: pictures of ffnn models. Depends on vega/vega-lite; @ffnn/core does not depend on it. */
+/**
+ * @ffnn/viz: pictures of ffnn models. Depends on vega/vega-lite; @ffnn/core does not depend on it.
+ * @module @ffnn/viz
+ */
 export { histogram, concatValues, type Histogram } from './histogram.ts';
 export { networkSvg, groupUnits, blockStats, POSITIVE, NEGATIVE, type NetworkInput, type NetworkSvgOptions } from './network.ts';
 export { lineChartSpec, histogramsSpec, renderSvg, type Series, type VlSpec } from './charts.ts';

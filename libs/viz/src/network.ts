@@ -12,6 +12,7 @@
  */
 import { esc, num, px } from './svg.ts';
 
+/** A network to draw: layer sizes, activations, weights, biases and optionally gradients. */
 export interface NetworkInput {
   layerSizes: readonly number[];
   /** Activation of every non-input layer. */
@@ -25,6 +26,7 @@ export interface NetworkInput {
   gradientLabel?: string;
 }
 
+/** networkSvg's options: panel width and how many nodes a wide layer is summarised into. */
 export interface NetworkSvgOptions {
   /** Layers wider than this are summarised into this many aggregate nodes (default 10). */
   maxNodes?: number;
@@ -32,7 +34,9 @@ export interface NetworkSvgOptions {
   width?: number;
 }
 
+/** Colour of positive weights. */
 export const POSITIVE = '#2166ac';
+/** Colour of negative weights. */
 export const NEGATIVE = '#b2182b';
 
 interface Group {

@@ -10,6 +10,7 @@ import type { HistorySummary } from './history.ts';
 import { networkSvg } from './network.ts';
 import { esc, num } from './svg.ts';
 
+/** One section of an HTML report page: an anchor id, a heading and its HTML. */
 export interface Section {
   id: string;
   title: string;
@@ -39,6 +40,7 @@ export function figure(name: string, svg: string, caption?: string): string {
   return `<figure class="chart" data-chart="${esc(name)}">${svg}${caption ? `<figcaption>${esc(caption)}</figcaption>` : ''}</figure>`;
 }
 
+/** A paragraph of explanatory text, HTML-escaped. */
 export function note(text: string): string {
   return `<p class="note">${esc(text)}</p>`;
 }
@@ -50,6 +52,7 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
+/** A self-contained HTML page (inline CSS and SVG, no network) from a title and sections. */
 export function htmlPage(opts: { title: string; subtitle?: string; sections: readonly Section[] }): string {
   const body = opts.sections.map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.html}</section>`).join('\n');
   return `<!doctype html>
@@ -78,6 +81,7 @@ export interface ModelLike {
   training: { lossCurve: readonly (number | null)[]; validationLossCurve: readonly (number | null)[]; nIter: number; bestLoss?: number | null };
 }
 
+/** What modelReport draws: the model, its source, its training history summary, the layers and bins of its histograms. */
 export interface ModelReportInput {
   title?: string;
   /** Where the model came from (a path), for the subtitle. */
@@ -110,6 +114,7 @@ export function modelReportCharts(input: ModelReportInput): string[] {
   return charts;
 }
 
+/** The HTML report of a model: table, network picture, loss curves, histograms (what `ffnn report` writes). */
 export async function modelReport(input: ModelReportInput): Promise<string> {
   const m = input.model;
   const L = m.layerSizes.length - 1;

@@ -11,6 +11,7 @@
  */
 
 export type FloatArray = Float64Array | Float32Array;
+/** Floating point type of weights and arithmetic. */
 export type DType = 'float64' | 'float32';
 
 /** Activations every backend has a kernel for (the native addon knows them by code). */
@@ -34,6 +35,7 @@ export const ACTIVATION_CODES: Readonly<Record<KernelActivationName, number>> = 
   softplus: 6,
 };
 
+/** The kernel contract: every kernel the training algorithm calls, on caller-allocated typed arrays, in float64 and float32. js.ts is the reference; the native addon passes the same contract suite. */
 export interface Backend {
   /** 'js' or 'native'. */
   readonly name: string;

@@ -226,6 +226,7 @@ const F64: Kernels = KERNELS;
 const F32: Kernels = specialize(KERNELS);
 const pick = (x: FloatArray): Kernels => (x instanceof Float32Array ? F32 : F64);
 
+/** The pure TypeScript kernels: the reference every other backend is checked against. */
 export const jsBackend: Backend = {
   name: 'js',
 

@@ -45,6 +45,7 @@ interface NativeAddon {
 
 type KernelName = Exclude<keyof Backend, 'name'>;
 
+/** The outcome of loading the native addon: the backend, or why it did not load. */
 export interface NativeLoad {
   /** The backend, or null when the addon could not be loaded. */
   readonly backend: Backend | null;

@@ -10,8 +10,10 @@ import { jsBackend } from './js.ts';
 import { loadNativeBackend } from './native.ts';
 import { wasmBackendStatus } from './wasm.ts';
 
+/** A backend by name: 'auto' is native when the addon loads, then wasm once loaded (loadWasmBackend), else js. */
 export type BackendChoice = 'js' | 'native' | 'wasm' | 'auto';
 
+/** The backend for a name; 'native' without the addon throws BACKEND_UNAVAILABLE with the reason. */
 export function selectBackend(name: BackendChoice): Backend {
   if (name === 'js') return jsBackend;
   if (name === 'wasm') {

@@ -12,6 +12,7 @@ import { statRegularFile } from '../io/read-file.ts';
 import { FfnnError, describeValue } from '../errors.ts';
 import { DECIMAL_HINT, parseDecimal } from './decimal.ts';
 
+/** A parsed CSV: the feature matrix, the labels (or targets) and the header's column names. */
 export interface CsvDataset {
   /** rows x cols, row-major. */
   X: Float64Array;
@@ -29,6 +30,7 @@ export interface CsvDataset {
   labelColumn: string | null;
 }
 
+/** How parseCsv reads a CSV text: the label column, whether it is required, the name used in messages. */
 export interface CsvOptions {
   /** Name of the label column (default "label"). */
   labelColumn?: string;
@@ -213,6 +215,7 @@ export function badCell(file: string, line: number, j: number, name: string, raw
 /** Files larger than this are refused before reading (override with readCsvFile's maxBytes). */
 export const MAX_CSV_BYTES = 1024 ** 3;
 
+/** readCsvFile's options: parseCsv's, plus the largest file size read. */
 export interface CsvFileOptions extends Omit<CsvOptions, 'file'> {
   /** The largest file read, in bytes (default MAX_CSV_BYTES, 1 GiB). */
   maxBytes?: number;

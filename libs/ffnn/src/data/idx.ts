@@ -12,6 +12,7 @@ import { FfnnError, describeValue } from '../errors.ts';
 import { checkMatrixSize } from '../matrix.ts';
 import type { Dataset, TrainTestSplit } from './mnist.ts';
 
+/** A parsed IDX file: its element type, dimensions and values. */
 export interface IdxArray {
   shape: number[];
   data: Uint8Array;
@@ -23,6 +24,7 @@ export interface IdxArray {
  */
 export const MAX_DECOMPRESSED_BYTES = 1024 ** 3;
 
+/** The IDX readers' size limit. */
 export interface IdxOptions {
   /** The largest IDX content read, in bytes after decompression (default MAX_DECOMPRESSED_BYTES). */
   maxBytes?: number;

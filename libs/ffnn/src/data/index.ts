@@ -1,4 +1,7 @@
-/** @ffnn/core/data: dataset loaders and preprocessing (Node, Bun, Deno: uses node:fs; also in @ffnn/core/node). */
+/**
+ * @ffnn/core/data: dataset loaders and preprocessing (Node, Bun, Deno: uses node:fs; also in @ffnn/core/node).
+ * @module @ffnn/core/data
+ */
 export { loadMnist, loadMnistDigits, splitTrainTest, takeRows, MNIST_FEATURES, type Dataset, type TrainTestSplit } from './mnist.ts';
 export { normalize, fitStandardizer, oneHot, type Standardizer } from './preprocess.ts';
 export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, findIdxFile, MAX_DECOMPRESSED_BYTES, type IdxArray, type IdxOptions } from './idx.ts';

@@ -9,8 +9,10 @@ import { dirname, join } from 'node:path';
 import { FfnnError } from '../errors.ts';
 import { RandomState } from '../random.ts';
 
+/** Pixels per MNIST image (28 x 28). */
 export const MNIST_FEATURES = 784;
 
+/** A labelled image set: rows x 784 pixel values and their digit labels. */
 export interface Dataset {
   /** rows x 784, row-major, values in [0, 1]. */
   X: Float64Array;
@@ -20,6 +22,7 @@ export interface Dataset {
   cols: number;
 }
 
+/** A dataset split into training and test rows. */
 export interface TrainTestSplit {
   train: Dataset;
   test: Dataset;

@@ -9,9 +9,11 @@ export function normalize(x: ArrayLike<number>, divisor = 255): Float64Array {
   return out;
 }
 
+/** Per-feature mean and standard deviation fitted on training rows, applied to any rows. */
 export interface Standardizer {
   mean: Float64Array;
   std: Float64Array;
+  /** Standardises rows with the fitted mean and std: (x - mean) / std. */
   transform(x: ArrayLike<number>): Float64Array;
 }
 

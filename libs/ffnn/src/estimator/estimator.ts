@@ -68,10 +68,12 @@ export abstract class FFNNEstimator extends FittedAttributes {
   /** Whether the early-stopping split is stratified on the targets. */
   protected abstract stratify(encoding: TargetEncoding): boolean;
 
+  /** A copy of every option (sklearn's get_params). */
   getOptions(): FFNNOptions {
     return { ...this.opts };
   }
 
+  /** Changes options (names checked now, values when fit runs); returns this (sklearn's set_params). */
   setOptions(options: Partial<FFNNOptions>): this {
     checkOptionNames(options as Record<string, unknown>);
     this.opts = { ...this.opts, ...options };

@@ -26,6 +26,7 @@ export abstract class FittedAttributes {
     return this.model;
   }
 
+  /** Whether fit (or partialFit, or a load) has given the model weights; reading nothing, it never throws. */
   get isFitted(): boolean {
     return this.model !== null;
   }
@@ -36,6 +37,7 @@ export abstract class FittedAttributes {
     return net.coefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
   }
 
+  /** Bias vectors, one per layer (sklearn's intercepts_). */
   get intercepts(): FloatArray[] {
     return this.fitted('intercepts').net.intercepts;
   }
@@ -46,14 +48,17 @@ export abstract class FittedAttributes {
     return state.initialCoefs.map((data, l) => ({ rows: net.layerSizes[l], cols: net.layerSizes[l + 1], data }));
   }
 
+  /** The biases right after initialisation, before any update. */
   get initialIntercepts(): FloatArray[] {
     return this.fitted('initialIntercepts').state.initialIntercepts;
   }
 
+  /** The training loss after every epoch (sklearn's loss_curve_; empty for lbfgs, as sklearn keeps none). */
   get lossCurve(): number[] {
     return this.fitted('lossCurve').state.lossCurve;
   }
 
+  /** The loss on fit's validationData after every epoch (empty without it). */
   get validationLossCurve(): number[] {
     return this.fitted('validationLossCurve').state.validationLossCurve;
   }
@@ -75,11 +80,13 @@ export abstract class FittedAttributes {
     return this.earlyStops || this.opts.solver === 'lbfgs' ? null : s.bestLoss;
   }
 
+  /** Best early-stopping validation score (null without early stopping). */
   get bestValidationScore(): number | null {
     const s = this.fitted('bestValidationScore').state;
     return this.earlyStops ? s.bestValidationScore : null;
   }
 
+  /** Epochs run (lbfgs: iterations), sklearn's n_iter_. */
   get nIter(): number {
     return this.fitted('nIter').state.nIter;
   }
@@ -89,10 +96,12 @@ export abstract class FittedAttributes {
     return this.fitted('t').state.t;
   }
 
+  /** Output units (sklearn's n_outputs_). */
   get nOutputs(): number {
     return this.fitted('nOutputs').net.nOutputs;
   }
 
+  /** Input features the model was fitted on. */
   get nFeatures(): number {
     return this.fitted('nFeatures').net.layerSizes[0];
   }
@@ -114,10 +123,12 @@ export abstract class FittedAttributes {
     return c.length > 0 ? c[c.length - 1] : NaN;
   }
 
+  /** Layers including input and output (sklearn's n_layers_). */
   get nLayers(): number {
     return this.fitted('nLayers').net.nLayers;
   }
 
+  /** Units per layer, input to output. */
   get layerSizes(): readonly number[] {
     return this.fitted('layerSizes').net.layerSizes;
   }
@@ -127,11 +138,13 @@ export abstract class FittedAttributes {
     return this.fitted('layerActivations').net.activations;
   }
 
+  /** The output layer's activation (sklearn's out_activation_). */
   get outActivation(): ActivationName {
     const a = this.layerActivations;
     return a[a.length - 1];
   }
 
+  /** The loss the model was trained with, by canonical name. */
   get lossName(): LossName {
     return this.fitted('lossName').state.lossName;
   }
@@ -157,6 +170,7 @@ export abstract class FittedAttributes {
     return order ? { rows: X.rows, cols: own.length, data: reorderColumns(X.data, X.rows, order) } : X;
   }
 
+  /** The backend the model computes on ('js' or 'native'). */
   get backendName(): string {
     return this.fitted('backendName').net.backend.name;
   }

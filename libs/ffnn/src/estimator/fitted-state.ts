@@ -9,6 +9,7 @@ import type { Network } from '../network.ts';
 import type { Optimizer } from '../optimizers.ts';
 import type { HistoryOptions } from '../options.ts';
 
+/** One epoch of the `history` attribute: the loss, and the weights and gradients the `history` option asked for. */
 export interface HistoryEntry {
   epoch: number;
   loss: number;

@@ -17,6 +17,7 @@ import { type OutputScorer, evaluate } from './inference.ts';
 import { EXPLODING_FACTOR, allFinite, checkFinalWeights, describeDivergedLoss, lossDiverged, nonFiniteLossError, updateNoImprovement } from './stopping.ts';
 import { encodeValidationData, resolveBatchSize, splitForEarlyStopping } from './training-data.ts';
 
+/** fit's third argument: validation data, feature names, sample weights. */
 export interface FitOptions {
   /** Held-out data scored after every epoch (validationLossCurve, validationScore in onEpoch). */
   validationData?: { X: MatrixInput; y: TargetInput };

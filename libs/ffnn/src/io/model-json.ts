@@ -18,6 +18,7 @@ export { MODEL_FORMAT };
 /** Version of the JSON document; the binary format is MODEL_FILE_VERSION (2) in model-file.ts. */
 export const MODEL_VERSION = 1;
 
+/** The JSON model document (version 1): options, fitted attributes and weights as numbers. */
 export interface ModelJson extends ModelDescription {
   format: typeof MODEL_FORMAT;
   version: number;

@@ -39,6 +39,7 @@ export interface RestoredModel {
   warnings: FfnnWarning[];
 }
 
+/** The `format` field of every model file and JSON document. */
 export const MODEL_FORMAT = 'ffnn-model';
 
 /** Most layers a model file may declare (a guard against absurd headers, not a design limit). */

@@ -25,6 +25,7 @@ import { FfnnError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { checkFiniteWeights } from './model-spec.ts';
 
+/** The ONNX opset exportOnnx writes. */
 export const ONNX_OPSET = 13;
 /** The IR version that goes with opset 13. */
 export const ONNX_IR_VERSION = 7;
@@ -117,6 +118,7 @@ function littleEndian(values: FloatArray, dtype: 'float32' | 'float64'): Uint8Ar
   return out;
 }
 
+/** exportOnnx's options: the graph's element type and name. */
 export interface OnnxExportOptions {
   /** Element type of the graph: 'float32' (default; every runtime supports it) or 'float64'. */
   dtype?: 'float32' | 'float64';

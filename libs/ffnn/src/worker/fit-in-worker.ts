@@ -31,6 +31,7 @@ import { startWorker } from './worker-start.ts';
 
 export type { EstimatorKind } from './protocol.ts';
 
+/** How fitInWorker runs: the estimator kind, an AbortSignal, progress reports, transfer of the input buffers, fit's own options. */
 export interface FitInWorkerOptions {
   /** Which estimator to fit (default 'classifier'). */
   kind?: EstimatorKind;
@@ -53,8 +54,11 @@ export interface FitInWorkerOptions {
 /** Options whose functions stay on this side (the worker sends messages instead). */
 const LOCAL_CALLBACKS = ['onWarning', 'log'] as const;
 
+/** Fits an FFNNRegressor in a worker thread; resolves to the model with the same weights an in-thread fit gives. */
 export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run: FitInWorkerOptions & { kind: 'regressor' }): Promise<FFNNRegressor>;
+/** Fits an FFNNClassifier in a worker thread (node:worker_threads); resolves to the model with the same weights an in-thread fit gives. Aborting `signal` rejects with ABORTED, details.model holding the last completed epoch. */
 export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run?: FitInWorkerOptions & { kind?: 'classifier' }): Promise<FFNNClassifier>;
+/** Fits either estimator in a worker thread, as `run.kind` says. */
 export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run?: FitInWorkerOptions): Promise<FFNNClassifier | FFNNRegressor>;
 export async function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run: FitInWorkerOptions = {}): Promise<FFNNClassifier | FFNNRegressor> {
   const kind = run.kind ?? 'classifier';

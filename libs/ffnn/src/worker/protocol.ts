@@ -8,6 +8,7 @@ import type { ProgressReport } from '../async-fit.ts';
 import type { FfnnErrorCode } from '../errors.ts';
 import type { FFNNOptions, FfnnWarning } from '../options.ts';
 
+/** Which estimator a worker fits. */
 export type EstimatorKind = 'classifier' | 'regressor';
 
 /** A feature matrix as it crosses: always a typed array by then (fit-in-worker converts the rest). */
