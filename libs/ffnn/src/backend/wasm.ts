@@ -39,6 +39,7 @@ export interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
+/** The result of loading the WebAssembly kernels: the backend, or why it did not load. */
 export interface WasmLoad {
   /** The backend, or null when the module is not loaded (yet, or it failed). */
   readonly backend: Backend | null;

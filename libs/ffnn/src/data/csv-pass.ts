@@ -12,6 +12,7 @@ import type { DType } from '../backend/backend.ts';
 import type { Matrix } from '../matrix.ts';
 import { parseDecimal } from './decimal.ts';
 
+/** Options of readCsvStream: the same label and number rules as readCsvFile, plus batch and chunk sizes. */
 export interface CsvStreamOptions {
   /** Name of the label column (default "label"). */
   labelColumn?: string;
@@ -33,6 +34,7 @@ export interface CsvStreamOptions {
   maxLineBytes?: number;
 }
 
+/** One batch of a CSV stream: features, labels and the file lines they came from. */
 export interface CsvBatch {
   /** rows x (feature columns), row-major; a fresh array per batch. */
   X: Matrix;

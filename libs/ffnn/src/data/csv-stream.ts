@@ -107,6 +107,7 @@ export class CsvStream implements AsyncIterable<CsvBatch> {
     return this.scanned;
   }
 
+  /** One pass over the file, batch by batch (each call opens it afresh). */
   async *[Symbol.asyncIterator](): AsyncGenerator<CsvBatch, void, undefined> {
     let labels = this.o.labels;
     if (labels === 'auto') labels = (await this.scan()).labels ?? 'string';

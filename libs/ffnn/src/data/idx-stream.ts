@@ -9,6 +9,7 @@ import type { Matrix } from '../matrix.ts';
 import { type ByteSource, openByteSource } from './byte-source.ts';
 import { findIdxFile } from './idx.ts';
 
+/** Options of readIdxStream / readIdxDirStream. */
 export interface IdxStreamOptions {
   /** Rows per batch (default 1000). */
   batchRows?: number;
@@ -16,6 +17,7 @@ export interface IdxStreamOptions {
   dtype?: DType;
 }
 
+/** One batch of an IDX stream: images as a matrix and their labels. */
 export interface IdxBatch {
   /** rows x (pixels per image), scaled to [0, 1]; a fresh array per batch. */
   X: Matrix;
@@ -23,7 +25,9 @@ export interface IdxBatch {
   y: Int32Array;
 }
 
+/** What a whole pass over an IDX pair found (scan()). */
 export interface IdxScan {
+  /** Images in the file. */
   rows: number;
   /** Pixels per image. */
   cols: number;
@@ -31,6 +35,7 @@ export interface IdxScan {
   classes: number[];
 }
 
+/** The reader's high-water marks, for tests and benchmarks: what bounds its memory. */
 export interface IdxStreamStats {
   /** Bytes of the files held at once (one batch of images and labels). */
   bufferBytes: number;
@@ -142,6 +147,7 @@ export class IdxStream implements AsyncIterable<IdxBatch> {
     }
   }
 
+  /** One pass over the files, batch by batch (each call opens them afresh). */
   async *[Symbol.asyncIterator](): AsyncGenerator<IdxBatch, void, undefined> {
     const { images, labels, n, cols } = await this.open();
     try {

@@ -64,6 +64,7 @@ export interface StreamEpoch {
   seconds: number;
 }
 
+/** Options of fitStream: passes, shuffle buffer, abort signal and progress callbacks. */
 export interface StreamFitOptions {
   /** Passes over the source (default 1). */
   epochs?: number;
