@@ -2,7 +2,7 @@
 // `npm test`: provisions what the tests need (scripts/provision.sh: the parity venv, Chromium, the
 // addon's build prerequisites; quick when they are there), then through nx, with its cache off (a
 // result replayed from another clone's cache proves nothing about this one), type-checks every
-// project (sources and tests, `tsc --noEmit`) and runs its tests; then adds up the per-suite
+// project (sources and tests, `tsc --noEmit`), runs the linters and formatters (scripts/lint.mjs) and its tests; then adds up the per-suite
 // counts that scripts/uvu.mjs prints and ends with the one line CI reads: "N passed, N failed,
 // N skipped".
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ if (provision.status !== 0) {
   console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
-const child = spawn(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'typecheck', 'test', '--outputStyle=stream', '--skip-nx-cache', ...extra], {
+const child = spawn(join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'typecheck', 'lint', 'test', '--outputStyle=stream', '--skip-nx-cache', ...extra], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },

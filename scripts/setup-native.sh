@@ -10,3 +10,11 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup-native: cargo not found; install Rust with rustup (the build needs rustc and cargo)" >&2
   exit 1
 fi
+
+# `nx run workspace:lint` runs rustfmt and clippy on the crate: add them where rustup manages Rust
+if command -v rustup >/dev/null 2>&1; then
+  installed=$(rustup component list --installed 2>/dev/null || true)
+  for c in rustfmt clippy; do
+    grep -q "^$c" <<<"$installed" || rustup component add "$c"
+  done
+fi
