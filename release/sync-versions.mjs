@@ -6,7 +6,7 @@
 //     `napi version` does the same; pack-native.mjs refuses versions out of step)
 // Then run `npm install --package-lock-only` so package-lock.json follows.
 //   usage: node release/sync-versions.mjs [ROOT]      (ROOT defaults to the repository)
-import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +32,7 @@ for (const dir of readdirSync(npmDir)) {
   const pkg = readJson(file);
   if (pkg.version === version) continue;
   pkg.version = version;
-  writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
   changed.push(`native/npm/${dir}/package.json`);
 }
 console.log(`release: version ${version}; ${changed.length ? `updated ${changed.join(', ')}` : 'everything already in step'}`);

@@ -11,7 +11,7 @@
 // libs/ffnn/test/wasm-backend.test.ts fails when it no longer matches, naming this script.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,8 +31,12 @@ const RUSTFLAGS = '-C target-feature=+simd128';
 export function wasmSourceHash() {
   const h = createHash('sha256');
   const src = join(native, 'src');
-  for (const f of readdirSync(src).filter((f) => f.endsWith('.rs') && f !== 'lib.rs').sort()) {
-    h.update(`${f}\0`).update(readFileSync(join(src, f))).update('\0');
+  for (const f of readdirSync(src)
+    .filter((f) => f.endsWith('.rs') && f !== 'lib.rs')
+    .sort()) {
+    h.update(`${f}\0`)
+      .update(readFileSync(join(src, f)))
+      .update('\0');
   }
   h.update(readFileSync(join(native, 'Cargo.lock'))).update(RUSTFLAGS);
   return h.digest('hex').slice(0, 16);
@@ -48,20 +52,16 @@ export function committedHash() {
 }
 
 function build() {
-  const cargo = spawnSync(
-    'cargo',
-    ['build', '--lib', '--release', '--locked', '--target', TARGET, '--no-default-features', '--target-dir', TARGET_DIR],
-    {
-      cwd: native,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: RUSTFLAGS,
-        // the name section only labels stack traces: 10 KB of 115
-        CARGO_PROFILE_RELEASE_STRIP: 'symbols',
-      },
+  const cargo = spawnSync('cargo', ['build', '--lib', '--release', '--locked', '--target', TARGET, '--no-default-features', '--target-dir', TARGET_DIR], {
+    cwd: native,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: RUSTFLAGS,
+      // the name section only labels stack traces: 10 KB of 115
+      CARGO_PROFILE_RELEASE_STRIP: 'symbols',
     },
-  );
+  });
   if (cargo.status !== 0) {
     console.error(`build-wasm: cargo failed (is the target installed? rustup target add ${TARGET})`);
     process.exit(1);

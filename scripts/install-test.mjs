@@ -96,7 +96,10 @@ function mustAsync(cmd, args, { cwd, env, timeout = 300_000 } = {}) {
 
 /** The last line of stdout that starts with `RESULT `, parsed (consumer scripts print it). */
 function result(r, what) {
-  const line = r.stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
+  const line = r.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`${what} printed no RESULT line\n--- stdout ---\n${tail(r.stdout, 3000)}\n--- stderr ---\n${tail(r.stderr, 3000)}`);
   return JSON.parse(line.slice(7));
 }
@@ -153,10 +156,13 @@ const HOST = `${process.platform}-${process.arch}`;
 /** Whether @ffnn/native is packaged as napi-rs prebuilt packages yet, and can be installed here. */
 function nativeStatus() {
   const manifest = readJson(join(root, 'native/package.json'));
-  if (!manifest.napi?.targets?.length) return { skip: 'native/package.json has no napi.targets: there are no prebuilt @ffnn/native packages for backend "auto" to find' };
-  if (!existsSync(join(root, 'native/npm/linux-x64-gnu/package.json'))) return { skip: 'native/npm/linux-x64-gnu/package.json does not exist (no linux-x64-gnu platform package)' };
+  if (!manifest.napi?.targets?.length)
+    return { skip: 'native/package.json has no napi.targets: there are no prebuilt @ffnn/native packages for backend "auto" to find' };
+  if (!existsSync(join(root, 'native/npm/linux-x64-gnu/package.json')))
+    return { skip: 'native/npm/linux-x64-gnu/package.json does not exist (no linux-x64-gnu platform package)' };
   if (HOST !== 'linux-x64') return { skip: `this host is ${HOST}: the prebuilt addon checked here is linux-x64-gnu` };
-  if (!existsSync(join(root, 'scripts/pack-native.mjs'))) return { error: 'native/package.json has napi.targets but scripts/pack-native.mjs, which packs @ffnn/native with its platform packages, is missing' };
+  if (!existsSync(join(root, 'scripts/pack-native.mjs')))
+    return { error: 'native/package.json has napi.targets but scripts/pack-native.mjs, which packs @ffnn/native with its platform packages, is missing' };
   return { manifest };
 }
 
@@ -185,7 +191,8 @@ function stageWorkspace(stage, packages) {
 /** Packing levels: a package is built after the workspace packages it depends on. */
 function packOrder(packages) {
   const names = new Set(packages.map((p) => p.name));
-  const deps = (p) => Object.keys({ ...p.manifest.dependencies, ...p.manifest.peerDependencies, ...p.manifest.devDependencies }).filter((n) => names.has(n) && n !== p.name);
+  const deps = (p) =>
+    Object.keys({ ...p.manifest.dependencies, ...p.manifest.peerDependencies, ...p.manifest.devDependencies }).filter((n) => names.has(n) && n !== p.name);
   const levels = [];
   const done = new Set();
   let left = [...packages];
@@ -245,7 +252,8 @@ function seedLock(consumerName, roots, devRoots) {
   const all = lock.packages;
   const picked = new Map();
   const missing = [];
-  const place = (repoPath, wsDir, pkgName) => (wsDir && repoPath.startsWith(`${wsDir}/`) ? `node_modules/${pkgName}/${repoPath.slice(wsDir.length + 1)}` : repoPath);
+  const place = (repoPath, wsDir, pkgName) =>
+    wsDir && repoPath.startsWith(`${wsDir}/`) ? `node_modules/${pkgName}/${repoPath.slice(wsDir.length + 1)}` : repoPath;
   const visit = (from, name, optional, ws) => {
     const p = lockResolve(all, from, name);
     if (!p) {
@@ -368,7 +376,16 @@ export { labels, html, json, FfnnError, readCsvFile, networkSvg };
 // @ts-expect-error hiddenLayerSizes takes numbers
 new FFNNClassifier({ hiddenLayerSizes: 'ten' });
 `;
-const STRICT = { target: 'es2022', strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noImplicitOverride: true, noPropertyAccessFromIndexSignature: true, skipLibCheck: false, noEmit: true };
+const STRICT = {
+  target: 'es2022',
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noImplicitOverride: true,
+  noPropertyAccessFromIndexSignature: true,
+  skipLibCheck: false,
+  noEmit: true,
+};
 
 // the browser: only the environment-neutral entries; written in TypeScript, type-checked with the
 // DOM library and no Node types, bundled by esbuild, run in headless Chromium
@@ -458,9 +475,14 @@ async function main() {
       if (native.error) throw new Error(native.error);
       const out = join(tarballs, 'native');
       must(process.execPath, [join(root, 'scripts/pack-native.mjs'), 'pack', '--out', out], { cwd: root });
-      nativeTarballs = readdirSync(out).filter((f) => f.endsWith('.tgz')).map((f) => join(out, f));
+      nativeTarballs = readdirSync(out)
+        .filter((f) => f.endsWith('.tgz'))
+        .map((f) => join(out, f));
       const names = nativeTarballs.map((f) => f.split(sep).pop());
-      assert(names.some((n) => /^ffnn-native-\d/.test(n)) && names.some((n) => n.startsWith('ffnn-native-linux-x64-gnu-')), `expected @ffnn/native and @ffnn/native-linux-x64-gnu tarballs in ${out}, got ${names.join(', ') || 'none'}`);
+      assert(
+        names.some((n) => /^ffnn-native-\d/.test(n)) && names.some((n) => n.startsWith('ffnn-native-linux-x64-gnu-')),
+        `expected @ffnn/native and @ffnn/native-linux-x64-gnu tarballs in ${out}, got ${names.join(', ') || 'none'}`,
+      );
       return names.join(', ');
     });
 
@@ -472,7 +494,11 @@ async function main() {
       const roots = [];
       for (const [name, { manifest }] of packed) {
         const ws = { dir: packages.find((p) => p.name === name).dir, name };
-        for (const [deps, optional] of [[manifest.dependencies, false], [manifest.optionalDependencies, true], [manifest.peerDependencies, null]]) {
+        for (const [deps, optional] of [
+          [manifest.dependencies, false],
+          [manifest.optionalDependencies, true],
+          [manifest.peerDependencies, null],
+        ]) {
           for (const d of Object.keys(deps ?? {})) {
             if (names.has(d)) continue;
             if (optional === null && manifest.peerDependenciesMeta?.[d]?.optional) continue;
@@ -482,7 +508,10 @@ async function main() {
       }
       mkdirSync(consumer, { recursive: true });
       const { lock, devDependencies } = seedLock('ffnn-install-consumer', roots, ['@types/node']);
-      writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'ffnn-install-consumer', private: true, type: 'module', devDependencies }, null, 2)}\n`);
+      writeFileSync(
+        join(consumer, 'package.json'),
+        `${JSON.stringify({ name: 'ffnn-install-consumer', private: true, type: 'module', devDependencies }, null, 2)}\n`,
+      );
       writeFileSync(join(consumer, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
       const args = ['install', '--offline', '--no-audit', '--no-fund', ...files];
       const r = run('npm', args, { cwd: consumer });
@@ -606,24 +635,40 @@ async function main() {
       writeFileSync(join(consumer, 'browser.ts'), BROWSER_CONSUMER);
       for (const [k, v] of Object.entries(tsConfigs)) writeFileSync(join(consumer, `tsconfig.${k}.json`), `${JSON.stringify(v, null, 2)}\n`);
     }
-    const typecheck = (k) => (installed ? mustAsync(process.execPath, [tsc, '-p', `tsconfig.${k}.json`], { cwd: consumer }) : Promise.reject(new Error('the consumer project was not installed (see the failure above)')));
+    const typecheck = (k) =>
+      installed
+        ? mustAsync(process.execPath, [tsc, '-p', `tsconfig.${k}.json`], { cwd: consumer })
+        : Promise.reject(new Error('the consumer project was not installed (see the failure above)'));
     const pending = { nodenext: typecheck('nodenext'), bundler: typecheck('bundler') };
     for (const p of Object.values(pending)) p.catch(() => {}); // awaited below
-    await test('tsc --noEmit (strict, exactOptionalPropertyTypes, skipLibCheck off) on a consumer .ts importing @ffnn/core, @ffnn/core/node and @ffnn/viz: module nodenext', () => pending.nodenext.then(() => undefined));
+    await test('tsc --noEmit (strict, exactOptionalPropertyTypes, skipLibCheck off) on a consumer .ts importing @ffnn/core, @ffnn/core/node and @ffnn/viz: module nodenext', () =>
+      pending.nodenext.then(() => undefined));
     await test('the same consumer .ts with module esnext, moduleResolution bundler', () => pending.bundler.then(() => undefined));
-    await test('a browser .ts on @ffnn/core and @ffnn/core/backend type-checks with lib dom and no Node types', () => typecheck('browser').then(() => undefined));
+    await test('a browser .ts on @ffnn/core and @ffnn/core/backend type-checks with lib dom and no Node types', () =>
+      typecheck('browser').then(() => undefined));
 
     // the browser: esbuild bundles the same .ts, Chromium runs it
     let bundle = null;
     await test('esbuild bundles the browser consumer (platform browser) with zero errors and warnings, from the installed dist/ only, with no node: import', () => {
       needInstall();
-      const args = ['browser.ts', '--bundle', '--platform=browser', '--format=esm', '--outfile=browser.bundle.js', '--metafile=browser.meta.json', '--log-level=warning'];
+      const args = [
+        'browser.ts',
+        '--bundle',
+        '--platform=browser',
+        '--format=esm',
+        '--outfile=browser.bundle.js',
+        '--metafile=browser.meta.json',
+        '--log-level=warning',
+      ];
       const r = must(bin('esbuild'), args, { cwd: consumer });
       assert(!r.stderr.trim(), `esbuild printed:\n${r.stderr}`);
       const inputs = Object.keys(readJson(join(consumer, 'browser.meta.json')).inputs);
       const foreign = inputs.filter((i) => i !== 'browser.ts' && !i.startsWith('node_modules/'));
       assert(!foreign.length, `the bundle holds modules from outside the project's node_modules: ${foreign.join(', ')}`);
-      assert(inputs.some((i) => i.startsWith('node_modules/@ffnn/core/dist/')), `the bundle does not hold @ffnn/core's dist/: ${inputs.join(', ')}`);
+      assert(
+        inputs.some((i) => i.startsWith('node_modules/@ffnn/core/dist/')),
+        `the bundle does not hold @ffnn/core's dist/: ${inputs.join(', ')}`,
+      );
       const code = readFileSync(join(consumer, 'browser.bundle.js'), 'utf8');
       const nodeImports = code.match(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']node:[a-z_/]+["']/g) ?? [];
       assert(!nodeImports.length, `the bundle imports ${nodeImports.join(', ')}`);
@@ -636,13 +681,34 @@ async function main() {
       assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: bash scripts/setup-chromium.sh (or set CHROMIUM)`);
       const page = join(work, 'page.html');
       // inline: Chromium does not load module scripts from file:// URLs
-      writeFileSync(page, `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${bundle.replace(/<\/script/gi, '<\\/script')}</script></body></html>`);
-      const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${join(work, 'chromium-profile')}`, '--virtual-time-budget=20000', '--dump-dom', pathToFileURL(page).href];
+      writeFileSync(
+        page,
+        `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${bundle.replace(/<\/script/gi, '<\\/script')}</script></body></html>`,
+      );
+      const args = [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${join(work, 'chromium-profile')}`,
+        '--virtual-time-budget=20000',
+        '--dump-dom',
+        pathToFileURL(page).href,
+      ];
       const r = must(CHROMIUM, args, { cwd: work, timeout: 120_000 });
       const text = r.stdout.match(/<pre id="out">([\s\S]*?)<\/pre>/)?.[1];
       assert(text !== undefined, `no <pre id="out"> in Chromium's DOM:\n${tail(r.stdout, 2000)}`);
       assert(text !== 'not run', `the page's script did not run\n--- stderr ---\n${tail(r.stderr, 3000)}`);
-      const out = JSON.parse(text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+      const out = JSON.parse(
+        text
+          .replace(/&quot;/g, '"')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      );
       assertEqual(out.error, null, 'error in the page');
       assertEqual(out.version, coreVersion, 'VERSION');
       assertEqual(out.backend, 'js', 'backend');

@@ -25,7 +25,7 @@
 // lock file"). `napi prepublish` adds them at publish time for the same reason. native/'s
 // prepack refuses a package.json without them, so a bare `npm pack` in native/ cannot ship a
 // package that never installs its addon.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -169,7 +169,8 @@ function platformPackages(manifest) {
   const packages = dirs.map((d) => readJson(join(nativeDir, 'npm', d, 'package.json')));
   const wrong = packages.filter((p) => p.version !== manifest.version).map((p) => `${p.name}@${p.version}`);
   if (wrong.length) throw new Error(`native/npm/ has ${wrong.join(', ')} but @ffnn/native is ${manifest.version} (napi version syncs them)`);
-  if (packages.length !== manifest.napi.targets.length) throw new Error(`native/npm/ has ${packages.length} platform packages for ${manifest.napi.targets.length} napi.targets (napi create-npm-dirs makes them)`);
+  if (packages.length !== manifest.napi.targets.length)
+    throw new Error(`native/npm/ has ${packages.length} platform packages for ${manifest.napi.targets.length} napi.targets (napi create-npm-dirs makes them)`);
   return packages.map((p) => p.name).sort();
 }
 
@@ -183,8 +184,10 @@ function packJson(stdout) {
 export function pack(out) {
   mkdirSync(out, { recursive: true });
   const manifest = readJson(join(nativeDir, 'package.json'));
-  for (const f of manifest.files) if (!existsSync(join(nativeDir, f))) throw new Error(`native/${f} is missing: build the addon first (npx nx run native:build)`);
-  if (!existsSync(join(platformDir, nodeFile))) throw new Error(`native/npm/${PLATFORM}/${nodeFile} is missing: run node scripts/pack-native.mjs build-dist (npx nx run native:build-dist)`);
+  for (const f of manifest.files)
+    if (!existsSync(join(nativeDir, f))) throw new Error(`native/${f} is missing: build the addon first (npx nx run native:build)`);
+  if (!existsSync(join(platformDir, nodeFile)))
+    throw new Error(`native/npm/${PLATFORM}/${nodeFile} is missing: run node scripts/pack-native.mjs build-dist (npx nx run native:build-dist)`);
   const stage = mkdtempSync(join(tmpdir(), 'ffnn-native-stage-'));
   try {
     for (const f of [...manifest.files, 'README.md', 'LICENSE']) cpSync(join(nativeDir, f), join(stage, f));
@@ -265,7 +268,7 @@ function check(args) {
       console.log(`  ✔ ${name}`);
     } catch (e) {
       counts.failed++;
-      console.log(`  ✘ ${name}\n    ${String(e && e.stack ? e.stack : e).replace(/\n/g, '\n    ')}`);
+      console.log(`  ✘ ${name}\n    ${String(e?.stack ? e.stack : e).replace(/\n/g, '\n    ')}`);
     }
   };
   const needTarballs = () => {
@@ -295,8 +298,10 @@ function check(args) {
     scratch.push(dir);
     npmInstall(dir, [main.file, platform.file]);
     const installed = readJson(join(dir, 'node_modules/@ffnn/native/package.json'));
-    for (const [name, spec] of Object.entries(installed.optionalDependencies ?? {})) if (spec !== installed.version) throw new Error(`optionalDependencies ${name}: ${spec}, expected ${installed.version}`);
-    if (!installed.optionalDependencies?.[`@ffnn/native-${PLATFORM}`]) throw new Error(`the installed package.json has no optionalDependency on @ffnn/native-${PLATFORM}`);
+    for (const [name, spec] of Object.entries(installed.optionalDependencies ?? {}))
+      if (spec !== installed.version) throw new Error(`optionalDependencies ${name}: ${spec}, expected ${installed.version}`);
+    if (!installed.optionalDependencies?.[`@ffnn/native-${PLATFORM}`])
+      throw new Error(`the installed package.json has no optionalDependency on @ffnn/native-${PLATFORM}`);
     if (!/gemmF64/.test(readFileSync(join(dir, 'node_modules/@ffnn/native/index.d.ts'), 'utf8'))) throw new Error('index.d.ts does not declare gemmF64');
     const r = run(process.execPath, ['-e', CONSUMER], { cwd: dir });
     if (r.status !== 0) throw new Error(`node exited ${r.status}\n${r.stdout}${r.stderr}`);

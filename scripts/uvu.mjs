@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [runtime, label, dir, pattern] = process.argv.slice(2);
 const uvu = join(root, 'node_modules/uvu/bin.js');
 const bin = (name) => join(root, 'node_modules/.bin', name);
-const args = [dir, pattern ?? '\.test\.ts$'];
+const args = [dir, pattern ?? '.test.ts$'];
 // In the repo, @ffnn/* packages resolve to their TypeScript sources through this export condition
 // (package.json "exports"); without it they resolve to the built dist/ that users install.
 const SOURCE = '--conditions=@ffnn/source';

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPTION_NAMES, OPTIONS } from '@ffnn/core';
 import ts from 'typescript';
-import { OPTIONS, OPTION_NAMES } from '@ffnn/core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OPTIONS_FILE = join(ROOT, 'libs/ffnn/src/options.ts');
@@ -118,7 +118,7 @@ export function cliDocs(): { usage: string; commands: CliCommandDoc[] } {
   const section = usage.split(/^commands:\n/m)[1]?.split(/\n\n/)[0] ?? '';
   const commands: CliCommandDoc[] = [];
   for (const line of section.split('\n')) {
-    const m = line.match(/^  (\S+)\s+(.*)$/);
+    const m = line.match(/^ {2}(\S+)\s+(.*)$/);
     if (m) commands.push({ name: m[1], summary: m[2], usage: '' });
     else if (commands.length) commands[commands.length - 1].summary += ` ${line.trim()}`;
   }

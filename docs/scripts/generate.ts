@@ -6,16 +6,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, cliDocs, errorCodeDocs, optionDocs } from './extract.ts';
+import { cliDocs, errorCodeDocs, optionDocs, ROOT } from './extract.ts';
 
 const OUT = join(ROOT, 'dist', 'docs-pages');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
-const show = (v: unknown) => (typeof v === 'function' ? 'a function' : JSON.stringify(v) ?? String(v));
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+const show = (v: unknown) => (typeof v === 'function' ? 'a function' : (JSON.stringify(v) ?? String(v)));
 
 function optionsPage(): string {
-  const rows = optionDocs().map((o) =>
-    '| ' + [code(o.name), o.sklearn ? code(o.sklearn) : '(ffnn)', code(show(o.default)), cell(o.expected), cell(o.description)].join(' | ') + ' |',
+  const rows = optionDocs().map(
+    (o) => `| ${[code(o.name), o.sklearn ? code(o.sklearn) : '(ffnn)', code(show(o.default)), cell(o.expected), cell(o.description)].join(' | ')} |`,
   );
   return `---
 title: Options
@@ -79,4 +79,8 @@ ${sections.join('\n')}`;
 mkdirSync(OUT, { recursive: true });
 const pages = { 'options.md': optionsPage(), 'errors.md': errorsPage(), 'cli.md': cliPage() };
 for (const [name, text] of Object.entries(pages)) writeFileSync(join(OUT, name), text);
-console.log(`docs: wrote ${Object.keys(pages).map((p) => `dist/docs-pages/${p}`).join(', ')}`);
+console.log(
+  `docs: wrote ${Object.keys(pages)
+    .map((p) => `dist/docs-pages/${p}`)
+    .join(', ')}`,
+);

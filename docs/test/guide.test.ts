@@ -6,7 +6,7 @@
  * docs:build are checked against the list generate.ts writes). The checker is tried on made-up
  * text first.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,7 +44,9 @@ export function linkProblems(file: string, text: string, readLines: (path: strin
       const at = lines[n - 1];
       if (at === undefined || !at.includes(symbol[1])) {
         const found = lines.findIndex((l) => l.includes(symbol[1]));
-        problems.push(`${where}: line ${n} is ${JSON.stringify((at ?? '(past the end)').trim())}${found >= 0 ? `; \`${symbol[1]}\` is now on line ${found + 1}` : `; \`${symbol[1]}\` is in no line of the file`}`);
+        problems.push(
+          `${where}: line ${n} is ${JSON.stringify((at ?? '(past the end)').trim())}${found >= 0 ? `; \`${symbol[1]}\` is now on line ${found + 1}` : `; \`${symbol[1]}\` is in no line of the file`}`,
+        );
       }
     } else if (!existsSync(abs) && !GENERATED.has(abs)) {
       problems.push(`${where}: ${relative(ROOT, abs)} does not exist`);
@@ -55,8 +57,12 @@ export function linkProblems(file: string, text: string, readLines: (path: strin
 
 const readLines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n') : null);
 const pages = () => [
-  ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f)),
-  ...readdirSync(join(ROOT, 'docs/guide')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs/guide', f)),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(ROOT, 'docs', f)),
+  ...readdirSync(join(ROOT, 'docs/guide'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(ROOT, 'docs/guide', f)),
 ];
 
 test('the link checker catches a moved line, a missing anchor, a bare label and a missing page (self-test)', () => {
@@ -78,7 +84,8 @@ test('every guide page links formulas to the lines that implement them, and ever
   assert.equal(problems, [], problems.join('\n'));
   // each of the four files the guide is about is linked at least once
   const text = guide.map((p) => readFileSync(p, 'utf8')).join('\n');
-  for (const f of ['network.ts', 'losses.ts', 'optimizers.ts', 'init.ts', 'optimizers/lbfgsb.ts']) assert.ok(text.includes(`libs/ffnn/src/${f}#L`), `no line link into ${f}`);
+  for (const f of ['network.ts', 'losses.ts', 'optimizers.ts', 'init.ts', 'optimizers/lbfgsb.ts'])
+    assert.ok(text.includes(`libs/ffnn/src/${f}#L`), `no line link into ${f}`);
 });
 
 test.run();

@@ -11,18 +11,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OPTION_NAMES } from '@ffnn/core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OPTION_NAMES } from '@ffnn/core';
-import { ROOT, cliDocs, errorCodeDocs, optionDocs } from '../scripts/extract.ts';
+import { cliDocs, errorCodeDocs, optionDocs, ROOT } from '../scripts/extract.ts';
 
 const TYPEDOC = join(ROOT, 'node_modules/typedoc/bin/typedoc');
 const CONFIG = join(ROOT, 'docs/typedoc.json');
-const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+/** Without the terminal's colour escapes (ESC [ ... m; built from the code point: no control character in a regex literal). */
+const plain = (s: string) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
 
 /** TypeDoc's validation over an options file, nothing emitted; the undocumented reflections it names. */
 function validate(config: string): { status: number | null; undocumented: string[]; output: string } {
-  const r = spawnSync(process.execPath, [TYPEDOC, '--options', config, '--emit', 'none', '--logLevel', 'Warn'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [TYPEDOC, '--options', config, '--emit', 'none', '--logLevel', 'Warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   const output = plain(`${r.stdout}${r.stderr}`);
   const undocumented = output.split('\n').filter((l) => l.includes('does not have any documentation'));
   return { status: r.status, undocumented, output };
@@ -33,9 +38,19 @@ test('the check fails on an entry with an undocumented export (self-test of the 
   try {
     writeFileSync(join(dir, 'entry.ts'), '/** documented */\nexport const a = 1;\nexport function undocumentedExport(): number {\n  return 2;\n}\n');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@ffnn/core', version: '0.0.0' }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler' }, include: ['entry.ts'] }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler' }, include: ['entry.ts'] }),
+    );
     const real = JSON.parse(readFileSync(CONFIG, 'utf8'));
-    const probe = { ...real, entryPoints: [join(dir, 'entry.ts')], tsconfig: join(dir, 'tsconfig.json'), readme: 'none', projectDocuments: [], out: join(dir, 'out') };
+    const probe = {
+      ...real,
+      entryPoints: [join(dir, 'entry.ts')],
+      tsconfig: join(dir, 'tsconfig.json'),
+      readme: 'none',
+      projectDocuments: [],
+      out: join(dir, 'out'),
+    };
     delete probe.$schema;
     writeFileSync(join(dir, 'typedoc.json'), JSON.stringify(probe));
     const { status, undocumented, output } = validate(join(dir, 'typedoc.json'));
@@ -55,7 +70,10 @@ test('every export of the public entries (and every method and accessor of their
 
 test('every OPTIONS entry has a description (the doc comment of its FFNNOptions property)', () => {
   const docs = optionDocs();
-  assert.equal(docs.map((o) => o.name), OPTION_NAMES);
+  assert.equal(
+    docs.map((o) => o.name),
+    OPTION_NAMES,
+  );
   const missing = docs.filter((o) => o.description.length < 10).map((o) => o.name);
   assert.equal(missing, [], `options without a description on FFNNOptions: ${missing.join(', ')}`);
   const noExpected = docs.filter((o) => !o.expected).map((o) => o.name);
@@ -64,7 +82,8 @@ test('every OPTIONS entry has a description (the doc comment of its FFNNOptions 
 
 test("each @sklearn name is a parameter of the pinned scikit-learn's MLPClassifier or MLPRegressor, and each of theirs maps to an option", () => {
   const python = join(ROOT, 'tools/parity/.venv/bin/python');
-  const script = 'import json\nfrom sklearn.neural_network import MLPClassifier, MLPRegressor\nprint(json.dumps(sorted(set(MLPClassifier().get_params()) | set(MLPRegressor().get_params()))))';
+  const script =
+    'import json\nfrom sklearn.neural_network import MLPClassifier, MLPRegressor\nprint(json.dumps(sorted(set(MLPClassifier().get_params()) | set(MLPRegressor().get_params()))))';
   const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
   assert.is(r.status, 0, `the parity venv's python (scripts/provision.sh makes it): ${r.error?.message ?? r.stderr}`);
   const sklearn: string[] = JSON.parse(r.stdout);

@@ -20,7 +20,7 @@ for (let i = 0; i < 300; i++) {
   const [cx, cy] = centres[species];
   blobs.push([cx + normal(0, 0.8), cy + normal(0, 0.8), normal(0, 1), uniform(-1, 1)].map(f).concat(species).join(','));
 }
-writeFileSync(join(here, 'blobs.csv'), blobs.join('\n') + '\n');
+writeFileSync(join(here, 'blobs.csv'), `${blobs.join('\n')}\n`);
 
 const houses = ['rooms,area,age,distance,price'];
 for (let i = 0; i < 240; i++) {
@@ -31,5 +31,5 @@ for (let i = 0; i < 240; i++) {
   const price = 40 + 1.8 * area + 12 * rooms - 0.6 * age - 25 * Math.log(distance) + normal(0, 6);
   houses.push([rooms, f(area), f(age), f(distance), price.toFixed(2)].join(','));
 }
-writeFileSync(join(here, 'houses.csv'), houses.join('\n') + '\n');
+writeFileSync(join(here, 'houses.csv'), `${houses.join('\n')}\n`);
 console.log('wrote blobs.csv and houses.csv');

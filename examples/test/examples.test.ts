@@ -87,7 +87,9 @@ example('sklearn-import', ALL, (rt) => {
 });
 
 test('every examples/*.mjs has a test here', () => {
-  const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.mjs')).map((f) => f.replace(/\.mjs$/, ''));
+  const files = readdirSync(join(ROOT, 'examples'))
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => f.replace(/\.mjs$/, ''));
   assert.equal(files.filter((f) => !tested.has(f)).sort(), []);
 });
 

@@ -122,7 +122,7 @@ test('the real addon in the platform package loads and multiplies (the loader re
   assert.type(native.gemmKernel().isa, 'string');
 });
 
-test('ES modules import the functions by name (index.js keeps napi\'s named exports visible)', async () => {
+test("ES modules import the functions by name (index.js keeps napi's named exports visible)", async () => {
   const native = await import(pathToFileURL(join(NATIVE, 'index.js')).href);
   assert.type(native.gemmF64, 'function');
   assert.type(native.gemmKernel, 'function');
@@ -160,7 +160,9 @@ test('musl Linux: wrong libc, names the glibc package that cannot load and what 
 });
 
 test('glibc older than the addon needs: wrong libc, with the versions and dlopen message', () => {
-  const dlopen = new Error("/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.18' not found (required by /app/node_modules/@ffnn/native-linux-x64-gnu/ffnn-native.linux-x64-gnu.node)");
+  const dlopen = new Error(
+    "/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.18' not found (required by /app/node_modules/@ffnn/native-linux-x64-gnu/ffnn-native.linux-x64-gnu.node)",
+  );
   const r = diagnose(machine({ ...installed, glibc: '2.12', load: () => dlopen }));
   assert.is(r.code, 'FFNN_NATIVE_WRONG_LIBC');
   assert.match(r.message, /needs a newer glibc than this system's \(this system has glibc 2\.12\)/);

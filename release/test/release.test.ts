@@ -10,7 +10,7 @@
  * (darwin, windows, linux-arm64), so here only their fields are checked.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +20,16 @@ import * as assert from 'uvu/assert';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readJson = (f: string) => JSON.parse(readFileSync(join(ROOT, f), 'utf8'));
 const PUBLISHED = ['libs/ffnn', 'libs/viz', 'libs/parity', 'apps/cli', 'native'];
-const PLATFORMS = readdirSync(join(ROOT, 'native/npm')).filter((d) => existsSync(join(ROOT, 'native/npm', d, 'package.json'))).map((d) => `native/npm/${d}`);
+const PLATFORMS = readdirSync(join(ROOT, 'native/npm'))
+  .filter((d) => existsSync(join(ROOT, 'native/npm', d, 'package.json')))
+  .map((d) => `native/npm/${d}`);
 const version = readJson('libs/ffnn/package.json').version as string;
 
 // npm run from here must see none of the npm_config_* of the npm that started the tests
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_(config|package|lifecycle)_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_OPTIONS') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^npm_(config|package|lifecycle)_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_OPTIONS') env[k] = v;
   return env;
 }
 function npm(args: string[], cwd: string) {
@@ -39,7 +42,8 @@ test('every published package (and native platform package) has one version; int
     const pkg = readJson(`${dir}/package.json`);
     if (pkg.version !== version) wrong.push(`${pkg.name}@${pkg.version}`);
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
-      for (const [name, spec] of Object.entries<string>(pkg[field] ?? {})) if (name.startsWith('@ffnn/') && spec !== version) wrong.push(`${pkg.name} ${field} ${name}@${spec}`);
+      for (const [name, spec] of Object.entries<string>(pkg[field] ?? {}))
+        if (name.startsWith('@ffnn/') && spec !== version) wrong.push(`${pkg.name} ${field} ${name}@${spec}`);
     }
   }
   const versionTs = readFileSync(join(ROOT, 'libs/ffnn/src/version.ts'), 'utf8');
@@ -50,7 +54,10 @@ test('every published package (and native platform package) has one version; int
 test("changesets' fixed group is exactly the published workspace packages", () => {
   const config = readJson('.changeset/config.json');
   const names = PUBLISHED.map((d) => readJson(`${d}/package.json`).name).sort();
-  assert.equal(config.fixed.map((g: string[]) => [...g].sort()), [names]);
+  assert.equal(
+    config.fixed.map((g: string[]) => [...g].sort()),
+    [names],
+  );
   const workspaces = ['libs', 'apps', 'tools'].flatMap((g) => readdirSync(join(ROOT, g)).map((d) => `${g}/${d}`)).concat('native');
   const publicOnes = workspaces.filter((d) => existsSync(join(ROOT, d, 'package.json')) && !readJson(`${d}/package.json`).private).sort();
   assert.equal(publicOnes, [...PUBLISHED].sort());
@@ -62,7 +69,8 @@ test('provenance-ready fields: repository (one URL, the package folder as direct
   for (const dir of [...PUBLISHED, ...PLATFORMS]) {
     const p = readJson(`${dir}/package.json`);
     const where = `${dir}/package.json`;
-    if (p.repository?.type !== 'git' || !/^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/.test(p.repository?.url ?? '')) problems.push(`${where}: repository {type: git, url: git+https://github.com/OWNER/NAME.git}`);
+    if (p.repository?.type !== 'git' || !/^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/.test(p.repository?.url ?? ''))
+      problems.push(`${where}: repository {type: git, url: git+https://github.com/OWNER/NAME.git}`);
     else urls.add(p.repository.url);
     if (p.repository?.directory !== dir) problems.push(`${where}: repository.directory should be ${dir}`);
     if (!/^https:\/\//.test(p.homepage ?? '')) problems.push(`${where}: homepage`);
@@ -78,7 +86,14 @@ test('provenance-ready fields: repository (one URL, the package folder as direct
 test('changeset version bumps the whole fixed group together, and sync-versions brings version.ts and the platform packages along', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ffnn-release-'));
   try {
-    for (const f of ['package.json', '.changeset/config.json', 'libs/ffnn/src/version.ts', ...['libs', 'apps', 'tools'].flatMap((g) => readdirSync(join(ROOT, g)).map((d) => `${g}/${d}/package.json`)), 'native/package.json', ...PLATFORMS.map((d) => `${d}/package.json`)]) {
+    for (const f of [
+      'package.json',
+      '.changeset/config.json',
+      'libs/ffnn/src/version.ts',
+      ...['libs', 'apps', 'tools'].flatMap((g) => readdirSync(join(ROOT, g)).map((d) => `${g}/${d}/package.json`)),
+      'native/package.json',
+      ...PLATFORMS.map((d) => `${d}/package.json`),
+    ]) {
       if (!existsSync(join(ROOT, f))) continue;
       mkdirSync(dirname(join(dir, f)), { recursive: true });
       cpSync(join(ROOT, f), join(dir, f));
@@ -129,7 +144,10 @@ for (const [dir, expected] of [
     assert.is(out.id, `${pkg.name}@${version}`);
     const missing = expected.filter((f) => !out.files.includes(f));
     assert.equal(missing, [], `missing from the tarball (build it: npx nx run-many -t build): ${missing.join(', ')}`);
-    assert.not.ok(out.files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'sources or tests in the tarball');
+    assert.not.ok(
+      out.files.some((f) => f.startsWith('src/') || f.startsWith('test/')),
+      'sources or tests in the tarball',
+    );
   });
 }
 
@@ -153,7 +171,9 @@ test('npm publish --dry-run @ffnn/native and @ffnn/native-linux-x64-gnu (tarball
 test('docs/releases.md states the model file versions this library reads and writes, and the library version', () => {
   const text = readFileSync(join(ROOT, 'docs/releases.md'), 'utf8');
   const json = /export const MODEL_VERSION = (\d+);/.exec(readFileSync(join(ROOT, 'libs/ffnn/src/io/model-json.ts'), 'utf8'))?.[1];
-  const binary = /MODEL_FILE_VERSION = (\d+)/.exec(readFileSync(join(ROOT, 'libs/ffnn/src/io/model-file.ts'), 'utf8') + readFileSync(join(ROOT, 'libs/ffnn/src/io/model-spec.ts'), 'utf8'))?.[1];
+  const binary = /MODEL_FILE_VERSION = (\d+)/.exec(
+    readFileSync(join(ROOT, 'libs/ffnn/src/io/model-file.ts'), 'utf8') + readFileSync(join(ROOT, 'libs/ffnn/src/io/model-spec.ts'), 'utf8'),
+  )?.[1];
   assert.ok(json && binary, `MODEL_VERSION ${json}, MODEL_FILE_VERSION ${binary}`);
   // the row of the current library version names both format versions
   const row = text.split('\n').find((l) => l.startsWith(`| ${version} `) || l.startsWith(`| ${version} (`));

@@ -5,7 +5,7 @@
  * project's folder. The checker is tried on made-up sources first, so a checker that finds
  * nothing cannot pass for a tree that has nothing.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -86,7 +86,8 @@ export function violation(file: string, spec: string, from: Project, all: Projec
   if (!target.exports.has(subpath)) return `${spec}: ${target.name} exports ${[...target.exports].join(', ')}, not ${subpath}`;
   if (target === from) return null;
   const isTest = relative(from.root, file).split(sep)[0] === 'test';
-  if (!from.deps.has(target.name) && !(isTest && from.devDeps.has(target.name))) return `${spec}: ${target.name} is not in ${from.name}'s package.json dependencies`;
+  if (!from.deps.has(target.name) && !(isTest && from.devDeps.has(target.name)))
+    return `${spec}: ${target.name} is not in ${from.name}'s package.json dependencies`;
   return null;
 }
 
@@ -105,15 +106,19 @@ function violations(): string[] {
 }
 
 test('the checker reads every kind of import and finds each kind of violation', () => {
-  assert.equal(specifiersOf(`import { a } from '../../../libs/ffnn/src/index.ts';\nimport type {\n  B,\n} from "@ffnn/core/node";\nexport * from './x.ts';\nimport './side.ts';\nconst m = await import('@ffnn/viz');\nconst r = require('zx');\n`), [
-    '../../../libs/ffnn/src/index.ts',
-    '@ffnn/core/node',
-    './x.ts',
-    './side.ts',
-    '@ffnn/viz',
-    'zx',
-  ]);
-  const mk = (root: string, name: string, deps: string[] = [], exports = ['.']): Project => ({ root: join(ROOT, root), name, deps: new Set(deps), devDeps: new Set(), exports: new Set(exports) });
+  assert.equal(
+    specifiersOf(
+      `import { a } from '../../../libs/ffnn/src/index.ts';\nimport type {\n  B,\n} from "@ffnn/core/node";\nexport * from './x.ts';\nimport './side.ts';\nconst m = await import('@ffnn/viz');\nconst r = require('zx');\n`,
+    ),
+    ['../../../libs/ffnn/src/index.ts', '@ffnn/core/node', './x.ts', './side.ts', '@ffnn/viz', 'zx'],
+  );
+  const mk = (root: string, name: string, deps: string[] = [], exports = ['.']): Project => ({
+    root: join(ROOT, root),
+    name,
+    deps: new Set(deps),
+    devDeps: new Set(),
+    exports: new Set(exports),
+  });
   const core = mk('libs/ffnn', '@ffnn/core', [], ['.', './node']);
   const cli = mk('apps/cli', '@ffnn/cli', ['@ffnn/core']);
   const viz = mk('libs/viz', '@ffnn/viz');

@@ -16,17 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CaseReport,
-  FIXTURE_DIR,
-  ROOT,
-  caseNames,
-  compareFixtures,
-  formatTable,
-  loadFixture,
-  runCase,
-} from '@ffnn/parity';
 import { loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
+import { type CaseReport, caseNames, compareFixtures, FIXTURE_DIR, formatTable, loadFixture, ROOT, runCase } from '@ffnn/parity';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -62,15 +53,15 @@ function printFailures(reports: CaseReport[], label: string): void {
 }
 
 // ------------------------------------------------ (a) committed fixtures vs live scikit-learn
-let refReports: CaseReport[] = [];
+const refReports: CaseReport[] = [];
 if (!flag('--skip-reference')) {
   const tmp = mkdtempSync(join(tmpdir(), 'ffnn-parity-'));
   const t0 = performance.now();
-  const gen = spawnSync(
-    'node',
-    [join(ROOT, 'tools', 'parity', 'generate.mjs'), '--out', tmp, '--json', ...(only ? ['--only', names.join(',')] : [])],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
-  );
+  const gen = spawnSync('node', [join(ROOT, 'tools', 'parity', 'generate.mjs'), '--out', tmp, '--json', ...(only ? ['--only', names.join(',')] : [])], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const genSeconds = (performance.now() - t0) / 1000;
   if (gen.status !== 0) {
     console.error(gen.stderr);
@@ -89,7 +80,9 @@ if (!flag('--skip-reference')) {
     const r = compareFixtures(fx, live);
     const g = fx.generator;
     if (g.scikit_learn !== v.scikit_learn || g.numpy !== v.numpy || g.scipy !== v.scipy) {
-      r.failures.push(`versions: committed fixture made with scikit-learn ${g.scikit_learn}/numpy ${g.numpy}/scipy ${g.scipy}, live ${v.scikit_learn}/${v.numpy}/${v.scipy}`);
+      r.failures.push(
+        `versions: committed fixture made with scikit-learn ${g.scikit_learn}/numpy ${g.numpy}/scipy ${g.scipy}, live ${v.scikit_learn}/${v.numpy}/${v.scipy}`,
+      );
       r.ok = false;
     }
     refReports.push(r);

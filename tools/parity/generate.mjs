@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 // Regenerates the parity fixtures with live scikit-learn (the pinned venv from setup.mjs).
 // Usage: node tools/parity/generate.mjs [--out DIR] [--only case1,case2] [--json]
 //   --out   where to write <case>.json (default fixtures/parity/; check.ts passes a temp dir)
 //   --only  a subset of the cases in tools/parity/cases.json
 //   --json  print reference.py's JSON summary on stdout (progress always goes to stderr)
-import { $, path, argv } from 'zx';
-import { fileURLToPath } from 'node:url';
+import { $, argv, path } from 'zx';
 import { ensureVenv } from './setup.mjs';
 
 $.verbose = false;
@@ -31,7 +31,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const out = argv.out ? path.resolve(String(argv.out)) : undefined;
   const summary = await generate({ out, only: argv.only ? String(argv.only) : '' });
   if (argv.json) {
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     const kb = summary.written.reduce((s, w) => s + w.bytes, 0) / 1024;
     const v = summary.versions;

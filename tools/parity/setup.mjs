@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 // Creates tools/parity/.venv with the exact scikit-learn/numpy/scipy pinned in requirements.txt.
 // Never uses system site-packages. Idempotent: when the venv already holds every pinned version,
 // it does nothing. Usage: node tools/parity/setup.mjs [--force] [--python python3.11] [--status]
 //   --status  only print the installed versions (or "missing"); nx hashes this line so a cached
 //             `setup` never hides a deleted or changed venv.
-import { $, fs, path, argv } from 'zx';
-import { fileURLToPath } from 'node:url';
+import { $, argv, fs, path } from 'zx';
 
 $.verbose = false;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +46,9 @@ async function installedVersions(pins) {
 
 function mismatches(pins, got) {
   if (!got) return Object.keys(pins);
-  return Object.entries(pins).filter(([n, v]) => got[n] !== v).map(([n]) => n);
+  return Object.entries(pins)
+    .filter(([n, v]) => got[n] !== v)
+    .map(([n]) => n);
 }
 
 /**
@@ -58,7 +60,12 @@ export async function ensureVenv({ force = false, quiet = false } = {}) {
   let got = force ? null : await installedVersions(pins);
   let bad = mismatches(pins, got);
   if (!force && bad.length === 0) {
-    if (!quiet) console.log(`parity venv ok: ${Object.entries(pins).map(([n, v]) => `${n}==${v}`).join(' ')}`);
+    if (!quiet)
+      console.log(
+        `parity venv ok: ${Object.entries(pins)
+          .map(([n, v]) => `${n}==${v}`)
+          .join(' ')}`,
+      );
     return venvPython;
   }
   // A missing or broken venv (for example after the base Python moved) is rebuilt from scratch.
@@ -74,11 +81,15 @@ export async function ensureVenv({ force = false, quiet = false } = {}) {
     console.error(`parity venv needs: ${bad.join(', ')}`);
   }
   // Binary wheels only: a source build of numpy/scipy would take long and could differ in BLAS.
-  await $({ stdio: ['ignore', process.stderr, process.stderr] })`${venvPython} -m pip install --disable-pip-version-check --no-input --only-binary=:all: -r ${reqFile}`;
+  await $({
+    stdio: ['ignore', process.stderr, process.stderr],
+  })`${venvPython} -m pip install --disable-pip-version-check --no-input --only-binary=:all: -r ${reqFile}`;
   got = await installedVersions(pins);
   bad = mismatches(pins, got);
   if (bad.length) throw new Error(`parity venv still has wrong versions for: ${bad.join(', ')} (${JSON.stringify(got)})`);
-  const info = (await $`${venvPython} -c ${'import sys, numpy, sklearn, scipy; print(sys.version.split()[0], numpy.__version__, sklearn.__version__, scipy.__version__)'}`).stdout.trim();
+  const info = (
+    await $`${venvPython} -c ${'import sys, numpy, sklearn, scipy; print(sys.version.split()[0], numpy.__version__, sklearn.__version__, scipy.__version__)'}`
+  ).stdout.trim();
   console.error(`parity venv ready (python numpy sklearn scipy): ${info}`);
   return venvPython;
 }
@@ -88,7 +99,13 @@ export { venvPython };
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (argv.status) {
     const got = await installedVersions(readPins());
-    console.log(got ? Object.entries(got).map(([n, v]) => `${n}==${v ?? 'missing'}`).join(' ') : 'missing');
+    console.log(
+      got
+        ? Object.entries(got)
+            .map(([n, v]) => `${n}==${v ?? 'missing'}`)
+            .join(' ')
+        : 'missing',
+    );
   } else {
     await ensureVenv({ force: Boolean(argv.force) });
   }

@@ -21,14 +21,15 @@
  * --out FILE (default bench-results/csv-<time>.json).
  * Run: bun --conditions=@ffnn/source apps/bench/src/csv-bench.ts [flags]
  */
+
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Buffer } from 'node:buffer';
 import { parseArgs } from 'node:util';
+import { bunExe, cpuModel, gitState, HERE, ROOT, VENV_PYTHON } from './machine.ts';
 import { formatTable } from './report.ts';
-import { HERE, ROOT, VENV_PYTHON, bunExe, cpuModel, gitState } from './machine.ts';
 
 export const ALL_RUNS = ['ffnn-node', 'ffnn-bun', 'pandas', 'pandas-chunks', 'csv', 'train', 'refuse'] as const;
 type Run = (typeof ALL_RUNS)[number];
@@ -165,7 +166,13 @@ async function main(): Promise<void> {
   const file = values.file ? resolve(values.file) : join(dir, 'bench.csv');
   const report: Record<string, unknown> = {
     createdAt: new Date().toISOString(),
-    machine: { cpu: cpuModel(), cores: cpus().length, memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, git: gitState(), loadAverage: { start: loadavg().map((x) => Math.round(x * 100) / 100) } },
+    machine: {
+      cpu: cpuModel(),
+      cores: cpus().length,
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      git: gitState(),
+      loadAverage: { start: loadavg().map((x) => Math.round(x * 100) / 100) },
+    },
   };
   try {
     const t0 = performance.now();
@@ -176,7 +183,13 @@ async function main(): Promise<void> {
       rows = writeBenchCsv(file, bytesWanted);
     }
     const bytes = statSync(file).size;
-    report.file = { bytes, rows, columns: COLUMNS + 1, values: '60% "0", else a 4-decimal fraction; integer labels 0-9', writeSeconds: values.file ? null : (performance.now() - t0) / 1000 };
+    report.file = {
+      bytes,
+      rows,
+      columns: COLUMNS + 1,
+      values: '60% "0", else a 4-decimal fraction; integer labels 0-9',
+      writeSeconds: values.file ? null : (performance.now() - t0) / 1000,
+    };
     process.stderr.write(`  ${bytes.toLocaleString('en-US')} bytes, ${rows.toLocaleString('en-US')} rows\n`);
 
     const results: Record<string, ChildResult> = {};
@@ -202,13 +215,16 @@ async function main(): Promise<void> {
         (rounds[name] ??= []).push(r.seconds);
         // the fastest round is the one shown (the least disturbed by other work on the machine)
         if (!results[name] || r.seconds < results[name].seconds) results[name] = r;
-        process.stderr.write(`  ${fmt(mb(bytes) / r.seconds)} MB/s (${fmt(r.cpuSeconds ? mb(bytes) / r.cpuSeconds : null)} per CPU second), peak ${fmt((r.vmHwmKiB ?? 0) / 1024, 0)} MiB, load ${loadavg()[0].toFixed(1)}\n`);
+        process.stderr.write(
+          `  ${fmt(mb(bytes) / r.seconds)} MB/s (${fmt(r.cpuSeconds ? mb(bytes) / r.cpuSeconds : null)} per CPU second), peak ${fmt((r.vmHwmKiB ?? 0) / 1024, 0)} MiB, load ${loadavg()[0].toFixed(1)}\n`,
+        );
       }
     }
     // every reader read the same numbers: the sums agree (summed in different orders: relative 1e-9)
     const sums = Object.entries(results).map(([k, r]) => [k, r.sum as number] as const);
     for (const [k, s] of sums) {
-      if (Math.abs(s - sums[0][1]) > 1e-9 * Math.abs(sums[0][1])) throw new Error(`${k} summed the file to ${s}, ${sums[0][0]} to ${sums[0][1]}: not the same numbers`);
+      if (Math.abs(s - sums[0][1]) > 1e-9 * Math.abs(sums[0][1]))
+        throw new Error(`${k} summed the file to ${s}, ${sums[0][0]} to ${sums[0][1]}: not the same numbers`);
       if (results[k].rows !== rows) throw new Error(`${k} read ${results[k].rows} rows, the file has ${rows}`);
     }
 
@@ -225,14 +241,22 @@ async function main(): Promise<void> {
       if (r.exitCode !== 0) throw new Error(`ffnn train --stream failed (exit ${r.exitCode}): ${r.stderr.slice(-2000)}`);
       const out = JSON.parse(r.stdout);
       const peak = Number(readFileSync(hwm, 'utf8'));
-      Object.assign(trainRun, { command: `ffnn ${args.slice(3).join(' ').replace(file, 'FILE')}`, seconds: r.seconds, epochSeconds: out.epochs[0].seconds, loss: out.epochs[0].loss, backend: out.backend, vmHwmKiB: peak });
+      Object.assign(trainRun, {
+        command: `ffnn ${args.slice(3).join(' ').replace(file, 'FILE')}`,
+        seconds: r.seconds,
+        epochSeconds: out.epochs[0].seconds,
+        loss: out.epochs[0].loss,
+        backend: out.backend,
+        vmHwmKiB: peak,
+      });
       process.stderr.write(`  ${fmt(r.seconds)} s, peak ${fmt(peak / 1024, 0)} MiB\n`);
     }
     if (runs.includes('refuse')) {
       const r = await runChild(process.env.NODE ?? 'node', [cli, 'train', '--data', `csv:${file}`, '--epochs', '1']);
       const refused = r.exitCode === 1 && /SIZE_LIMIT/.test(r.stderr) && /--stream/.test(r.stderr);
       trainRun.withoutStream = { exitCode: r.exitCode, seconds: r.seconds, message: r.stderr.trim().split('\n').pop(), refused };
-      if (!refused && bytes > 2 ** 30) throw new Error(`ffnn train without --stream was not refused on a ${bytes}-byte file: exit ${r.exitCode}, ${r.stderr.slice(-500)}`);
+      if (!refused && bytes > 2 ** 30)
+        throw new Error(`ffnn train without --stream was not refused on a ${bytes}-byte file: exit ${r.exitCode}, ${r.stderr.slice(-500)}`);
     }
     report.loadAverage = { end: loadavg().map((x) => Math.round(x * 100) / 100) };
 
@@ -251,20 +275,47 @@ async function main(): Promise<void> {
       'pandas-chunks': 'pandas read_csv (C, chunks 10k)',
       csv: 'python csv + float()',
     };
-    console.log(`\nCSV reading: ${fmt(mb(bytes), 0)} MB, ${rows.toLocaleString('en-US')} rows x ${COLUMNS + 1} columns; ${cpuModel()}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    console.log(formatTable(['reader', 'MB/s (wall)', 'MB/s (CPU)', 'seconds', 'peak MiB', 'start MiB'], rowsOut.map((r) => [names[r[0]] ?? r[0], ...r.slice(1)])));
+    console.log(
+      `\nCSV reading: ${fmt(mb(bytes), 0)} MB, ${rows.toLocaleString('en-US')} rows x ${COLUMNS + 1} columns; ${cpuModel()}, load ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
+      formatTable(
+        ['reader', 'MB/s (wall)', 'MB/s (CPU)', 'seconds', 'peak MiB', 'start MiB'],
+        rowsOut.map((r) => [names[r[0]] ?? r[0], ...r.slice(1)]),
+      ),
+    );
     if (trainRun.vmHwmKiB) {
-      console.log(`\n${trainRun.command}: peak RSS ${fmt((trainRun.vmHwmKiB as number) / 1024, 0)} MiB (VmHWM), ${fmt(trainRun.seconds as number)} s (${trainRun.backend} backend)`);
+      console.log(
+        `\n${trainRun.command}: peak RSS ${fmt((trainRun.vmHwmKiB as number) / 1024, 0)} MiB (VmHWM), ${fmt(trainRun.seconds as number)} s (${trainRun.backend} backend)`,
+      );
     }
     if (trainRun.withoutStream) {
       const w = trainRun.withoutStream as { exitCode: number; message: string };
-      console.log(w.exitCode === 0 ? 'without --stream: read whole and trained (the file is within --max-data-bytes, default 1 GiB)' : `without --stream: exit ${w.exitCode}: ${w.message}`);
+      console.log(
+        w.exitCode === 0
+          ? 'without --stream: read whole and trained (the file is within --max-data-bytes, default 1 GiB)'
+          : `without --stream: exit ${w.exitCode}: ${w.message}`,
+      );
     }
-    report.readers = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, stdout: undefined, stderr: undefined, roundSeconds: rounds[k], mbPerSecond: mb(bytes) / r.seconds, mbPerCpuSecond: r.cpuSeconds ? mb(bytes) / r.cpuSeconds : null }]));
+    report.readers = Object.fromEntries(
+      Object.entries(results).map(([k, r]) => [
+        k,
+        {
+          ...r,
+          stdout: undefined,
+          stderr: undefined,
+          roundSeconds: rounds[k],
+          mbPerSecond: mb(bytes) / r.seconds,
+          mbPerCpuSecond: r.cpuSeconds ? mb(bytes) / r.cpuSeconds : null,
+        },
+      ]),
+    );
     report.train = trainRun;
     const out = values.out ? resolve(values.out) : join(ROOT, 'bench-results', `csv-${(report.createdAt as string).replace(/[:.]/g, '-')}.json`);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nreport: ${out}`);
   } finally {
     if (values.keep) process.stderr.write(`kept ${file}\n`);

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadNativeBackend } from '@ffnn/core/backend';
 import { FFNNClassifier } from '@ffnn/core';
+import { loadNativeBackend } from '@ffnn/core/backend';
 import { readNpy } from './npy.ts';
 import { RUNS, type RunOutput, type RunSpec } from './report.ts';
 
@@ -17,7 +17,14 @@ import { RUNS, type RunOutput, type RunSpec } from './report.ts';
 export function mappedBlas(): string[] {
   try {
     const maps = readFileSync('/proc/self/maps', 'utf8');
-    return [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5] ?? '').filter((p) => /blas/i.test(p)))];
+    return [
+      ...new Set(
+        maps
+          .split('\n')
+          .map((l) => l.split(/\s+/)[5] ?? '')
+          .filter((p) => /blas/i.test(p)),
+      ),
+    ];
   } catch {
     return [];
   }

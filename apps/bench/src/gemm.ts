@@ -13,11 +13,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { $ } from 'zx';
 import { type Backend, type DType, type FloatArray, jsBackend, loadNativeBackend } from '@ffnn/core/backend';
-import { HERE, ROOT, VENV_PYTHON, describeMachine, hasVenv, machineLines, pythonEnv } from './machine.ts';
+import { $ } from 'zx';
+import { describeMachine, HERE, hasVenv, machineLines, pythonEnv, ROOT, VENV_PYTHON } from './machine.ts';
 import { createProgress } from './progress.ts';
-import { type GemmCase, NETS, type NetName, fmt, formatTable, gemmCases, gemmGflops, gemmShape, layerSizes } from './report.ts';
+import { fmt, formatTable, type GemmCase, gemmCases, gemmGflops, gemmShape, layerSizes, NETS, type NetName } from './report.ts';
 
 $.verbose = false;
 $.quiet = true;
@@ -111,13 +111,29 @@ async function main(argv: string[]): Promise<number> {
       const measured = [...Object.values(row.native), ...Object.values(row.numpy)].filter(Number.isFinite);
       row.ceiling = measured.length ? Math.max(...measured) : NaN;
       rows.push(row);
-      progress.done(++done, `${dtype} ${c.kind} ${c.layer}: js ${fmt(row.js)} native ${Object.values(row.native).map((x) => fmt(x)).join('/')} GFLOP/s`);
+      progress.done(
+        ++done,
+        `${dtype} ${c.kind} ${c.layer}: js ${fmt(row.js)} native ${Object.values(row.native)
+          .map((x) => fmt(x))
+          .join('/')} GFLOP/s`,
+      );
     });
   }
   progress.end();
   machine.loadAverage.end = loadavg().map((x) => Math.round(x * 100) / 100);
 
-  const header = ['dtype', 'product', 'layer', 'shape', 'js', ...threads.map((t) => `native t${t}`), ...threads.map((t) => `numpy t${t}`), 'ceiling', 'js/ceil', 'native/ceil'];
+  const header = [
+    'dtype',
+    'product',
+    'layer',
+    'shape',
+    'js',
+    ...threads.map((t) => `native t${t}`),
+    ...threads.map((t) => `numpy t${t}`),
+    'ceiling',
+    'js/ceil',
+    'native/ceil',
+  ];
   const table = rows.map((r) => [
     r.dtype,
     r.case.kind + (r.case.inTraining || r.case.kind === 'square' ? '' : ' *'),
@@ -131,14 +147,25 @@ async function main(argv: string[]): Promise<number> {
     Object.keys(r.native).length ? `${((100 * Math.max(...Object.values(r.native))) / r.ceiling).toFixed(0)}%` : '-',
   ]);
   console.log('');
-  console.log(formatTable(header, table, header.map((_, i) => i >= 4)));
+  console.log(
+    formatTable(
+      header,
+      table,
+      header.map((_, i) => i >= 4),
+    ),
+  );
   console.log('');
   console.log(`GFLOP/s = 2 m n k / best time (warm call, reps >= 30 ms, best of 5); ffnn through its Backend interface (FFI included), numpy via np.matmul`);
-  console.log(`ceiling = the best measured product of that shape on this machine: native or numpy, at 1 to ${top} threads; native/ceil uses native's best thread count`);
+  console.log(
+    `ceiling = the best measured product of that shape on this machine: native or numpy, at 1 to ${top} threads; native/ceil uses native's best thread count`,
+  );
   console.log(`* computed by the benchmark only: training never needs the input layer's delta D*W^T`);
   for (const dtype of ['float64', 'float32'] as DType[]) {
     const sq = rows.find((r) => r.dtype === dtype && r.case.kind === 'square')!;
-    const who = [...Object.entries(sq.native).map(([t, g]) => [`native ${t}`, g] as const), ...Object.entries(sq.numpy).map(([t, g]) => [`numpy ${t}`, g] as const)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '-';
+    const who =
+      [...Object.entries(sq.native).map(([t, g]) => [`native ${t}`, g] as const), ...Object.entries(sq.numpy).map(([t, g]) => [`numpy ${t}`, g] as const)].sort(
+        (a, b) => b[1] - a[1],
+      )[0]?.[0] ?? '-';
     console.log(`machine ceiling ${dtype} (best measured 1024^3 matmul): ${fmt(sq.ceiling)} GFLOP/s (${who})`);
   }
   // One batch of training runs every product of its net once: its gemm GFLOP/s is the total flops
@@ -172,13 +199,30 @@ async function main(argv: string[]): Promise<number> {
   if (native) {
     console.log('');
     console.log('training products of one batch (every product of the net once, at the measured rates), native:');
-    console.log(formatTable(['net', 'dtype', 'threads', 'GFLOP/s', `of ${top}-thread peak`], mixes.map((x) => [x.net, x.dtype, x.threads, fmt(x.gflops), `${(100 * x.ofPeak).toFixed(0)}%`]), [false, false, false, true, true]));
+    console.log(
+      formatTable(
+        ['net', 'dtype', 'threads', 'GFLOP/s', `of ${top}-thread peak`],
+        mixes.map((x) => [x.net, x.dtype, x.threads, fmt(x.gflops), `${(100 * x.ofPeak).toFixed(0)}%`]),
+        [false, false, false, true, true],
+      ),
+    );
   }
   const wallSeconds = (performance.now() - wallStart) / 1000;
   console.log(`load average at end: ${machine.loadAverage.end.join(' ')}; wall time ${wallSeconds.toFixed(0)} s`);
 
   const createdAt = new Date().toISOString();
-  const report = { kind: 'gemm', createdAt, threads, method: 'GFLOP/s = 2mnk / best time; warm call, reps >= 30 ms, best of 5', machine, numpy: numpy ? { ...(numpy as object) } : null, rows, peaks, trainingMix: mixes, wallSeconds };
+  const report = {
+    kind: 'gemm',
+    createdAt,
+    threads,
+    method: 'GFLOP/s = 2mnk / best time; warm call, reps >= 30 ms, best of 5',
+    machine,
+    numpy: numpy ? { ...(numpy as object) } : null,
+    rows,
+    peaks,
+    trainingMix: mixes,
+    wallSeconds,
+  };
   delete (report.numpy as Record<string, unknown> | null)?.float64;
   delete (report.numpy as Record<string, unknown> | null)?.float32;
   const out = values.out ? resolve(values.out) : join(ROOT, 'bench-results', `gemm-${createdAt.replace(/[:.]/g, '-')}.json`);

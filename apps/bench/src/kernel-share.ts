@@ -10,11 +10,11 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FFNNClassifier } from '@ffnn/core';
 import { type Backend, loadNativeBackend } from '@ffnn/core/backend';
 import { loadMnist } from '@ffnn/core/node';
-import { FFNNClassifier } from '@ffnn/core';
 import { HERE } from './machine.ts';
-import { type NetName, NETS, type SolverName, SOLVERS, buildOptions, fmt, formatTable } from './report.ts';
+import { buildOptions, fmt, formatTable, NETS, type NetName, SOLVERS, type SolverName } from './report.ts';
 
 /** Wraps every kernel of the loaded backend object in place (options take a backend by name only). */
 function timeKernels(backend: Backend, seconds: Map<string, number>): void {
@@ -60,11 +60,20 @@ export function main(argv: string[]): number {
   const total = epochSeconds.reduce((a, b) => a + b, 0);
   const rows = [...seconds.entries()].sort((a, b) => b[1] - a[1]);
   const gemm = rows.filter(([k]) => k.startsWith('gemm')).reduce((a, [, s]) => a + s, 0);
-  console.log(`${[784, ...NETS[net].hiddenLayerSizes, 10].join('-')} ${solver} native ${dtype}, ${addon.gemmKernel().description}; ${epochs} epochs, ${fmt(total / epochs)} s/epoch (timed)`);
-  console.log(formatTable(['kernel', 's/epoch', 'share'], rows.map(([k, s]) => [k, fmt(s / epochs), `${((100 * s) / total).toFixed(1)}%`])));
+  console.log(
+    `${[784, ...NETS[net].hiddenLayerSizes, 10].join('-')} ${solver} native ${dtype}, ${addon.gemmKernel().description}; ${epochs} epochs, ${fmt(total / epochs)} s/epoch (timed)`,
+  );
+  console.log(
+    formatTable(
+      ['kernel', 's/epoch', 'share'],
+      rows.map(([k, s]) => [k, fmt(s / epochs), `${((100 * s) / total).toFixed(1)}%`]),
+    ),
+  );
   const kernels = [...seconds.values()].reduce((a, b) => a + b, 0);
   const pct = (x: number) => `${((100 * x) / total).toFixed(1)}%`;
-  console.log(`gemm ${pct(gemm)} of the epoch; outside gemm ${pct(total - gemm)}: other kernels ${pct(kernels - gemm)}, between calls (TypeScript: shuffle, loss, bookkeeping) ${pct(total - kernels)}`);
+  console.log(
+    `gemm ${pct(gemm)} of the epoch; outside gemm ${pct(total - gemm)}: other kernels ${pct(kernels - gemm)}, between calls (TypeScript: shuffle, loss, bookkeeping) ${pct(total - kernels)}`,
+  );
   return 0;
 }
 

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { $ } from 'zx';
 import { loadNativeBackend } from '@ffnn/core/backend';
+import { $ } from 'zx';
 import type { Machine } from './report.ts';
 
 $.verbose = false;
@@ -27,7 +27,13 @@ export function bunExe(): string {
 
 /** Environment for a Python run: fixed thread counts, OpenBLAS tuning variables removed. */
 export function pythonEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), PYTHONDONTWRITEBYTECODE: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_NUM_THREADS: String(threads),
+    MKL_NUM_THREADS: String(threads),
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
   for (const k of OPENBLAS_TUNING) delete env[k];
   return env;
 }
@@ -137,21 +143,29 @@ export async function describeMachine(threads: number[]): Promise<{ machine: Mac
  * OpenBLAS core names that are generic kernels (SSE2/SSE3-era code, no AVX): what an OpenBLAS too
  * old for the CPU falls back to (Debian's 0.3.21 says Prescott on recent Xeons).
  */
-export const GENERIC_OPENBLAS_CORES = /^(prescott|core2|penryn|dunnington|nehalem|katmai|coppermine|northwood|banias|atom|nano|opteron(_sse3)?|athlon|barcelona|generic|armv8)$/i;
+export const GENERIC_OPENBLAS_CORES =
+  /^(prescott|core2|penryn|dunnington|nehalem|katmai|coppermine|northwood|banias|atom|nano|opteron(_sse3)?|athlon|barcelona|generic|armv8)$/i;
 /** Our own levels that are not the CPU's SIMD: plain Rust, or SSE2 on a CPU that has more. */
 export const GENERIC_NATIVE_ISAS = ['generic', 'sse2'];
 
 /** Warnings, one a line, when a library in the run (ours or numpy's) runs a generic kernel. */
 export function kernelWarnings(m: Pick<Machine, 'blas'>): string[] {
   const out: string[] = [];
-  const b = m.blas as { native?: { gemmKernel?: { isa: string; detected: string; description: string } }; numpy?: { library?: string; version?: string; architecture?: string | null } };
+  const b = m.blas as {
+    native?: { gemmKernel?: { isa: string; detected: string; description: string } };
+    numpy?: { library?: string; version?: string; architecture?: string | null };
+  };
   const k = b.native?.gemmKernel;
   if (k && GENERIC_NATIVE_ISAS.includes(k.isa)) {
-    out.push(`native gemm runs a generic kernel (${k.isa}${k.isa !== k.detected ? `, forced; this CPU has ${k.detected}` : ''}): its figures are not this CPU's`);
+    out.push(
+      `native gemm runs a generic kernel (${k.isa}${k.isa !== k.detected ? `, forced; this CPU has ${k.detected}` : ''}): its figures are not this CPU's`,
+    );
   }
   const np = b.numpy;
   if (np?.library && (!np.architecture || GENERIC_OPENBLAS_CORES.test(np.architecture))) {
-    out.push(`numpy's ${np.library} ${np.version ?? ''} runs a generic kernel (core ${np.architecture ?? 'unknown'}): scikit-learn's figures are not this CPU's`);
+    out.push(
+      `numpy's ${np.library} ${np.version ?? ''} runs a generic kernel (core ${np.architecture ?? 'unknown'}): scikit-learn's figures are not this CPU's`,
+    );
   }
   return out;
 }
@@ -160,10 +174,14 @@ export function machineLines(m: Machine): string[] {
   const b = m.blas as { native: Record<string, unknown>; numpy: Record<string, unknown>; cpuFlags: string[] };
   const n = b.native;
   const np = b.numpy;
-  const tuning = Object.entries(m.env).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(' ');
+  const tuning = Object.entries(m.env)
+    .map(([k, v]) => `${k}=${v ?? '(unset)'}`)
+    .join(' ');
   return [
     `machine: ${m.cpu}, ${m.cores} cores (${b.cpuFlags.join(' ')}), ${m.memoryGiB} GiB, ${m.os}`,
-    `runtimes: ${Object.entries(m.runtimes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `runtimes: ${Object.entries(m.runtimes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `native gemm: ${n.gemmKernel ? `${(n.gemmKernel as { description: string }).description}; no BLAS linked; ${tuning}` : `not loaded: ${n.notLoaded}`}`,
     `numpy BLAS: ${np.library ? `${np.library} ${np.version}, core ${np.architecture}, ${np.threadingLayer} (run with ${OPENBLAS_TUNING.join(' and ')} unset)` : np.notAvailable}`,
     `source: ${m.git}; load average at start: ${m.loadAverage.start.join(' ')}${m.loadAverage.end ? `, at end: ${m.loadAverage.end.join(' ')}` : ''}`,

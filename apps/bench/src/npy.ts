@@ -13,7 +13,7 @@ export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = 10 + dict.length + 1;
-  dict += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  dict += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + dict.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]); // \x93NUMPY v1.0
   new DataView(out.buffer).setUint16(8, dict.length, true);
@@ -54,7 +54,11 @@ export function readNpy<T extends NpyArray>(path: string, as: new (n: number) =>
     readSync(fd, hbytes, 0, hlen, 10);
     const header = new TextDecoder().decode(hbytes);
     const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-    const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    const shape = (/'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
     if (/'fortran_order':\s*True/.test(header)) throw new Error(`${path}: Fortran order is not supported`);
     const Src = descr === '<f8' ? Float64Array : descr === '<f4' ? Float32Array : descr === '<i4' ? Int32Array : null;
     if (!Src) throw new Error(`${path}: dtype ${descr} is not supported`);

@@ -125,7 +125,13 @@ export function secondsPerEpoch(epochSeconds: readonly number[]): number {
   return median(epochSeconds.slice(1));
 }
 
-export function summarize(spec: Pick<RunSpec, 'net' | 'solver' | 'run'>, sizes: number[], trainSamples: number, testSamples: number, out: RunOutput): RunResult {
+export function summarize(
+  spec: Pick<RunSpec, 'net' | 'solver' | 'run'>,
+  sizes: number[],
+  trainSamples: number,
+  testSamples: number,
+  out: RunOutput,
+): RunResult {
   const weights = countWeights(sizes);
   const s = secondsPerEpoch(out.epochSeconds);
   return {
@@ -158,7 +164,10 @@ export function addRatios(results: RunResult[]): RunResult[] {
 export function formatTable(header: string[], rows: string[][], rightAligned: boolean[] = header.map((_, i) => i > 0)): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -196,7 +205,11 @@ export function trainRows(results: readonly RunResult[]): string[][] {
 }
 
 export function formatTrainTable(results: readonly RunResult[]): string {
-  return formatTable(TRAIN_HEADER, trainRows(results), TRAIN_HEADER.map((_, i) => i >= 3));
+  return formatTable(
+    TRAIN_HEADER,
+    trainRows(results),
+    TRAIN_HEADER.map((_, i) => i >= 3),
+  );
 }
 
 // ------------------------------------------------------------------ the JSON report

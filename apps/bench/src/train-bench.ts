@@ -18,29 +18,29 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { $ } from 'zx';
 import { loadNativeBackend } from '@ffnn/core/backend';
 import { loadIdxDir, loadMnist, type TrainTestSplit } from '@ffnn/core/node';
-import { HERE, ROOT, VENV_PYTHON, bunExe, describeMachine, hasVenv, machineLines, pythonEnv } from './machine.ts';
+import { $ } from 'zx';
+import { bunExe, describeMachine, HERE, hasVenv, machineLines, pythonEnv, ROOT, VENV_PYTHON } from './machine.ts';
 import { writeNpy } from './npy.ts';
 import { createProgress } from './progress.ts';
 import {
+  addRatios,
+  buildOptions,
   COMMON,
+  formatTrainTable,
+  layerSizes,
   NETS,
-  RUNS,
-  SOLVERS,
   type NetName,
+  RUNS,
   type RunName,
   type RunOutput,
   type RunResult,
   type RunSpec,
+  SOLVERS,
   type SolverName,
-  type TrainReport,
-  addRatios,
-  buildOptions,
-  formatTrainTable,
-  layerSizes,
   summarize,
+  type TrainReport,
 } from './report.ts';
 
 $.verbose = false;
@@ -55,12 +55,16 @@ const TIMING = {
     'one MLPClassifier.fit with max_iter = epochs, tol 0, n_iter_no_change > epochs; a subclass stamps time.perf_counter() in _update_no_improvement_count (once per epoch of _fit_stochastic, after the batch loop); epoch time = gap between stamps',
   perEpoch: 'median of the epochs after the first (warm-up)',
   gflops: '6 x training samples x connection weights per epoch / seconds (biases not counted)',
-  peakMemory: 'VmHWM (/proc/self/status) of the child process that did the run: reading the data, training, scoring. Not ru_maxrss: Linux carries that over fork+exec, so children reported the parent process peak',
+  peakMemory:
+    'VmHWM (/proc/self/status) of the child process that did the run: reading the data, training, scoring. Not ru_maxrss: Linux carries that over fork+exec, so children reported the parent process peak',
 };
 
 function list<T extends string>(value: string | undefined, all: readonly T[], name: string): T[] {
   if (!value) return [...all];
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean) as T[];
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as T[];
   for (const i of items) if (!all.includes(i)) throw new Error(`--${name}: expected some of ${all.join(',')}, got ${i}`);
   return items;
 }
@@ -135,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
     const { machine } = await describeMachine(threads);
     const dir = values['data-dir'] ? resolve(values['data-dir']) : null;
     const name = dir ? `idx:${dir.startsWith(`${ROOT}/`) ? relative(ROOT, dir) : dir}` : dataset;
-    console.log(`${name}: ${train.rows} train / ${test.rows} test, ${train.cols} features, ${nClasses} classes; ${epochs} epochs per run (1 warm-up), batch ${COMMON.batchSize}, seed ${COMMON.randomState}`);
+    console.log(
+      `${name}: ${train.rows} train / ${test.rows} test, ${train.cols} features, ${nClasses} classes; ${epochs} epochs per run (1 warm-up), batch ${COMMON.batchSize}, seed ${COMMON.randomState}`,
+    );
     for (const l of machineLines(machine)) console.log(l);
     for (const n of notes) console.log(`note: ${n}`);
 
@@ -144,7 +150,10 @@ export async function main(argv: string[]): Promise<number> {
       for (const solver of solvers) {
         const options = buildOptions(net, solver, epochs);
         const add = (run: RunName, t: number) =>
-          plan.push({ spec: { net, solver, run, threads: t, epochs, dataDir, options }, label: `${layerSizes(net, train.cols, nClasses).join('-')} ${solver} ${RUNS[run].label} t${t}` });
+          plan.push({
+            spec: { net, solver, run, threads: t, epochs, dataDir, options },
+            label: `${layerSizes(net, train.cols, nClasses).join('-')} ${solver} ${RUNS[run].label} t${t}`,
+          });
         if (runs.includes('js')) add('js', 1);
         for (const t of threads) for (const run of runs) if (run !== 'js') add(run, t);
       }
@@ -174,7 +183,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log('');
     console.log(formatTrainTable(results));
     console.log('');
-    console.log(`s/epoch: median of epochs 2..${epochs}; GFLOP/s = 6 x samples x weights / s; peak MiB = VmHWM of the run's own process; vs sklearn = s/epoch / scikit-learn's at the same thread count (js, single-threaded, against sklearn at 1 thread)`);
+    console.log(
+      `s/epoch: median of epochs 2..${epochs}; GFLOP/s = 6 x samples x weights / s; peak MiB = VmHWM of the run's own process; vs sklearn = s/epoch / scikit-learn's at the same thread count (js, single-threaded, against sklearn at 1 thread)`,
+    );
     console.log(`load average at end: ${machine.loadAverage.end.join(' ')}; wall time ${wallSeconds.toFixed(0)} s`);
     for (const f of failures) console.log(`FAILED ${f.label}: ${f.error}`);
 
@@ -205,7 +216,10 @@ export async function runChild(spec: RunSpec, onEpoch: (k: number, n: number) =>
   const proc =
     RUNS[spec.run].engine === 'sklearn'
       ? $({ env: pythonEnv(spec.threads), nothrow: true })`${VENV_PYTHON} ${join(HERE, 'sklearn_run.py')} ${json}`
-      : $({ env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) }, nothrow: true })`${bunExe()} --conditions=@ffnn/source ${join(HERE, 'ffnn-run.ts')} ${json}`;
+      : $({
+          env: { ...process.env, OPENBLAS_NUM_THREADS: String(spec.threads) },
+          nothrow: true,
+        })`${bunExe()} --conditions=@ffnn/source ${join(HERE, 'ffnn-run.ts')} ${json}`;
   let pending = '';
   proc.stderr.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
@@ -219,7 +233,11 @@ export async function runChild(spec: RunSpec, onEpoch: (k: number, n: number) =>
   const r = await proc;
   const lines = r.stdout.trim().split('\n');
   if (r.exitCode !== 0) {
-    const stderr = r.stderr.split('\n').filter((l) => !l.startsWith('@epoch')).join('\n').trim();
+    const stderr = r.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('@epoch'))
+      .join('\n')
+      .trim();
     throw new Error(`exit ${r.exitCode}: ${stderr.split('\n').slice(-5).join(' | ')}`);
   }
   return JSON.parse(lines[lines.length - 1]) as RunOutput;

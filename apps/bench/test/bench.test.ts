@@ -12,8 +12,6 @@ import { runFfnn } from '../src/ffnn-run.ts';
 import { hasVenv, kernelWarnings } from '../src/machine.ts';
 import { readNpy, writeNpy } from '../src/npy.ts';
 import {
-  type RunOutput,
-  type RunSpec,
   addRatios,
   buildOptions,
   countWeights,
@@ -24,6 +22,8 @@ import {
   gemmGflops,
   layerSizes,
   median,
+  type RunOutput,
+  type RunSpec,
   reportProblems,
   secondsPerEpoch,
   summarize,
@@ -67,11 +67,24 @@ test('number formatting and the text table', () => {
   assert.is(fmt(1.5), '1.50');
   assert.is(fmt(123456.7), '123,457');
   assert.is(fmt(null), '-');
-  const t = formatTable(['a', 'bb'], [['x', '1'], ['yyy', '22']]).split('\n');
+  const t = formatTable(
+    ['a', 'bb'],
+    [
+      ['x', '1'],
+      ['yyy', '22'],
+    ],
+  ).split('\n');
   assert.equal(t, ['a    bb', '---  --', 'x     1', 'yyy  22']);
 });
 
-const fakeOut = (s: number, threads = 1): RunOutput => ({ epochSeconds: [9, s, s, s], lossCurve: [1, 0.5, 0.4, 0.3], accuracy: 0.9, maxRssKiB: 204800, blas: 'x', threads });
+const fakeOut = (s: number, threads = 1): RunOutput => ({
+  epochSeconds: [9, s, s, s],
+  lossCurve: [1, 0.5, 0.4, 0.3],
+  accuracy: 0.9,
+  maxRssKiB: 204800,
+  blas: 'x',
+  threads,
+});
 
 test('ratios to scikit-learn pair runs by net, solver and thread count; the report shape checks', () => {
   const sizes = layerSizes('medium', 784, 10);
@@ -82,7 +95,10 @@ test('ratios to scikit-learn pair runs by net, solver and thread count; the repo
     summarize({ net: 'medium', solver: 'sgd', run: 'sklearn' }, sizes, 8000, 2000, fakeOut(0.25, 2)),
   ];
   addRatios(rs);
-  assert.equal(rs.map((r) => r.ratioToSklearn), [2, 2, 1, 1]);
+  assert.equal(
+    rs.map((r) => r.ratioToSklearn),
+    [2, 2, 1, 1],
+  );
   assert.is(rs[0].samplesPerSecond, 4000);
   close(rs[0].gflops, trainGflops(8000, 109184, 2));
   const table = formatTrainTable(rs);
@@ -165,7 +181,7 @@ test('smoke: the runner trains a small net in-process and in a child process; sk
   }
 });
 
-test('kernelWarnings: a generic kernel on either side is named, the CPU\'s own kernels are not', () => {
+test("kernelWarnings: a generic kernel on either side is named, the CPU's own kernels are not", () => {
   const machine = (isa: string, detected: string, core: string | null) => ({
     blas: {
       native: { gemmKernel: { isa, detected, description: `${isa}: ...` } },

@@ -11,7 +11,7 @@ import { readCsvFile, readCsvStream } from '@ffnn/core/node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeBenchCsv } from '../src/csv-bench.ts';
-import { HERE, bunExe } from '../src/machine.ts';
+import { bunExe, HERE } from '../src/machine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-csv-bench-test-'));
 const file = join(dir, 'b.csv');

@@ -8,8 +8,8 @@
  * FfnnError (exit 1) for a file that is missing, unreadable or in the wrong format.
  */
 import { existsSync, statSync } from 'node:fs';
-import { FfnnError, columnOrder, reorderColumns } from '@ffnn/core';
-import { idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile, type Dataset } from '@ffnn/core/node';
+import { columnOrder, FfnnError, reorderColumns } from '@ffnn/core';
+import { type Dataset, idxDataset, loadIdxDir, loadMnist, readCsvFile, readIdxFile } from '@ffnn/core/node';
 import { UsageError } from './flags.ts';
 
 /** Class labels, or a regression's targets (a number per row, or a row of numbers per row). */
@@ -85,7 +85,10 @@ export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 
     }
     mustExist(spec, flag);
     if (spec.kind === 'idx') {
-      if (!statSync(spec.path).isDirectory()) throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, { file: spec.path });
+      if (!statSync(spec.path).isDirectory())
+        throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, {
+          file: spec.path,
+        });
       const { train, test } = loadIdxDir(spec.path, { maxBytes: o.maxBytes });
       return { train: fromDataset(train, `${spec.text} (train)`), test: fromDataset(test, `${spec.text} (test)`) };
     }
@@ -98,7 +101,11 @@ export function loadTrainSource(spec: SourceSpec, o: TrainSourceOptions, flag = 
  * What predict and evaluate read: mnist gives the standard test split, idx:DIR its t10k files
  * (or the train files with part 'train'), idx:FILE one images file, csv:FILE the whole file.
  */
-export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; needLabels: boolean; part?: 'train' | 'test'; maxBytes?: number }, flag = 'data'): Table {
+export function loadEvalSource(
+  spec: SourceSpec,
+  o: { labelColumn?: string; needLabels: boolean; part?: 'train' | 'test'; maxBytes?: number },
+  flag = 'data',
+): Table {
   return withFlag(flag, () => {
     const part = o.part ?? 'test';
     if (spec.kind === 'mnist') {
@@ -112,8 +119,14 @@ export function loadEvalSource(spec: SourceSpec, o: { labelColumn?: string; need
         return fromDataset(s[part], `${spec.text} (${part})`);
       }
       const images = readIdxFile(spec.path, { maxBytes: o.maxBytes });
-      if (images.shape.length < 2) throw new FfnnError('INVALID_DATA', `${spec.path}: expected an images file (n x rows x cols), got shape ${images.shape.join(' x ')}`, { file: spec.path });
-      if (o.needLabels) throw new FfnnError('INVALID_DATA', `${spec.path}: a single IDX images file has no labels; give a folder with the labels file (idx:DIR)`, { file: spec.path });
+      if (images.shape.length < 2)
+        throw new FfnnError('INVALID_DATA', `${spec.path}: expected an images file (n x rows x cols), got shape ${images.shape.join(' x ')}`, {
+          file: spec.path,
+        });
+      if (o.needLabels)
+        throw new FfnnError('INVALID_DATA', `${spec.path}: a single IDX images file has no labels; give a folder with the labels file (idx:DIR)`, {
+          file: spec.path,
+        });
       const n = images.shape[0];
       const fake = { shape: [n], data: new Uint8Array(n) };
       const d = idxDataset(images, fake, spec.path);
@@ -155,7 +168,9 @@ export function labelsOf(t: Table): number[] | string[] {
 export function holdOut(t: Table, fraction: number, permutation: (n: number) => ArrayLike<number>): { train: Table; validation: Table } {
   const nVal = Math.round(t.rows * fraction);
   if (nVal < 1 || nVal >= t.rows) {
-    throw new UsageError(`--validation-split ${fraction}: leaves ${nVal} of ${t.rows} rows for validation; choose a fraction that keeps at least one row on each side`);
+    throw new UsageError(
+      `--validation-split ${fraction}: leaves ${nVal} of ${t.rows} rows for validation; choose a fraction that keeps at least one row on each side`,
+    );
   }
   const p = permutation(t.rows);
   const pick = (from: number, to: number): Table => {

@@ -4,7 +4,7 @@
  * common ones. Values are parsed by the default's type and then validated by the library itself,
  * so the CLI and the API accept exactly the same things.
  */
-import { DECIMAL_HINT, OPTIONS, type FFNNOptions, parseDecimal } from '@ffnn/core';
+import { DECIMAL_HINT, type FFNNOptions, OPTIONS, parseDecimal } from '@ffnn/core';
 
 export class UsageError extends Error {}
 
@@ -145,5 +145,6 @@ export function parseArgs(argv: string[], knownFlags: Record<string, 'value' | '
 
 /** Refuses positional arguments for a command that takes none (`ffnn train model.ffnn`). */
 export function noPositionals(args: ParsedArgs, command: string, hint = ''): void {
-  if (args.positionals.length) throw new UsageError(`${command} takes no arguments besides flags, got ${args.positionals.map((p) => JSON.stringify(p)).join(' ')}${hint}`);
+  if (args.positionals.length)
+    throw new UsageError(`${command} takes no arguments besides flags, got ${args.positionals.map((p) => JSON.stringify(p)).join(' ')}${hint}`);
 }

@@ -5,16 +5,16 @@
  * error is also printed on stdout as {"error": {"code", "message", "exitCode", ...}}, so a script
  * reading stdout always gets JSON.
  */
-import { FfnnError, OPTIONS, VERSION, loadWasmBackend } from '@ffnn/core';
-import { info } from './commands/info.ts';
-import { train } from './commands/train.ts';
-import { predict } from './commands/predict.ts';
+import { FfnnError, loadWasmBackend, OPTIONS, VERSION } from '@ffnn/core';
 import { evaluate } from './commands/evaluate.ts';
-import { report } from './commands/report.ts';
 import { experiment } from './commands/experiment.ts';
-import { parity } from './commands/parity.ts';
 import { exportCommand } from './commands/export.ts';
-import { UsageError, kebab } from './flags.ts';
+import { info } from './commands/info.ts';
+import { parity } from './commands/parity.ts';
+import { predict } from './commands/predict.ts';
+import { report } from './commands/report.ts';
+import { train } from './commands/train.ts';
+import { kebab, UsageError } from './flags.ts';
 
 const USAGE = `ffnn ${VERSION}: feed-forward neural networks, number for number with scikit-learn
 
@@ -34,7 +34,16 @@ commands:
 run "ffnn <command> --help" for a command's flags`;
 
 /** name -> handler(argv) returning the exit code; the usage text above lists them. */
-const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = { train, predict, evaluate, report, experiment, parity, export: exportCommand, info };
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
+  train,
+  predict,
+  evaluate,
+  report,
+  experiment,
+  parity,
+  export: exportCommand,
+  info,
+};
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {

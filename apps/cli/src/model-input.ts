@@ -6,9 +6,9 @@
  */
 import { type AnyModel, FFNNRegressor, FfnnError } from '@ffnn/core';
 import { loadAnyModel } from '@ffnn/core/node';
-import { MAX_BYTES_FLAG, type Table, alignFeatures, loadEvalSource, parseSource } from './data-source.ts';
-import { type ParsedArgs, UsageError, intFlag } from './flags.ts';
-import { type NamedPath, checkOutputs, inputFiles } from './outputs.ts';
+import { alignFeatures, loadEvalSource, MAX_BYTES_FLAG, parseSource, type Table } from './data-source.ts';
+import { intFlag, type ParsedArgs, UsageError } from './flags.ts';
+import { checkOutputs, inputFiles, type NamedPath } from './outputs.ts';
 import { loadRegressionSource } from './regression-data.ts';
 import { targetColumns } from './task.ts';
 
@@ -43,18 +43,30 @@ export function loadModelAndRows(
   const maxBytes = args.flags[MAX_BYTES_FLAG] === undefined ? undefined : intFlag(args.flags, MAX_BYTES_FLAG, 0, 1);
   const expected = { count: model.nFeatures, names: model.featureNamesIn };
   if (model instanceof FFNNRegressor) {
-    if (source.kind !== 'csv') throw new UsageError(`--data ${source.text}: ${args.positionals[0]} is a regressor; it reads csv:FILE data (${source.kind === 'mnist' ? 'the bundled digits are' : 'IDX files are'} classification data)`);
+    if (source.kind !== 'csv')
+      throw new UsageError(
+        `--data ${source.text}: ${args.positionals[0]} is a regressor; it reads csv:FILE data (${source.kind === 'mnist' ? 'the bundled digits are' : 'IDX files are'} classification data)`,
+      );
     if (args.flags.part !== undefined) throw new UsageError('--part: picks a part of mnist or idx:DIR data, not of a CSV file');
     const targets = targetColumns(args.flags);
     // evaluate needs one target per output; predict checks only targets the flags name
     if ((o.needLabels || args.flags['target-columns'] !== undefined) && targets.length !== model.nOutputs) {
-      throw new FfnnError('SHAPE_MISMATCH', `--target-columns: ${args.positionals[0]} predicts ${model.nOutputs} output${model.nOutputs === 1 ? '' : 's'}, got ${targets.length} target column${targets.length === 1 ? '' : 's'} (${targets.join(', ')})`, {
-        param: 'target-columns',
-        expected: model.nOutputs,
-        got: targets.length,
-      });
+      throw new FfnnError(
+        'SHAPE_MISMATCH',
+        `--target-columns: ${args.positionals[0]} predicts ${model.nOutputs} output${model.nOutputs === 1 ? '' : 's'}, got ${targets.length} target column${targets.length === 1 ? '' : 's'} (${targets.join(', ')})`,
+        {
+          param: 'target-columns',
+          expected: model.nOutputs,
+          got: targets.length,
+        },
+      );
     }
-    const table = loadRegressionSource(source, { targets, needTargets: o.needLabels, maxBytes, targetFlag: '--target-columns or --label-column (as when training)' });
+    const table = loadRegressionSource(source, {
+      targets,
+      needTargets: o.needLabels,
+      maxBytes,
+      targetFlag: '--target-columns or --label-column (as when training)',
+    });
     return { model, table: alignFeatures(table, expected), targets };
   }
   if (args.flags['target-columns'] !== undefined) throw new UsageError(`--target-columns: ${args.positionals[0]} is a classifier; it reads one --label-column`);

@@ -64,11 +64,15 @@ export function checkOutputs(outputs: NamedPath[], inputs: NamedPath[]): Map<str
     const clash = seen.find((s) => s.real === target || (id !== null && s.id === id));
     if (clash) {
       const role = inputs.some((i) => i.flag === clash.flag) ? 'the input' : 'the output';
-      throw new FfnnError('OUTPUT_CONFLICT', `${flagLabel(o.flag)} ${o.path}: is also ${role} of ${flagLabel(clash.flag)}; writing it would destroy that file. Give another path`, {
-        param: o.flag,
-        path: o.path,
-        conflictsWith: clash.flag,
-      });
+      throw new FfnnError(
+        'OUTPUT_CONFLICT',
+        `${flagLabel(o.flag)} ${o.path}: is also ${role} of ${flagLabel(clash.flag)}; writing it would destroy that file. Give another path`,
+        {
+          param: o.flag,
+          path: o.path,
+          conflictsWith: clash.flag,
+        },
+      );
     }
     seen.push({ flag: o.flag, real: target, id });
     resolved.set(o.flag, target);

@@ -4,11 +4,12 @@
  * pass first checks every row and finds the classes and the row count (what fitStream and the
  * progress need); then each epoch is one pass over the file, each batch one partialFit call.
  */
-import { FfnnError, type Label, type StreamBatch } from '@ffnn/core';
-import { findIdxFile, idxDataset, readCsvStream, readIdxDirStream, readIdxFile } from '@ffnn/core/node';
+
 import { existsSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { type SourceSpec, type Table, mustExist } from './data-source.ts';
+import { FfnnError, type Label, type StreamBatch } from '@ffnn/core';
+import { findIdxFile, idxDataset, readCsvStream, readIdxDirStream, readIdxFile } from '@ffnn/core/node';
+import { mustExist, type SourceSpec, type Table } from './data-source.ts';
 import { UsageError } from './flags.ts';
 
 export const STREAM_HELP = `--stream              read csv:FILE or idx:DIR a chunk at a time instead of whole: memory stays
@@ -52,7 +53,8 @@ export async function withFlagAsync<T>(flag: string, fn: () => Promise<T>): Prom
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof FfnnError && err.code !== 'ABORTED' && !err.message.startsWith('--')) throw new FfnnError(err.code, `--${flag}: ${err.message}`, { ...err.details, flag });
+    if (err instanceof FfnnError && err.code !== 'ABORTED' && !err.message.startsWith('--'))
+      throw new FfnnError(err.code, `--${flag}: ${err.message}`, { ...err.details, flag });
     throw err;
   }
 }
@@ -69,7 +71,10 @@ export async function openTrainStream(
   return withFlagAsync(flag, async () => {
     mustExist(spec, flag);
     if (spec.kind === 'idx') {
-      if (!statSync(spec.path).isDirectory()) throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, { file: spec.path });
+      if (!statSync(spec.path).isDirectory())
+        throw new FfnnError('INVALID_DATA', `${spec.path}: training needs a folder in the MNIST layout (train-* and t10k-* files), got a file`, {
+          file: spec.path,
+        });
       const stream = readIdxDirStream(spec.path, 'train', { batchRows: o.batchRows });
       const scan = await stream.scan();
       const part = (base: string, kind: string) => readIdxFile(findIdxFile(spec.path, base, kind));
@@ -80,7 +85,15 @@ export async function openTrainStream(
     if (o.task === 'classification') {
       const stream = readCsvStream(spec.path, { labelColumn: o.labelColumn, batchRows: o.batchRows });
       const scan = await stream.scan();
-      return { batches: stream, rows: scan.rows, cols: scan.featureNames.length, name: spec.text, featureNames: scan.featureNames, classes: scan.classes, test: null };
+      return {
+        batches: stream,
+        rows: scan.rows,
+        cols: scan.featureNames.length,
+        name: spec.text,
+        featureNames: scan.featureNames,
+        classes: scan.classes,
+        test: null,
+      };
     }
     // a regression: every column is a number; the targets are split off each batch
     const stream = readCsvStream(spec.path, { labelColumn: '', requireLabel: false, batchRows: o.batchRows });
@@ -89,15 +102,20 @@ export async function openTrainStream(
     const missing = o.targets.filter((t) => !index.has(t));
     if (missing.length) {
       const columns = scan.featureNames.slice(0, 12).join(', ') + (scan.featureNames.length > 12 ? ', ...' : '');
-      throw new FfnnError('INVALID_DATA', `${spec.path}: no target column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header (columns: ${columns}); name the targets with ${o.targetFlag}`, {
-        file: spec.path,
-        missing,
-      });
+      throw new FfnnError(
+        'INVALID_DATA',
+        `${spec.path}: no target column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header (columns: ${columns}); name the targets with ${o.targetFlag}`,
+        {
+          file: spec.path,
+          missing,
+        },
+      );
     }
     const targetIdx = o.targets.map((t) => index.get(t)!);
     const isTarget = new Set(targetIdx);
     const featureIdx = scan.featureNames.map((_, j) => j).filter((j) => !isTarget.has(j));
-    if (featureIdx.length === 0) throw new FfnnError('INVALID_DATA', `${spec.path}: no feature columns besides the target column${targetIdx.length > 1 ? 's' : ''}`, { file: spec.path });
+    if (featureIdx.length === 0)
+      throw new FfnnError('INVALID_DATA', `${spec.path}: no feature columns besides the target column${targetIdx.length > 1 ? 's' : ''}`, { file: spec.path });
     const all = scan.featureNames.length;
     const batches: AsyncIterable<StreamBatch> = {
       async *[Symbol.asyncIterator]() {
@@ -111,7 +129,15 @@ export async function openTrainStream(
         }
       },
     };
-    return { batches, rows: scan.rows, cols: featureIdx.length, name: spec.text, featureNames: featureIdx.map((j) => scan.featureNames[j]), classes: null, test: null };
+    return {
+      batches,
+      rows: scan.rows,
+      cols: featureIdx.length,
+      name: spec.text,
+      featureNames: featureIdx.map((j) => scan.featureNames[j]),
+      classes: null,
+      test: null,
+    };
   });
 }
 
@@ -122,7 +148,9 @@ export async function openTrainStream(
 export function suggestStream(err: unknown): unknown {
   if (err instanceof FfnnError && err.code === 'SIZE_LIMIT' && !err.message.includes('--stream')) {
     const hint = 'train on it with --stream, which reads it a chunk at a time in bounded memory';
-    const message = err.message.includes('raise it with --') ? err.message.replace(/raise it with (--\S+)/, `raise it with $1, or ${hint}`) : `${err.message}; ${hint}`;
+    const message = err.message.includes('raise it with --')
+      ? err.message.replace(/raise it with (--\S+)/, `raise it with $1, or ${hint}`)
+      : `${err.message}; ${hint}`;
     return new FfnnError(err.code, message, err.details);
   }
   return err;

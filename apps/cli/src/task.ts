@@ -25,7 +25,9 @@ export function parseTask(flags: Record<string, string | true>): Task {
 /** Every source a regression reads must be a CSV file (the others hold class labels). */
 export function checkRegressionSource(spec: SourceSpec, flag: string): void {
   if (spec.kind !== 'csv') {
-    throw new UsageError(`--${flag} ${spec.text}: --task regression reads csv:FILE data (numeric target columns); ${spec.kind === 'mnist' ? 'the bundled digits are' : 'IDX files are'} classification data`);
+    throw new UsageError(
+      `--${flag} ${spec.text}: --task regression reads csv:FILE data (numeric target columns); ${spec.kind === 'mnist' ? 'the bundled digits are' : 'IDX files are'} classification data`,
+    );
   }
 }
 
@@ -38,7 +40,9 @@ export function targetColumns(flags: Record<string, string | true>): string[] {
   const label = flags['label-column'];
   if (list !== undefined && label !== undefined) throw new UsageError('--target-columns and --label-column both name targets; give one of them');
   if (list === undefined) return [typeof label === 'string' ? label : 'label'];
-  const names = String(list).split(',').map((s) => s.trim());
+  const names = String(list)
+    .split(',')
+    .map((s) => s.trim());
   if (names.some((n) => n === '')) throw new UsageError(`--target-columns: expected column names separated by commas, got "${list}"`);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new UsageError(`--target-columns: the column "${twice}" is named twice`);

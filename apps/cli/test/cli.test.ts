@@ -23,7 +23,24 @@ test('train on the bundled digits prints the loss per epoch and the test accurac
 });
 
 test('--json prints one machine-readable object; kebab-case flags map to options', () => {
-  const r = ffnn('train', '--hidden-layer-sizes', '16', '--epochs', '5', '--solver', 'adam', '--learning-rate-init', '0.01', '--seed', '3', '--train-size', '500', '--test-size', '100', '--json');
+  const r = ffnn(
+    'train',
+    '--hidden-layer-sizes',
+    '16',
+    '--epochs',
+    '5',
+    '--solver',
+    'adam',
+    '--learning-rate-init',
+    '0.01',
+    '--seed',
+    '3',
+    '--train-size',
+    '500',
+    '--test-size',
+    '100',
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.epochs.length, 5);
@@ -64,7 +81,8 @@ test('bad flags and bad values exit non-zero and name the flag', () => {
 test('--help lists every option flag', () => {
   const r = ffnn('train', '--help');
   assert.is(r.status, 0);
-  for (const flag of ['--hidden-layer-sizes (--hidden)', '--learning-rate-init', '--batch-size', '--random-state (--seed)', '--max-iter', '--out']) assert.ok(r.stdout.includes(flag), flag);
+  for (const flag of ['--hidden-layer-sizes (--hidden)', '--learning-rate-init', '--batch-size', '--random-state (--seed)', '--max-iter', '--out'])
+    assert.ok(r.stdout.includes(flag), flag);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -23,11 +23,23 @@ function rows(n: number, offset: number): (number | string)[][] {
   }
   return out;
 }
-const csv = (header: string[], data: (number | string)[][]) => [header.join(','), ...data.map((r) => r.join(','))].join('\n') + '\n';
+const csv = (header: string[], data: (number | string)[][]) => `${[header.join(','), ...data.map((r) => r.join(','))].join('\n')}\n`;
 writeFileSync(p('train.csv'), csv(['f1', 'f2', 'f3', 'f4', 'label'], rows(90, 0)));
 writeFileSync(p('test.csv'), csv(['f1', 'f2', 'f3', 'f4', 'label'], rows(30, 1000)));
-writeFileSync(p('nolabel.csv'), csv(['f1', 'f2', 'f3', 'f4'], rows(6, 50).map((r) => r.slice(0, 4))));
-writeFileSync(p('threefeatures.csv'), csv(['f1', 'f2', 'f3', 'label'], rows(6, 50).map((r) => [r[0], r[1], r[2], r[4]])));
+writeFileSync(
+  p('nolabel.csv'),
+  csv(
+    ['f1', 'f2', 'f3', 'f4'],
+    rows(6, 50).map((r) => r.slice(0, 4)),
+  ),
+);
+writeFileSync(
+  p('threefeatures.csv'),
+  csv(
+    ['f1', 'f2', 'f3', 'label'],
+    rows(6, 50).map((r) => [r[0], r[1], r[2], r[4]]),
+  ),
+);
 writeFileSync(p('bad.csv'), 'f1,f2,f3,f4,label\n1,2,3,4,a\n1,2,x3,4,b\n');
 
 const model = p('csv-model.json');
@@ -69,7 +81,10 @@ test('evaluate: accuracy, confusion matrix and per-class metrics agree with the 
   const e = JSON.parse(r.stdout);
   assert.equal(e.labels, ['a', 'b', 'c']);
   assert.is(e.accuracy, labels.filter((l, i) => l === truth[i]).length / 30);
-  assert.is(e.confusion.flat().reduce((a: number, b: number) => a + b, 0), 30);
+  assert.is(
+    e.confusion.flat().reduce((a: number, b: number) => a + b, 0),
+    30,
+  );
   for (let c = 0; c < 3; c++) {
     const tp = e.confusion[c][c];
     const support = e.confusion[c].reduce((a: number, b: number) => a + b, 0);
@@ -117,7 +132,10 @@ test('data errors exit 1 and name the file (and line and column, or the flag)', 
   const features = ffnn('predict', model, '--data', `csv:${p('threefeatures.csv')}`);
   assert.is(features.status, 1);
   // the model was trained on a CSV, so it knows its columns by name and says which one is missing
-  assert.match(features.stderr, /--data csv:.*threefeatures\.csv: the columns do not match the ones the model was trained on \(missing "f4"\) \[SHAPE_MISMATCH\]/);
+  assert.match(
+    features.stderr,
+    /--data csv:.*threefeatures\.csv: the columns do not match the ones the model was trained on \(missing "f4"\) \[SHAPE_MISMATCH\]/,
+  );
   const noModel = ffnn('predict', p('nope.json'), '--data', `csv:${p('test.csv')}`);
   assert.is(noModel.status, 1);
   assert.match(noModel.stderr, /nope\.json/);
@@ -164,7 +182,20 @@ test('--help on every command exits 0 and shows its usage', () => {
 test('train --validation-split records a validation loss per epoch in the model; --config sets options', () => {
   writeFileSync(p('good-config.json'), JSON.stringify({ hiddenLayerSizes: [5], solver: 'adam', learningRateInit: 0.05, maxIter: 7 }));
   const m = p('val-model.json');
-  const r = ffnn('train', '--data', `csv:${p('train.csv')}`, '--config', p('good-config.json'), '--epochs', '9', '--validation-split', '0.2', '--out', m, '--json');
+  const r = ffnn(
+    'train',
+    '--data',
+    `csv:${p('train.csv')}`,
+    '--config',
+    p('good-config.json'),
+    '--epochs',
+    '9',
+    '--validation-split',
+    '0.2',
+    '--out',
+    m,
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.is(out.epochs.length, 9); // the flag overrides the config's maxIter

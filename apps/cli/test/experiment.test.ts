@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '@ffnn/core';
 import { loadMnist } from '@ffnn/core/node';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { writeIdxFolder } from './idx-folder.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -27,11 +27,17 @@ test('the parity venv exists (node tools/parity/setup.mjs)', () => {
 
 test('experiment width: ffnn and scikit-learn columns agree; report.md and report.html are written', () => {
   const out = join(dir, 'width');
-  const r = spawnSync('node', [bin, 'experiment', 'width', '--out', out, '--train-size', '400', '--test-size', '150', '--epochs', '6', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('node', [bin, 'experiment', 'width', '--out', out, '--train-size', '400', '--test-size', '150', '--epochs', '6', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   assert.is(r.status, 0, r.stderr.slice(-2000));
   const res = JSON.parse(r.stdout);
   assert.is(res.results.length, 3);
-  assert.equal(res.results.map((x: { setting: string }) => x.setting), ['(5)', '(15)', '(30)']);
+  assert.equal(
+    res.results.map((x: { setting: string }) => x.setting),
+    ['(5)', '(15)', '(30)'],
+  );
   for (const x of res.results) {
     assert.is(x.ffnn.error, undefined);
     assert.is(x.sklearn.error, undefined);
@@ -47,7 +53,20 @@ test('experiment width: ffnn and scikit-learn columns agree; report.md and repor
 
   // the ffnn column is what ffnn computes for these options on these rows
   const { train, test: te } = loadMnist({ trainSize: 400, testSize: 150, seed: 0 });
-  const clf = new FFNNClassifier({ backend: 'js', hiddenLayerSizes: [15], activation: 'relu', solver: 'sgd', learningRateInit: 0.01, momentum: 0.9, batchSize: 100, alpha: 0, maxIter: 6, tol: 1e-4, randomState: 0, onWarning: () => {} });
+  const clf = new FFNNClassifier({
+    backend: 'js',
+    hiddenLayerSizes: [15],
+    activation: 'relu',
+    solver: 'sgd',
+    learningRateInit: 0.01,
+    momentum: 0.9,
+    batchSize: 100,
+    alpha: 0,
+    maxIter: 6,
+    tol: 1e-4,
+    randomState: 0,
+    onWarning: () => {},
+  });
   clf.fit({ rows: train.rows, cols: train.cols, data: train.X }, train.y);
   assert.is(clf.score({ rows: te.rows, cols: te.cols, data: te.X }, te.y), res.results[1].ffnn.accuracy);
   const lc = res.results[1].ffnn.lossCurve as number[];
@@ -68,7 +87,11 @@ test('experiment --data idx:DIR runs both sides on the same rows of an MNIST-lay
   mkdirSync(idxDir, { recursive: true });
   writeIdxFolder(idxDir, 6, 90, 30);
   const out = join(dir, 'idx-width');
-  const r = spawnSync('node', [bin, 'experiment', 'width', '--data', `idx:${idxDir}`, '--out', out, '--train-size', '80', '--test-size', '30', '--epochs', '8', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    'node',
+    [bin, 'experiment', 'width', '--data', `idx:${idxDir}`, '--out', out, '--train-size', '80', '--test-size', '30', '--epochs', '8', '--json'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   assert.is(r.status, 0, r.stderr.slice(-2000));
   const res = JSON.parse(r.stdout);
   assert.is(res.agree, true);

@@ -5,13 +5,26 @@
  * a user owns is lost or overwritten, no answer is silently wrong, every failure is a clear error.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeIdx } from '@ffnn/core/node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeIdx } from '@ffnn/core/node';
 import { writeIdxFolder } from './idx-folder.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
@@ -41,7 +54,7 @@ function fails(args: string[], exit: number, message: RegExp): ReturnType<typeof
 
 test('an output that is an input or another output is refused before any training', () => {
   const data = readFileSync(path('data.csv'));
-  let r = fails([...QUICK, '--out', 'data.csv'], 1, /--out data.csv: is also the input of --data; writing it would destroy that file.*\[OUTPUT_CONFLICT\]/);
+  const r = fails([...QUICK, '--out', 'data.csv'], 1, /--out data.csv: is also the input of --data; writing it would destroy that file.*\[OUTPUT_CONFLICT\]/);
   assert.not.match(r.stdout, /epoch/);
   linkSync(path('data.csv'), path('alias.csv')); // the same file under another name
   fails([...QUICK, '--out', 'alias.csv'], 1, /\[OUTPUT_CONFLICT\]/);
@@ -95,7 +108,11 @@ test('a symlink is followed and stays a link; the replaced file keeps its permis
 
 test('a full disk (file-size limit) keeps the old model, names the file and leaves no temporary', () => {
   writeFileSync(path('keep.ffnn'), modelBytes);
-  const r = spawnSync('bash', ['-c', `ulimit -f 16; exec node ${JSON.stringify(bin)} train --hidden 64 --max-iter 1 --train-size 300 --test-size 50 --out keep.ffnn`], { encoding: 'utf8', cwd: dir });
+  const r = spawnSync(
+    'bash',
+    ['-c', `ulimit -f 16; exec node ${JSON.stringify(bin)} train --hidden 64 --max-iter 1 --train-size 300 --test-size 50 --out keep.ffnn`],
+    { encoding: 'utf8', cwd: dir },
+  );
   assert.is(r.status, 1, r.stderr);
   assert.match(r.stderr, /could not write keep.ffnn: EFBIG: file too large/);
   assert.equal(readFileSync(path('keep.ffnn')), modelBytes);
@@ -121,7 +138,11 @@ function longRun(out: string) {
   return { child, started, exited, output: () => ({ stdout, stderr }) };
 }
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+  ['SIGHUP', 129],
+] as const) {
   test(`${signal} to the ffnn command stops training at a batch boundary: exit ${code}, nothing saved, nothing left running`, async () => {
     const run = longRun('signalled.ffnn');
     await run.started;
@@ -162,12 +183,15 @@ test('SIGTERM during experiment stops scikit-learn too: exit 143, no report, no 
 /** Every process below `root` in the process tree (from ps), with its command line. */
 function descendants(root: number): { pid: number; args: string }[] {
   const rows = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout.trim().split('\n');
-  const procs = rows.map((r) => r.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+  const procs = rows
+    .map((r) => r.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m) => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
   const found: { pid: number; args: string }[] = [];
   const frontier = [root];
   while (frontier.length) {
     const parent = frontier.pop();
-    for (const p of procs) if (p.ppid === parent) (found.push({ pid: p.pid, args: p.args }), frontier.push(p.pid));
+    for (const p of procs) if (p.ppid === parent) found.push({ pid: p.pid, args: p.args }), frontier.push(p.pid);
   }
   return found;
 }
@@ -175,7 +199,9 @@ function descendants(root: number): { pid: number; args: string }[] {
 test('a runtime killed by SIGKILL is reported with exit 137, and its temporaries are cleaned up later', async () => {
   const run = longRun('killed.ffnn');
   await run.started;
-  const runtime = spawnSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  const runtime = spawnSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')[0];
   process.kill(Number(runtime), 'SIGKILL');
   assert.is(await run.exited, 137);
   assert.match(run.output().stderr, /the runtime was killed by SIGKILL/);
@@ -196,18 +222,30 @@ test('test images of another size are refused before training', () => {
   mkdirSync(folder);
   writeIdxFolder(folder, 4, 60, 12);
   writeFileSync(join(folder, 't10k-images-idx3-ubyte'), encodeIdx([12, 5, 5], new Array(300).fill(7)));
-  const r = fails(['train', '--data', `idx:${folder}`, '--hidden', '4', '--out', 'idx.ffnn'], 1, /rows have 25 features, the model expects 16 \[SHAPE_MISMATCH\]/);
+  const r = fails(
+    ['train', '--data', `idx:${folder}`, '--hidden', '4', '--out', 'idx.ffnn'],
+    1,
+    /rows have 25 features, the model expects 16 \[SHAPE_MISMATCH\]/,
+  );
   assert.not.match(r.stdout, /epoch/);
   assert.not.ok(existsSync(path('idx.ffnn')));
 });
 
 test('size limits: a CSV or decompressed IDX data past --max-data-bytes is refused before training', () => {
-  let r = fails([...QUICK, '--max-data-bytes', '100'], 1, /--data: .*data.csv: the file is [\d,]+ bytes, more than the limit of 100 bytes for a CSV file; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/);
+  let r = fails(
+    [...QUICK, '--max-data-bytes', '100'],
+    1,
+    /--data: .*data.csv: the file is [\d,]+ bytes, more than the limit of 100 bytes for a CSV file; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/,
+  );
   assert.not.match(r.stdout, /epoch/);
   const folder = path('idx-small');
   mkdirSync(folder);
   writeIdxFolder(folder, 4, 60, 12); // train images: 60 x 4 x 4 bytes, gzipped
-  r = fails(['train', '--data', `idx:${folder}`, '--hidden', '4', '--max-data-bytes', '500'], 1, /limit of 500 bytes for IDX data; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/);
+  r = fails(
+    ['train', '--data', `idx:${folder}`, '--hidden', '4', '--max-data-bytes', '500'],
+    1,
+    /limit of 500 bytes for IDX data; raise it with --max-data-bytes, or train on it with --stream, which reads it a chunk at a time in bounded memory \[SIZE_LIMIT\]/,
+  );
   assert.not.match(r.stdout, /epoch/);
   assert.is(ffnn('train', '--data', `idx:${folder}`, '--hidden', '4', '--max-iter', '1', '--max-data-bytes', '5000').status, 0);
 });
@@ -221,7 +259,11 @@ test('columns are matched by name: reordered columns score the same, a renamed o
   assert.is(shuffled.accuracy, plain.accuracy);
   assert.equal(shuffled.confusion, plain.confusion);
   writeFileSync(path('renamed.csv'), `a,b,d,label\n1,2,3,x\n`);
-  fails(['evaluate', 'model.ffnn', '--data', 'csv:renamed.csv'], 1, /the columns do not match the ones the model was trained on \(missing "c"; not in the model "d"\) \[SHAPE_MISMATCH\]/);
+  fails(
+    ['evaluate', 'model.ffnn', '--data', 'csv:renamed.csv'],
+    1,
+    /the columns do not match the ones the model was trained on \(missing "c"; not in the model "d"\) \[SHAPE_MISMATCH\]/,
+  );
   fails(['predict', 'model.ffnn', '--data', 'csv:renamed.csv'], 1, /missing "c"/);
 });
 

@@ -14,11 +14,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadRegressor } from '@ffnn/core/node';
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNRegressor } from '@ffnn/core';
-import { loadRegressor } from '@ffnn/core/node';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-reg-'));
@@ -34,26 +33,47 @@ function rows(n: number, offset: number): number[][] {
     return [...x.map(r), r(2 * x[0] - x[1] + x[2] * x[2]), r(x[0] * x[1] + x[2])];
   });
 }
-const csv = (header: string[], data: (number | string)[][]) => [header.join(','), ...data.map((r) => r.join(','))].join('\n') + '\n';
+const csv = (header: string[], data: (number | string)[][]) => `${[header.join(','), ...data.map((r) => r.join(','))].join('\n')}\n`;
 const HEADER = ['x1', 'x2', 'x3', 'y', 'z'];
 const trainRows = rows(200, 0);
 const testRows = rows(60, 500);
 writeFileSync(p('train.csv'), csv(HEADER, trainRows));
 writeFileSync(p('test.csv'), csv(HEADER, testRows));
 // the columns in another order, and without the targets (predict matches features by name)
-writeFileSync(p('features.csv'), csv(['x3', 'x1', 'x2'], testRows.map((r) => [r[2], r[0], r[1]])));
+writeFileSync(
+  p('features.csv'),
+  csv(
+    ['x3', 'x1', 'x2'],
+    testRows.map((r) => [r[2], r[0], r[1]]),
+  ),
+);
 const TRAIN = ['--hidden', '32', '--lr', '0.01', '--epochs', '150', '--batch-size', '20'];
 const model = p('reg.ffnn');
 const model2 = p('reg2.json');
 const Xtest = { rows: testRows.length, cols: 3, data: Float64Array.from(testRows.flatMap((r) => r.slice(0, 3))) };
 
 test('train --task regression: per-epoch loss, then R², MSE and MAE on --test-data; the file records a regressor', () => {
-  const r = ffnn('train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--label-column', 'y', '--test-data', `csv:${p('test.csv')}`, ...TRAIN, '--tol', '0', '--out', model);
+  const r = ffnn(
+    'train',
+    '--task',
+    'regression',
+    '--data',
+    `csv:${p('train.csv')}`,
+    '--label-column',
+    'y',
+    '--test-data',
+    `csv:${p('test.csv')}`,
+    ...TRAIN,
+    '--tol',
+    '0',
+    '--out',
+    model,
+  );
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /training a regressor 4-32-1 /); // z is a feature when only y is the target
-  assert.match(r.stdout, /epoch   1  loss \d+\.\d{6}/);
-  assert.match(r.stdout, /epoch 150  loss /);
-  const m = /test R² (\S+)  MSE (\S+)  MAE (\S+) on 60 rows of csv:/.exec(r.stdout);
+  assert.match(r.stdout, /epoch {3}1 {2}loss \d+\.\d{6}/);
+  assert.match(r.stdout, /epoch 150 {2}loss /);
+  const m = /test R² (\S+) {2}MSE (\S+) {2}MAE (\S+) on 60 rows of csv:/.exec(r.stdout);
   assert.ok(m, r.stdout);
   assert.ok(Number(m![1]) > 0.9, m![1]); // a smooth function of the features: learnt well
   assert.match(r.stdout, /model saved to /);
@@ -63,13 +83,30 @@ test('train --task regression: per-epoch loss, then R², MSE and MAE on --test-d
 });
 
 test('train --target-columns y,z --validation-split --json: scores per output on the held-out rows', () => {
-  const r = ffnn('train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--target-columns', 'y,z', '--validation-split', '0.25', ...TRAIN, '--out', model2, '--json');
+  const r = ffnn(
+    'train',
+    '--task',
+    'regression',
+    '--data',
+    `csv:${p('train.csv')}`,
+    '--target-columns',
+    'y,z',
+    '--validation-split',
+    '0.25',
+    ...TRAIN,
+    '--out',
+    model2,
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.is(out.task, 'regression');
   assert.is(out.test, null);
   assert.is(out.validation.rows, 50);
-  assert.equal(out.validation.perOutput.map((o: { output: string }) => o.output), ['y', 'z']);
+  assert.equal(
+    out.validation.perOutput.map((o: { output: string }) => o.output),
+    ['y', 'z'],
+  );
   assert.ok(out.validation.r2 > 0.8, String(out.validation.r2));
   // the average is the uniform mean of the outputs (sklearn's multioutput='uniform_average')
   assert.ok(close(out.validation.r2, (out.validation.perOutput[0].r2 + out.validation.perOutput[1].r2) / 2));
@@ -93,7 +130,7 @@ test('evaluate: R², MSE and MAE equal the library score and the test recomputin
   assert.is(e.rows, 60);
   const text = ffnn('evaluate', model2, '--data', `csv:${p('test.csv')}`, '--target-columns', 'y,z');
   assert.is(text.status, 0, text.stderr);
-  assert.match(text.stdout, /^R² \S+  MSE \S+  MAE \S+ on 60 rows of csv:.*\(averaged over 2 outputs\)/);
+  assert.match(text.stdout, /^R² \S+ {2}MSE \S+ {2}MAE \S+ on 60 rows of csv:.*\(averaged over 2 outputs\)/);
   assert.match(text.stdout, /\ny +\S+ +\S+ +\S+\nz +\S+ +\S+ +\S+\nmean /);
 });
 
@@ -150,9 +187,19 @@ test('report: a regressor page names its outputs, not classes', () => {
 
 test('bad input: clear errors naming the flag, file:line:column, and the right exit code', () => {
   writeFileSync(p('bad.csv'), 'x1,x2,x3,y\n1,2,3,4\n1,2,3,four\n');
-  writeFileSync(p('notarget.csv'), csv(['x1', 'x2', 'x3', 'z'], testRows.map((r) => [r[0], r[1], r[2], r[4]])));
+  writeFileSync(
+    p('notarget.csv'),
+    csv(
+      ['x1', 'x2', 'x3', 'z'],
+      testRows.map((r) => [r[0], r[1], r[2], r[4]]),
+    ),
+  );
   const cases: [string[], number, RegExp][] = [
-    [['train', '--task', 'regression', '--data', `csv:${p('bad.csv')}`, '--label-column', 'y'], 1, /bad\.csv:3: column 4 \("y"\): expected a finite number, got "four"/],
+    [
+      ['train', '--task', 'regression', '--data', `csv:${p('bad.csv')}`, '--label-column', 'y'],
+      1,
+      /bad\.csv:3: column 4 \("y"\): expected a finite number, got "four"/,
+    ],
     [['train', '--task', 'regression', '--data', 'mnist'], 2, /--data mnist: --task regression reads csv:FILE data/],
     [['train', '--task', 'regression'], 2, /--data: --task regression needs csv:FILE data/],
     [['train', '--task', 'regression', '--data', `idx:${dir}`], 2, /--task regression reads csv:FILE data .*IDX files are classification data/],
@@ -161,7 +208,11 @@ test('bad input: clear errors naming the flag, file:line:column, and the right e
     [['train', '--target-columns', 'y,z', '--data', `csv:${p('train.csv')}`], 2, /--target-columns: only with --task regression/],
     [['train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--target-columns', 'y,y'], 2, /--target-columns: the column "y" is named twice/],
     [['train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--target-columns', 'y', '--label-column', 'z'], 2, /give one of them/],
-    [['train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--target-columns', 'price'], 1, /no target column "price" in the header \(columns: x1, x2, x3, y, z\)/],
+    [
+      ['train', '--task', 'regression', '--data', `csv:${p('train.csv')}`, '--target-columns', 'price'],
+      1,
+      /no target column "price" in the header \(columns: x1, x2, x3, y, z\)/,
+    ],
     [['evaluate', model, '--data', `csv:${p('notarget.csv')}`, '--label-column', 'y'], 1, /--data: .*notarget\.csv: no target column "y" in the header/],
     [['evaluate', model, '--data', 'mnist'], 2, /is a regressor; it reads csv:FILE data/],
     [['evaluate', model2, '--data', `csv:${p('test.csv')}`, '--label-column', 'y'], 1, /--target-columns: .*predicts 2 outputs, got 1 target column \(y\)/],

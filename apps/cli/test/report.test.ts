@@ -26,8 +26,19 @@ function chromium(extra: string[], url: string) {
   const profile = mkdtempSync(join(tmpdir(), 'ffnn-chromium-'));
   try {
     const args = [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', `--user-data-dir=${profile}`, '--force-device-scale-factor=1', '--hide-scrollbars', `--window-size=${WIDTH},${HEIGHT}`, ...extra, url,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      '--force-device-scale-factor=1',
+      '--hide-scrollbars',
+      `--window-size=${WIDTH},${HEIGHT}`,
+      ...extra,
+      url,
     ];
     const r = spawnSync(CHROMIUM, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
     assert.is(r.status, 0, `chromium exited ${r.status}: ${r.stderr?.slice(-500)}`);
@@ -71,7 +82,11 @@ function inkIn(png: PNG, [x, y, w, h]: number[]): { ink: number; colours: number
 }
 
 function checkCharts(page: { png: PNG; charts: Chart[] }, expected: string[]): void {
-  assert.equal(page.charts.map((c) => c.name), expected, 'charts in the page');
+  assert.equal(
+    page.charts.map((c) => c.name),
+    expected,
+    'charts in the page',
+  );
   for (const c of page.charts) {
     const [x, y, w, h] = c.rect;
     assert.ok(w > 100 && h > 80, `${c.name}: box ${c.rect}`);
@@ -90,7 +105,23 @@ test('a report with history: network, loss curves, weight and gradient histogram
   const model = join(dir, 'model.json');
   const history = join(dir, 'history.json');
   const html = join(dir, 'report.html');
-  const t = ffnn('train', '--hidden', '24,12', '--epochs', '4', '--train-size', '800', '--test-size', '100', '--validation-split', '0.2', '--out', model, '--history-out', history);
+  const t = ffnn(
+    'train',
+    '--hidden',
+    '24,12',
+    '--epochs',
+    '4',
+    '--train-size',
+    '800',
+    '--test-size',
+    '100',
+    '--validation-split',
+    '0.2',
+    '--out',
+    model,
+    '--history-out',
+    history,
+  );
   assert.is(t.status, 0, t.stderr);
   const r = ffnn('report', model, '--history', history, '--out', html, '--json');
   assert.is(r.status, 0, r.stderr);

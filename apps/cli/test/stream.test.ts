@@ -32,13 +32,25 @@ function rows(n: number, offset: number, sorted: boolean): string[] {
   return out;
 }
 const header = 'f1,f2,f3,f4,label';
-writeFileSync(p('train.csv'), [header, ...rows(900, 0, true)].join('\n') + '\n');
-writeFileSync(p('test.csv'), [header, ...rows(90, 1000, false)].join('\n') + '\n');
+writeFileSync(p('train.csv'), `${[header, ...rows(900, 0, true)].join('\n')}\n`);
+writeFileSync(p('test.csv'), `${[header, ...rows(90, 1000, false)].join('\n')}\n`);
 const TRAIN = ['--hidden', '8', '--solver', 'adam', '--lr', '0.05', '--epochs', '8', '--batch-size', '30'];
 
 test('csv:FILE --stream learns, prints an epoch line per pass, saves a model that evaluates', () => {
   const model = p('m.ffnn');
-  const r = ffnn('train', '--data', `csv:${p('train.csv')}`, '--stream', '--shuffle-buffer', '900', '--test-data', `csv:${p('test.csv')}`, ...TRAIN, '--out', model);
+  const r = ffnn(
+    'train',
+    '--data',
+    `csv:${p('train.csv')}`,
+    '--stream',
+    '--shuffle-buffer',
+    '900',
+    '--test-data',
+    `csv:${p('test.csv')}`,
+    ...TRAIN,
+    '--out',
+    model,
+  );
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /on 900 rows of csv:.*train\.csv \(streamed in batches of 300 rows, shuffle buffer 900\)/);
   assert.is(r.stdout.match(/^epoch +\d+ +loss \d/gm)?.length, 8);
@@ -73,8 +85,26 @@ test('idx:DIR --stream trains on the train-* files (gzip) and tests on t10k-*', 
 
 test('--task regression --stream: the target columns split off every batch', () => {
   const lines = ['x1,x2,y', ...Array.from({ length: 400 }, (_, i) => `${(i % 20) / 10},${(i % 7) / 7},${(((i % 20) / 10) * 2 + (i % 7) / 7).toFixed(6)}`)];
-  writeFileSync(p('reg.csv'), lines.join('\n') + '\n');
-  const r = ffnn('train', '--task', 'regression', '--data', `csv:${p('reg.csv')}`, '--label-column', 'y', '--stream', '--epochs', '30', '--lr', '0.01', '--batch-size', '20', '--test-data', `csv:${p('reg.csv')}`, '--json');
+  writeFileSync(p('reg.csv'), `${lines.join('\n')}\n`);
+  const r = ffnn(
+    'train',
+    '--task',
+    'regression',
+    '--data',
+    `csv:${p('reg.csv')}`,
+    '--label-column',
+    'y',
+    '--stream',
+    '--epochs',
+    '30',
+    '--lr',
+    '0.01',
+    '--batch-size',
+    '20',
+    '--test-data',
+    `csv:${p('reg.csv')}`,
+    '--json',
+  );
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.is(out.nIter, 30);
@@ -84,7 +114,7 @@ test('--task regression --stream: the target columns split off every batch', () 
 test('a bad row is found by the scan, before training, with --data, file, line and column', () => {
   const lines = [header, ...rows(500, 0, false)];
   lines[321] = lines[321].replace(/^[^,]+/, '0x1f');
-  writeFileSync(p('bad.csv'), lines.join('\n') + '\n');
+  writeFileSync(p('bad.csv'), `${lines.join('\n')}\n`);
   const r = ffnn('train', '--data', `csv:${p('bad.csv')}`, '--stream', ...TRAIN);
   assert.is(r.status, 1);
   assert.match(r.stderr, new RegExp(`--data: ${p('bad.csv')}:322: column 1 \\("f1"\\): expected a finite number, got "0x1f"`));

@@ -27,11 +27,7 @@ export const ACTIVATION_ALIASES: Readonly<Record<string, ActivationName>> = {
   exp: 'exp',
 };
 
-function elementwise(
-  name: ActivationName,
-  f: (z: number) => number,
-  dfFromOutput: (a: number) => number,
-): Activation {
+function elementwise(name: ActivationName, f: (z: number) => number, dfFromOutput: (a: number) => number): Activation {
   return {
     name,
     forward(rows, cols, x) {

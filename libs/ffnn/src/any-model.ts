@@ -15,7 +15,8 @@ import { FFNNRegressor } from './regressor.ts';
 export type AnyModel = FFNNClassifier | FFNNRegressor;
 
 /** Which estimator a restored file belongs to. */
-export const estimatorKind = (restored: RestoredModel): 'classifier' | 'regressor' => (restored.fitted.encoding.kind === 'continuous' ? 'regressor' : 'classifier');
+export const estimatorKind = (restored: RestoredModel): 'classifier' | 'regressor' =>
+  restored.fitted.encoding.kind === 'continuous' ? 'regressor' : 'classifier';
 
 /** A classifier or a regressor from model-file bytes (binary or JSON text). */
 export function anyModelFromBytes(bytes: Uint8Array): AnyModel {

@@ -5,8 +5,9 @@
  * at the end of the current batch when `signal` aborts. Both run exactly the same steps, so they
  * give the same numbers.
  */
-import type { TrainingProgress, TrainingSteps } from './estimator/training-loop.ts';
+
 import { FfnnError } from './errors.ts';
+import type { TrainingProgress, TrainingSteps } from './estimator/training-loop.ts';
 
 /** What onProgress receives: where training is, and its speed so far. */
 export type ProgressReport = TrainingProgress & { samplesPerSecond: number };
@@ -28,8 +29,7 @@ export function driveSync(steps: TrainingSteps): void {
 }
 
 /** A macrotask boundary: setImmediate where it exists (Node, Bun, Deno), else a zero timeout. */
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 export async function driveAsync(steps: TrainingSteps, options: DriveOptions = {}): Promise<void> {
   const { signal, onProgress } = options;

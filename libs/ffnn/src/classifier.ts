@@ -3,26 +3,27 @@
  * (estimator/). What is a classifier's own lives here: labels and their encoding (labels.ts),
  * softmax or logistic outputs, log loss, accuracy, and decoding outputs back into labels.
  */
-import type { ActivationName, FloatArray } from './backend/backend.ts';
+
 import type { DriveOptions } from './async-fit.ts';
 import { driveAsync, driveSync } from './async-fit.ts';
-import { FFNNEstimator } from './estimator/estimator.ts';
-import { type StreamFitOptions, type StreamSource, runStreamFit } from './estimator/stream-fit.ts';
-import { type OutputScorer, forEachChunk } from './estimator/inference.ts';
-import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
+import type { ActivationName, FloatArray } from './backend/backend.ts';
 import { FfnnError } from './errors.ts';
+import { FFNNEstimator } from './estimator/estimator.ts';
+import { forEachChunk, type OutputScorer } from './estimator/inference.ts';
+import { runStreamFit, type StreamFitOptions, type StreamSource } from './estimator/stream-fit.ts';
+import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { modelFromAnyBytes } from './io/model-file.ts';
 import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
-import { type Label, type TargetEncoding, type TargetInput, decideRow, encodeTargets, fitEncoding, uniqueSorted } from './labels.ts';
+import { decideRow, encodeTargets, fitEncoding, type Label, type TargetEncoding, type TargetInput, uniqueSorted } from './labels.ts';
 import type { LossName } from './losses.ts';
 import type { Matrix, MatrixInput } from './matrix.ts';
 import { type FFNNOptions, resolveLoss } from './options.ts';
 
 export type { AsyncFitOptions } from './estimator/estimator.ts';
 export type { HistoryEntry } from './estimator/fitted-state.ts';
-export type { FitOptions, TrainingProgress } from './estimator/training-loop.ts';
 export { DIVERGENCE_LOSS, EXPLODING_FACTOR } from './estimator/stopping.ts';
+export type { FitOptions, TrainingProgress } from './estimator/training-loop.ts';
 export { MAX_PARAMETERS } from './network.ts';
 
 /**
@@ -74,7 +75,11 @@ export class FFNNClassifier extends FFNNEstimator {
     if (incremental || encoding.kind === 'multilabel') return;
     const now = uniqueSorted(y as ArrayLike<Label>);
     if (now.length !== encoding.classes.length || now.some((c, i) => c !== encoding.classes[i])) {
-      throw new FfnnError('INVALID_DATA', `y: warmStart needs the same classes as the previous fit ([${encoding.classes.join(', ')}]), got [${now.join(', ')}]`, { param: 'y' });
+      throw new FfnnError(
+        'INVALID_DATA',
+        `y: warmStart needs the same classes as the previous fit ([${encoding.classes.join(', ')}]), got [${now.join(', ')}]`,
+        { param: 'y' },
+      );
     }
   }
 
@@ -120,7 +125,12 @@ export class FFNNClassifier extends FFNNEstimator {
   }
 
   /** partialFit that yields to the event loop, as fitAsync. */
-  async partialFitAsync(X: MatrixInput, y: TargetInput, classes?: readonly Label[], options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<this> {
+  async partialFitAsync(
+    X: MatrixInput,
+    y: TargetInput,
+    classes?: readonly Label[],
+    options: DriveOptions & { sampleWeight?: ArrayLike<number> | null } = {},
+  ): Promise<this> {
     this.checkPartialFitClasses(y, classes);
     await driveAsync(this.train(X, y, true, classes, { sampleWeight: options.sampleWeight }, true), options);
     return this;
@@ -150,7 +160,9 @@ export class FFNNClassifier extends FFNNEstimator {
       const now = uniqueSorted(classes, 'classes');
       const was = this.model.state.encoding.classes;
       if (now.length !== was.length || now.some((c, i) => c !== was[i])) {
-        throw new FfnnError('INVALID_PARAM', `classes: [${now.join(', ')}] is not the same as in the first call to partialFit ([${was.join(', ')}])`, { param: 'classes' });
+        throw new FfnnError('INVALID_PARAM', `classes: [${now.join(', ')}] is not the same as in the first call to partialFit ([${was.join(', ')}])`, {
+          param: 'classes',
+        });
       }
     }
   }
@@ -208,7 +220,9 @@ export class FFNNClassifier extends FFNNEstimator {
   score(Xin: MatrixInput, y: TargetInput, sampleWeight?: ArrayLike<number> | null): number {
     const X = this.checkedInput(Xin, 'score');
     if (!y || typeof y !== 'object' || y.length !== X.rows) {
-      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, { param: 'y' });
+      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, {
+        param: 'y',
+      });
     }
     const { net, state } = this.fitted('score');
     const w = checkSampleWeight(sampleWeight, X.rows, 'float64');

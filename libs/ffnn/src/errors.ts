@@ -57,7 +57,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.slice(0, 5).map(describeValue).join(', ')}${value.length > 5 ? ', ...' : ''}]`;
   try {
     const s = JSON.stringify(value);
-    return s.length > 80 ? s.slice(0, 77) + '...' : s;
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
     return Object.prototype.toString.call(value);
   }

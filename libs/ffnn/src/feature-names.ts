@@ -5,17 +5,23 @@
  * order, and a missing or unknown column is an error naming it. Without this, a CSV whose columns
  * were reordered is scored silently wrong (accuracy 1.0 became 0.667 with exit 0).
  */
-import { FfnnError, describeValue } from './errors.ts';
+import { describeValue, FfnnError } from './errors.ts';
 
 /** Checks that `names` are `nCols` distinct non-empty strings; returns a copy. */
 export function checkFeatureNames(names: unknown, nCols: number, param = 'featureNames'): string[] {
-  if (!Array.isArray(names)) throw new FfnnError('INVALID_PARAM', `${param}: expected an array of ${nCols} column names, got ${describeValue(names)}`, { param });
+  if (!Array.isArray(names))
+    throw new FfnnError('INVALID_PARAM', `${param}: expected an array of ${nCols} column names, got ${describeValue(names)}`, { param });
   if (names.length !== nCols) {
-    throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${nCols} column names (one per column of X), got ${names.length}`, { param, expected: nCols, got: names.length });
+    throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${nCols} column names (one per column of X), got ${names.length}`, {
+      param,
+      expected: nCols,
+      got: names.length,
+    });
   }
   const seen = new Set<string>();
   names.forEach((n, j) => {
-    if (typeof n !== 'string' || n === '') throw new FfnnError('INVALID_PARAM', `${param}[${j}]: expected a non-empty string, got ${describeValue(n)}`, { param });
+    if (typeof n !== 'string' || n === '')
+      throw new FfnnError('INVALID_PARAM', `${param}[${j}]: expected a non-empty string, got ${describeValue(n)}`, { param });
     if (seen.has(n)) throw new FfnnError('INVALID_PARAM', `${param}: the name "${n}" appears twice`, { param });
     seen.add(n);
   });
@@ -33,9 +39,17 @@ export function columnOrder(modelNames: readonly string[], dataNames: readonly s
   const known = new Set(modelNames);
   const unknown = dataNames.filter((n) => !known.has(n));
   if (missing.length || unknown.length) {
-    const list = (a: string[]) => a.slice(0, 10).map((n) => JSON.stringify(n)).join(', ') + (a.length > 10 ? `, ... (${a.length} in all)` : '');
+    const list = (a: string[]) =>
+      a
+        .slice(0, 10)
+        .map((n) => JSON.stringify(n))
+        .join(', ') + (a.length > 10 ? `, ... (${a.length} in all)` : '');
     const parts = [missing.length ? `missing ${list(missing)}` : '', unknown.length ? `not in the model ${list(unknown)}` : ''].filter(Boolean);
-    throw new FfnnError('SHAPE_MISMATCH', `${param}: the columns do not match the ones the model was trained on (${parts.join('; ')})`, { param, missing, unknown });
+    throw new FfnnError('SHAPE_MISMATCH', `${param}: the columns do not match the ones the model was trained on (${parts.join('; ')})`, {
+      param,
+      missing,
+      unknown,
+    });
   }
   return Int32Array.from(modelNames, (n) => where.get(n)!);
 }

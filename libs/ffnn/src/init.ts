@@ -7,15 +7,7 @@ import type { ActivationName } from './backend/backend.ts';
 import type { RandomState } from './random.ts';
 
 /** The weight initialisation methods by name. */
-export type InitMethodName =
-  | 'glorot'
-  | 'zero'
-  | 'uniform'
-  | 'normal'
-  | 'xavierUniform'
-  | 'xavierNormal'
-  | 'heUniform'
-  | 'heNormal';
+export type InitMethodName = 'glorot' | 'zero' | 'uniform' | 'normal' | 'xavierUniform' | 'xavierNormal' | 'heUniform' | 'heNormal';
 
 /** The `init` option: a method name, or uniform / normal with their parameters. */
 export type InitSpec =

@@ -3,7 +3,7 @@
  * become ONE column (1 where the label is classes[1]), multiclass targets one-hot columns in class
  * order, and an indicator matrix is multilabel (classes 0..K-1, one column each).
  */
-import { FfnnError, describeValue } from './errors.ts';
+import { describeValue, FfnnError } from './errors.ts';
 import { checkMatrixSize } from './matrix.ts';
 
 /**
@@ -38,7 +38,12 @@ function isIndicatorMatrix(y: TargetInput): y is readonly (readonly number[])[] 
  */
 function checkLabelArray(y: unknown, param: string): void {
   if (Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView))) return;
-  const got = typeof y === 'string' ? `a string (${describeValue(y.length > 40 ? y.slice(0, 37) + '...' : y)})` : typeof y === 'object' && y !== null ? describeValue(y) : `${typeof y} ${describeValue(y)}`;
+  const got =
+    typeof y === 'string'
+      ? `a string (${describeValue(y.length > 40 ? `${y.slice(0, 37)}...` : y)})`
+      : typeof y === 'object' && y !== null
+        ? describeValue(y)
+        : `${typeof y} ${describeValue(y)}`;
   throw new FfnnError('INVALID_PARAM', `${param}: expected an array of labels (numbers or strings) or an indicator matrix, got ${got}`, { param });
 }
 
@@ -119,27 +124,40 @@ export function encodeTargets(enc: TargetEncoding, y: TargetInput, param = 'y'):
     for (let i = 0; i < n; i++) {
       const row = y[i];
       if (!row || row.length !== enc.nOutputs) {
-        throw new FfnnError('SHAPE_MISMATCH', `${param}: expected every row to have ${enc.nOutputs} columns, got ${row?.length} in row ${i}`, { param, row: i });
+        throw new FfnnError('SHAPE_MISMATCH', `${param}: expected every row to have ${enc.nOutputs} columns, got ${row?.length} in row ${i}`, {
+          param,
+          row: i,
+        });
       }
       for (let j = 0; j < enc.nOutputs; j++) {
         const v = row[j];
-        if (v !== 0 && v !== 1) throw new FfnnError('INVALID_DATA', `${param}: an indicator matrix holds 0 or 1, got ${describeValue(v)} at row ${i}, column ${j}`, { param, row: i, col: j });
+        if (v !== 0 && v !== 1)
+          throw new FfnnError('INVALID_DATA', `${param}: an indicator matrix holds 0 or 1, got ${describeValue(v)} at row ${i}, column ${j}`, {
+            param,
+            row: i,
+            col: j,
+          });
         out[i * enc.nOutputs + j] = v;
       }
     }
     return out;
   }
-  if (isIndicatorMatrix(y)) throw new FfnnError('INVALID_DATA', `${param}: the model has class labels: expected a 1-D array of labels, got a matrix`, { param });
+  if (isIndicatorMatrix(y))
+    throw new FfnnError('INVALID_DATA', `${param}: the model has class labels: expected a 1-D array of labels, got a matrix`, { param });
   const index = new Map<Label, number>();
   enc.classes.forEach((c, i) => index.set(c, i));
   const labels = y as ArrayLike<Label>;
   for (let i = 0; i < n; i++) {
     const c = index.get(labels[i]);
     if (c === undefined) {
-      throw new FfnnError('UNKNOWN_LABEL', `${param}: label ${describeValue(labels[i])} at index ${i} is not one of the classes [${enc.classes.map(describeValue).join(', ')}]`, {
-        param,
-        index: i,
-      });
+      throw new FfnnError(
+        'UNKNOWN_LABEL',
+        `${param}: label ${describeValue(labels[i])} at index ${i} is not one of the classes [${enc.classes.map(describeValue).join(', ')}]`,
+        {
+          param,
+          index: i,
+        },
+      );
     }
     if (enc.kind === 'binary') out[i] = c === 1 ? 1 : 0;
     else out[i * enc.nOutputs + c] = 1;

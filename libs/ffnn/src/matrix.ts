@@ -1,6 +1,6 @@
 /** Dense row-major matrices over typed arrays, and conversion of user input into them. */
 import type { DType, FloatArray } from './backend/backend.ts';
-import { FfnnError, describeValue } from './errors.ts';
+import { describeValue, FfnnError } from './errors.ts';
 
 /** A dense row-major matrix: `data[r * cols + c]`. */
 export interface Matrix<T extends FloatArray = FloatArray> {
@@ -57,7 +57,12 @@ function copyPlain(src: readonly unknown[], out: FloatArray, offset: number, col
       const i = offset + k;
       const row = Math.floor(i / cols);
       const got = v === undefined ? 'undefined (a hole or a missing value)' : `${v === null ? 'object' : typeof v} ${describeValue(v)}`;
-      throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${got} at row ${row}, column ${i % cols}`, { param: name, row, col: i % cols, got: v });
+      throw new FfnnError('INVALID_DATA', `${name}: expected numbers, got ${got} at row ${row}, column ${i % cols}`, {
+        param: name,
+        row,
+        col: i % cols,
+        got: v,
+      });
     }
     out[offset + k] = v;
   }
@@ -74,7 +79,12 @@ function checkFinite(out: FloatArray, cols: number, name: string, source: (i: nu
     const v = source(i);
     const row = Math.floor(i / cols);
     const why = Number.isFinite(v) ? ` (${v} does not fit in float32)` : '';
-    throw new FfnnError('NON_FINITE_INPUT', `${name}: expected finite numbers, got ${v} at row ${row}, column ${i % cols}${why}`, { param: name, row, col: i % cols, got: v });
+    throw new FfnnError('NON_FINITE_INPUT', `${name}: expected finite numbers, got ${v} at row ${row}, column ${i % cols}${why}`, {
+      param: name,
+      row,
+      col: i % cols,
+      got: v,
+    });
   }
 }
 
@@ -122,7 +132,11 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X', columns?:
   const m = input as { rows: unknown; cols: unknown; data: unknown };
   const { rows, cols, data } = m;
   if (!isCount(rows) || !isCount(cols)) {
-    throw new FfnnError('INVALID_DATA', `${name}: expected {rows, cols, data} with whole-number rows and cols, got rows=${describeValue(rows)}, cols=${describeValue(cols)}`, { param: name });
+    throw new FfnnError(
+      'INVALID_DATA',
+      `${name}: expected {rows, cols, data} with whole-number rows and cols, got rows=${describeValue(rows)}, cols=${describeValue(cols)}`,
+      { param: name },
+    );
   }
   if (!Array.isArray(data) && !isNumericTypedArray(data)) {
     throw new FfnnError('INVALID_DATA', `${name}: expected data to be an array or a typed array of numbers, got ${describeValue(data)}`, { param: name });
@@ -130,7 +144,11 @@ export function toMatrix(input: MatrixInput, dtype: DType, name = 'X', columns?:
   if (rows === 0 || cols === 0) throw new FfnnError('EMPTY_DATA', `${name}: expected a non-empty matrix, got ${rows} x ${cols}`, { param: name });
   checkMatrixSize(rows, cols, name, name);
   if (data.length !== rows * cols) {
-    throw new FfnnError('SHAPE_MISMATCH', `${name}: data has ${data.length} values, expected rows * cols = ${rows * cols}`, { param: name, expected: rows * cols, got: data.length });
+    throw new FfnnError('SHAPE_MISMATCH', `${name}: data has ${data.length} values, expected rows * cols = ${rows * cols}`, {
+      param: name,
+      expected: rows * cols,
+      got: data.length,
+    });
   }
   // a typed array of the right dtype is used as it is (never written to): no copy of a
   // dataset that may be hundreds of megabytes (Fashion-MNIST in float64 is 376 MB)
@@ -155,13 +173,24 @@ function fromObjectRows(input: ObjectRows, dtype: DType, name: string, columns?:
   const cells: unknown[] = new Array(cols);
   for (let i = 0; i < rows; i++) {
     const row = input[i] as unknown;
-    if (!isObjectRow(row)) throw new FfnnError('INVALID_DATA', `${name}: expected every row to be an object like row 0, got ${describeValue(row)} in row ${i}`, { param: name, row: i });
+    if (!isObjectRow(row))
+      throw new FfnnError('INVALID_DATA', `${name}: expected every row to be an object like row 0, got ${describeValue(row)} in row ${i}`, {
+        param: name,
+        row: i,
+      });
     const keys = Object.keys(row);
     const missing = names.filter((n) => !Object.hasOwn(row, n));
     if (missing.length || keys.length !== cols) {
       const unknown = keys.filter((k) => !names.includes(k));
-      const parts = [missing.length ? `missing ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '', unknown.length ? `unknown ${unknown.map((n) => JSON.stringify(n)).join(', ')}` : ''].filter(Boolean);
-      throw new FfnnError('SHAPE_MISMATCH', `${name}: row ${i} does not have the columns ${columns ? 'the model was trained on' : 'of row 0'} (${parts.join('; ')})`, { param: name, row: i, missing, unknown });
+      const parts = [
+        missing.length ? `missing ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '',
+        unknown.length ? `unknown ${unknown.map((n) => JSON.stringify(n)).join(', ')}` : '',
+      ].filter(Boolean);
+      throw new FfnnError(
+        'SHAPE_MISMATCH',
+        `${name}: row ${i} does not have the columns ${columns ? 'the model was trained on' : 'of row 0'} (${parts.join('; ')})`,
+        { param: name, row: i, missing, unknown },
+      );
     }
     for (let j = 0; j < cols; j++) cells[j] = row[names[j]];
     copyPlain(cells, out, i * cols, cols, name);

@@ -6,8 +6,8 @@
  */
 import { ACTIVATIONS, activationCode } from './activations.ts';
 import type { ActivationName, Backend, DType, FloatArray } from './backend/backend.ts';
-import { type Loss, clipEpsilon, weightedLossValue } from './losses.ts';
 import { FfnnError } from './errors.ts';
+import { clipEpsilon, type Loss, weightedLossValue } from './losses.ts';
 import { allocate } from './matrix.ts';
 
 /**
@@ -186,7 +186,8 @@ export class Network {
       for (let r = 0; r < rows; r++) n += w[r];
     }
     const eps = clipEpsilon(this.dtype);
-    const value = (weighted ? weightedLossValue(loss, rows, nOut, p, this.targets, eps, w) : loss.value(rows, nOut, p, this.targets, eps)) + this.penalty(n, alpha, l1);
+    const value =
+      (weighted ? weightedLossValue(loss, rows, nOut, p, this.targets, eps, w) : loss.value(rows, nOut, p, this.targets, eps)) + this.penalty(n, alpha, l1);
 
     // output delta: P - Y for the natural pairs, else dL/dP through the activation's derivative
     const top = this.deltas[L];

@@ -14,11 +14,11 @@ import { FFNNClassifier } from './classifier.ts';
 import { loadFromFile, saveModel as saveModelFile } from './io/model-store.ts';
 import { FFNNRegressor } from './regressor.ts';
 
-export { writeFileAtomic, checkWritable, resolveOutputPath, removeStaleTemporaries } from './io/atomic.ts';
-export { readInputText, checkInputFile, statRegularFile, MAX_TEXT_INPUT_BYTES } from './io/read-file.ts';
-export { readModelFile, maxModelFileBytes } from './io/model-store.ts';
-export { fitInWorker, type FitInWorkerOptions, type EstimatorKind } from './worker/fit-in-worker.ts';
 export * from './data/index.ts';
+export { checkWritable, removeStaleTemporaries, resolveOutputPath, writeFileAtomic } from './io/atomic.ts';
+export { maxModelFileBytes, readModelFile } from './io/model-store.ts';
+export { checkInputFile, MAX_TEXT_INPUT_BYTES, readInputText, statRegularFile } from './io/read-file.ts';
+export { type EstimatorKind, type FitInWorkerOptions, fitInWorker } from './worker/fit-in-worker.ts';
 
 /**
  * Saves a fitted estimator atomically (temporary file, fsync, rename): `.json` writes the JSON

@@ -44,7 +44,7 @@ export class SgdOptimizer implements Optimizer {
 
   // invscaling: lr = lr_init / (t + 1)^power_t
   iterationEnds(t: number): void {
-    if (this.schedule === 'invscaling') this.learningRate = this.learningRateInit / Math.pow(t + 1, this.powerT);
+    if (this.schedule === 'invscaling') this.learningRate = this.learningRateInit / (t + 1) ** this.powerT;
   }
 
   triggerStopping(verbose: boolean, log: (line: string) => void): boolean {
@@ -85,7 +85,7 @@ export class AdamOptimizer implements Optimizer {
   update(params: readonly FloatArray[], grads: readonly FloatArray[]): void {
     this.t += 1;
     // lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t), evaluated left to right
-    const lrT = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, this.t))) / (1 - Math.pow(this.beta1, this.t));
+    const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
     for (let i = 0; i < params.length; i++) {
       this.backend.adamStep(params[i].length, params[i], grads[i], this.ms[i], this.vs[i], lrT, this.beta1, this.beta2, this.epsilon);
     }

@@ -5,7 +5,7 @@
  */
 import { ACTIVATION_ALIASES } from './activations.ts';
 import type { ActivationName, DType } from './backend/backend.ts';
-import { FfnnError, describeValue } from './errors.ts';
+import { describeValue, FfnnError } from './errors.ts';
 import { INIT_DEFAULTS, INIT_METHODS, type InitSpec } from './init.ts';
 import { LOSS_ALIASES, type LossName } from './losses.ts';
 import type { LearningRateSchedule, SolverName } from './optimizers.ts';
@@ -189,7 +189,7 @@ export interface FFNNOptions {
    */
   onDivergence: 'error' | 'warn';
   /** Called after every epoch with its metrics; returning false stops training. */
-  onEpoch: ((metrics: EpochMetrics) => void | boolean) | null;
+  onEpoch: ((metrics: EpochMetrics) => undefined | boolean) | null;
   /** Receives warnings (CONVERGENCE, BATCH_SIZE_CLIPPED, DIVERGED, ...); without it they go to console.warn. */
   onWarning: ((warning: FfnnWarning) => void) | null;
   /** Where verbose output goes (default console.log). */
@@ -261,7 +261,11 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   powerT: { default: 0.5, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
   maxIter: { default: 200, expected: 'a whole number >= 1', valid: (v) => isInt(v) && (v as number) >= 1 },
   shuffle: { default: true, expected: 'true or false', valid: oneOf(true, false) },
-  randomState: { default: null, expected: 'null or a whole number in [0, 4294967295]', valid: (v) => v === null || (isInt(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) },
+  randomState: {
+    default: null,
+    expected: 'null or a whole number in [0, 4294967295]',
+    valid: (v) => v === null || (isInt(v) && (v as number) >= 0 && (v as number) <= 0xffffffff),
+  },
   tol: { default: 1e-4, expected: 'a number >= 0', valid: (v) => isNumber(v) && v >= 0 },
   verbose: { default: false, expected: 'true, false or a whole number >= 0', valid: (v) => typeof v === 'boolean' || (isInt(v) && (v as number) >= 0) },
   warmStart: { default: false, expected: 'true or false', valid: oneOf(true, false) },
@@ -276,11 +280,15 @@ export const OPTIONS: Readonly<Record<keyof FFNNOptions, OptionSpec>> = {
   maxFun: { default: 15000, expected: 'a whole number >= 1', valid: (v) => isInt(v) && (v as number) >= 1 },
   classWeight: {
     default: null,
-    expected: "null, 'balanced' or an object mapping class labels to finite weights >= 0 (e.g. {\"0\": 1, \"1\": 5})",
+    expected: 'null, \'balanced\' or an object mapping class labels to finite weights >= 0 (e.g. {"0": 1, "1": 5})',
     valid: isClassWeight,
   },
   outputActivation: { default: 'auto', expected: `'auto' or one of ${ACTIVATION_NAMES.join(', ')}`, valid: (v) => v === 'auto' || isActivation(v) },
-  loss: { default: 'auto', expected: `'auto' or one of ${Object.keys(LOSS_ALIASES).join(', ')}`, valid: (v) => v === 'auto' || (typeof v === 'string' && v in LOSS_ALIASES) },
+  loss: {
+    default: 'auto',
+    expected: `'auto' or one of ${Object.keys(LOSS_ALIASES).join(', ')}`,
+    valid: (v) => v === 'auto' || (typeof v === 'string' && v in LOSS_ALIASES),
+  },
   l1: { default: 0, expected: 'a finite number >= 0', valid: (v) => isNumber(v) && v >= 0 && Number.isFinite(v) },
   init: {
     default: 'glorot',
@@ -351,11 +359,11 @@ export function resolveArchitecture(options: FFNNOptions): ResolvedArchitecture 
   if (typeof act === 'string') hiddenActivations = hidden.map(() => ACTIVATION_ALIASES[act]);
   else {
     if (act.length !== hidden.length) {
-      throw new FfnnError(
-        'INVALID_PARAM',
-        `activation: expected one activation per hidden layer (${hidden.length}), got ${act.length}`,
-        { param: 'activation', expected: hidden.length, got: act.length },
-      );
+      throw new FfnnError('INVALID_PARAM', `activation: expected one activation per hidden layer (${hidden.length}), got ${act.length}`, {
+        param: 'activation',
+        expected: hidden.length,
+        got: act.length,
+      });
     }
     hiddenActivations = act.map((a) => ACTIVATION_ALIASES[a]);
   }
@@ -365,7 +373,11 @@ export function resolveArchitecture(options: FFNNOptions): ResolvedArchitecture 
 export function resolveLoss(options: FFNNOptions, multiclass: boolean): LossName {
   const name = options.loss === 'auto' ? 'log_loss' : LOSS_ALIASES[options.loss];
   if (name === 'half_poisson_deviance') {
-    throw new FfnnError('INVALID_PARAM', "loss: 'poisson' is a regressor's loss (FFNNRegressor); a classifier takes log_loss, the cross entropies or squared_error", { param: 'loss', got: options.loss });
+    throw new FfnnError(
+      'INVALID_PARAM',
+      "loss: 'poisson' is a regressor's loss (FFNNRegressor); a classifier takes log_loss, the cross entropies or squared_error",
+      { param: 'loss', got: options.loss },
+    );
   }
   if (name === 'log_loss') return multiclass ? 'categorical_cross_entropy' : 'binary_cross_entropy';
   return name;

@@ -4,7 +4,7 @@
  * over outputs).
  */
 import type { FloatArray } from './backend/backend.ts';
-import { FfnnError, describeValue } from './errors.ts';
+import { describeValue, FfnnError } from './errors.ts';
 import type { TargetEncoding, TargetInput } from './labels.ts';
 import { checkMatrixSize } from './matrix.ts';
 
@@ -12,7 +12,9 @@ const isRow = (r: unknown): r is ArrayLike<number> => Array.isArray(r) || (Array
 
 function checkTargetArray(y: unknown, param: string): asserts y is ArrayLike<unknown> {
   if (Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView))) return;
-  throw new FfnnError('INVALID_PARAM', `${param}: expected an array of numbers or a matrix of them (one column per output), got ${describeValue(y)}`, { param });
+  throw new FfnnError('INVALID_PARAM', `${param}: expected an array of numbers or a matrix of them (one column per output), got ${describeValue(y)}`, {
+    param,
+  });
 }
 
 /** The shape of regression targets: how many outputs, and whether y was a matrix. */
@@ -34,7 +36,11 @@ export function encodeRegressionTargets(enc: TargetEncoding, y: TargetInput, par
   const out = new Float64Array(n * k);
   const cell = (v: unknown, i: number, j: number) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${describeValue(v)} at row ${i}${k > 1 ? `, column ${j}` : ''}`, { param, row: i, col: j });
+      throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${describeValue(v)} at row ${i}${k > 1 ? `, column ${j}` : ''}`, {
+        param,
+        row: i,
+        col: j,
+      });
     }
     out[i * k + j] = v;
   };
@@ -42,11 +48,17 @@ export function encodeRegressionTargets(enc: TargetEncoding, y: TargetInput, par
     const row = (y as ArrayLike<unknown>)[i];
     if (isRow(row)) {
       if (row.length !== k) {
-        throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${k} target column${k === 1 ? '' : 's'} per row, got ${row.length} in row ${i}`, { param, row: i, expected: k, got: row.length });
+        throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${k} target column${k === 1 ? '' : 's'} per row, got ${row.length} in row ${i}`, {
+          param,
+          row: i,
+          expected: k,
+          got: row.length,
+        });
       }
       for (let j = 0; j < k; j++) cell(row[j], i, j);
     } else if (k === 1) cell(row, i, 0);
-    else throw new FfnnError('SHAPE_MISMATCH', `${param}: expected rows of ${k} targets, got ${describeValue(row)} in row ${i}`, { param, row: i, expected: k });
+    else
+      throw new FfnnError('SHAPE_MISMATCH', `${param}: expected rows of ${k} targets, got ${describeValue(row)} in row ${i}`, { param, row: i, expected: k });
   }
   return out;
 }

@@ -4,13 +4,14 @@
  * outputs, R² as the score. ffnn's extras (per-layer activations, init methods, L1, float32,
  * history) come with the core.
  */
-import type { ActivationName, FloatArray } from './backend/backend.ts';
+
 import { type DriveOptions, driveAsync, driveSync } from './async-fit.ts';
-import { FFNNEstimator } from './estimator/estimator.ts';
-import { type StreamFitOptions, type StreamSource, runStreamFit } from './estimator/stream-fit.ts';
-import { outputs } from './estimator/inference.ts';
-import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
+import type { ActivationName, FloatArray } from './backend/backend.ts';
 import { FfnnError } from './errors.ts';
+import { FFNNEstimator } from './estimator/estimator.ts';
+import { outputs } from './estimator/inference.ts';
+import { runStreamFit, type StreamFitOptions, type StreamSource } from './estimator/stream-fit.ts';
+import { checkSampleWeight, inDtype } from './estimator/training-data.ts';
 import { modelFromAnyBytes } from './io/model-file.ts';
 import { readModelJson } from './io/model-json.ts';
 import type { RestoredModel } from './io/model-spec.ts';
@@ -45,7 +46,11 @@ export class FFNNRegressor extends FFNNEstimator {
   protected checkContinuedTargets(encoding: TargetEncoding, y: TargetInput): void {
     const now = fitRegressionTargets(y);
     if (now.nOutputs !== encoding.nOutputs) {
-      throw new FfnnError('SHAPE_MISMATCH', `y: the model was fitted with ${encoding.nOutputs} output(s), got ${now.nOutputs}`, { param: 'y', expected: encoding.nOutputs, got: now.nOutputs });
+      throw new FfnnError('SHAPE_MISMATCH', `y: the model was fitted with ${encoding.nOutputs} output(s), got ${now.nOutputs}`, {
+        param: 'y',
+        expected: encoding.nOutputs,
+        got: now.nOutputs,
+      });
     }
   }
 
@@ -54,7 +59,8 @@ export class FFNNRegressor extends FFNNEstimator {
     if (this.lossFor(encoding) === 'half_poisson_deviance') {
       // the Poisson deviance needs y >= 0 (sklearn computes NaN losses instead)
       const i = Y.findIndex((v) => v < 0);
-      if (i >= 0) throw new FfnnError('INVALID_DATA', `${param}: loss 'poisson' needs targets >= 0, got ${Y[i]} at row ${Math.floor(i / encoding.nOutputs)}`, { param });
+      if (i >= 0)
+        throw new FfnnError('INVALID_DATA', `${param}: loss 'poisson' needs targets >= 0, got ${Y[i]} at row ${Math.floor(i / encoding.nOutputs)}`, { param });
     }
     return Y;
   }
@@ -67,9 +73,13 @@ export class FFNNRegressor extends FFNNEstimator {
     const name = this.opts.loss;
     const loss = REGRESSION_LOSSES[name];
     if (!loss) {
-      throw new FfnnError('INVALID_PARAM', `loss: FFNNRegressor takes 'squared_error' or 'poisson' (or 'mean_squared_error'), got ${JSON.stringify(name)} (${LOSS_ALIASES[name] ?? name} is a classifier's loss)`, {
-        param: 'loss',
-      });
+      throw new FfnnError(
+        'INVALID_PARAM',
+        `loss: FFNNRegressor takes 'squared_error' or 'poisson' (or 'mean_squared_error'), got ${JSON.stringify(name)} (${LOSS_ALIASES[name] ?? name} is a classifier's loss)`,
+        {
+          param: 'loss',
+        },
+      );
     }
     return loss;
   }
@@ -126,7 +136,9 @@ export class FFNNRegressor extends FFNNEstimator {
     const X = this.checkedInput(Xin, 'score');
     const { net, state } = this.fitted('score');
     if (!y || typeof y !== 'object' || y.length !== X.rows) {
-      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, { param: 'y' });
+      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${X.rows} targets (one per row of X), got ${typeof y === 'object' ? y?.length : typeof y}`, {
+        param: 'y',
+      });
     }
     const Y: FloatArray = inDtype(encodeRegressionTargets(state.encoding, y), 'float64');
     return r2Score(outputs(net, X.data, X.rows), Y, X.rows, net.nOutputs, checkSampleWeight(sampleWeight, X.rows, 'float64'));
@@ -146,7 +158,9 @@ export class FFNNRegressor extends FFNNEstimator {
 
   private static fromState(restored: RestoredModel): FFNNRegressor {
     if (restored.fitted.encoding.kind !== 'continuous') {
-      throw new FfnnError('MODEL_FORMAT', `model file: this is a classifier (target ${restored.fitted.encoding.kind}); load it with FFNNClassifier`, { kind: restored.fitted.encoding.kind });
+      throw new FfnnError('MODEL_FORMAT', `model file: this is a classifier (target ${restored.fitted.encoding.kind}); load it with FFNNClassifier`, {
+        kind: restored.fitted.encoding.kind,
+      });
     }
     return FFNNEstimator.fill(new FFNNRegressor(restored.options), restored);
   }

@@ -79,9 +79,13 @@ export function trainValidationSplit(
     );
   }
   if (nTrain < present.length || nTest < present.length) {
-    throw new FfnnError('INVALID_DATA', `validationFraction: train (${nTrain}) and validation (${nTest}) sets need at least ${present.length} rows each for a stratified split`, {
-      param: 'validationFraction',
-    });
+    throw new FfnnError(
+      'INVALID_DATA',
+      `validationFraction: train (${nTrain}) and validation (${nTest}) sets need at least ${present.length} rows each for a stratified split`,
+      {
+        param: 'validationFraction',
+      },
+    );
   }
   const nI = approximateMode(counts, nTrain, rng);
   const tI = approximateMode(

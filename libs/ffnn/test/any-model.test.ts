@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier, FFNNRegressor, anyModelFromBytes, anyModelFromJSON } from '../src/index.ts';
+import { anyModelFromBytes, anyModelFromJSON, FFNNClassifier, FFNNRegressor } from '../src/index.ts';
 import { loadAnyModel, loadClassifier, loadRegressor, saveModel } from '../src/node.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-any-'));

@@ -48,7 +48,9 @@ if (native.backend && native.addon) {
   }
   BACKENDS.push(...NATIVES);
   const missing = ['avx512', 'avx2-fma', 'sse2', 'neon'].filter((i) => !kernel.supported.includes(i));
-  console.log(`backend-contract: native gemm paths tested: ${kernel.supported.join(', ')} (best: ${kernel.detected}); not on this CPU: ${missing.join(', ') || 'none'}`);
+  console.log(
+    `backend-contract: native gemm paths tested: ${kernel.supported.join(', ')} (best: ${kernel.detected}); not on this CPU: ${missing.join(', ') || 'none'}`,
+  );
 } else console.log(`backend-contract: native backend not tested (${native.reason})`);
 // wasm-backend.test.ts asserts that it loads; here it is one more backend
 const wasm = loadWasmBackendSync();
@@ -116,8 +118,16 @@ function selfScale(want: ArrayLike<number>): Float64Array {
 // ---------- naive float64 references ----------
 
 function refGemm(
-  ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number,
-  a: ArrayLike<number>, b: ArrayLike<number>, beta: number, c0: ArrayLike<number>,
+  ta: boolean,
+  tb: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  beta: number,
+  c0: ArrayLike<number>,
 ): { want: Float64Array; scale: Float64Array } {
   const want = new Float64Array(m * n);
   const scale = new Float64Array(m * n);
@@ -142,7 +152,7 @@ function refGemm(
 const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 const REF_FORWARD: Record<string, (z: number) => number> = {
   identity: (z) => z,
-  relu: (z) => (z > 0 ? z : 0),
+  relu: (z) => Math.max(z, 0),
   logistic: (z) => 1 / (1 + Math.exp(-z)),
   tanh: (z) => Math.tanh(z),
   softsign: (z) => z / (1 + Math.abs(z)),
@@ -182,8 +192,18 @@ const GEMM_SHAPES: [number, number, number][] = [
   [200, 128, 784], // a forward pass of MNIST's first layer (m = batch, k = fan-in)
   [1500, 10, 300], // a thin output (n = 10) big enough to be split between threads
 ];
-const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
-const ALPHA_BETA: [number, number][] = [[1, 0], [1, 1], [-0.75, 0.5], [2, 0]];
+const TRANSPOSES: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+const ALPHA_BETA: [number, number][] = [
+  [1, 0],
+  [1, 1],
+  [-0.75, 0.5],
+  [2, 0],
+];
 
 for (const backend of BACKENDS) {
   for (const dtype of DTYPES) {
@@ -212,7 +232,13 @@ for (const backend of BACKENDS) {
       const c = rand(dtype, 6, 10);
       const c0 = copy(c);
       backend.gemm(false, false, 2, 3, 0, 1, alloc(dtype, 0), alloc(dtype, 0), 0.5, c);
-      close('k = 0 scales C by beta', c, Array.from(c0, (v) => 0.5 * v), selfScale(c), tol);
+      close(
+        'k = 0 scales C by beta',
+        c,
+        Array.from(c0, (v) => 0.5 * v),
+        selfScale(c),
+        tol,
+      );
       const a = rand(dtype, 4, 11);
       const b = rand(dtype, 6, 12);
       backend.gemm(false, false, 2, 3, 2, 0, a, b, 0, c.fill(Number.NaN));
@@ -248,7 +274,11 @@ for (const backend of BACKENDS) {
     });
 
     test(`${tag}: addRowVector and columnMeans`, () => {
-      for (const [rows, cols] of [[1, 1], [3, 5], [200, 128]]) {
+      for (const [rows, cols] of [
+        [1, 1],
+        [3, 5],
+        [200, 128],
+      ]) {
         const x = rand(dtype, rows * cols, rows + cols);
         const v = rand(dtype, cols, 7);
         const want = Float64Array.from(x, (xv, i) => xv + v[i % cols]);
@@ -269,14 +299,24 @@ for (const backend of BACKENDS) {
         backend.columnMeans(rows, cols, x, divisor, out);
         // float32 rounds the running sum on every store (rows roundings): rows * 2^-24 * sum|x|
         const meanTol = dtype === 'float32' ? Math.max(tol, rows * 2 ** -24) : tol;
-        close(`columnMeans ${rows}x${cols}`, out, Array.from(means, (s) => s / divisor), Array.from(sums, (s) => s / divisor), meanTol);
+        close(
+          `columnMeans ${rows}x${cols}`,
+          out,
+          Array.from(means, (s) => s / divisor),
+          Array.from(sums, (s) => s / divisor),
+          meanTol,
+        );
         same('columnMeans spare entry', out.subarray(cols), [5]);
       }
     });
 
     test(`${tag}: activations forward and backward`, () => {
       for (const [name, code] of Object.entries(ACTIVATION_CODES)) {
-        for (const [rows, cols] of [[1, 1], [3, 5], [200, 10]]) {
+        for (const [rows, cols] of [
+          [1, 1],
+          [3, 5],
+          [200, 10],
+        ]) {
           const len = rows * cols;
           const z = rand(dtype, len + 2, code * 100 + len, -4, 4);
           // values that test the edges: exact zero, negative zero, large magnitudes
@@ -285,10 +325,7 @@ for (const backend of BACKENDS) {
           if (len > 4) z[2] = 40;
           if (len > 4) z[3] = -40;
           const spare = [z[len], z[len + 1]];
-          const want =
-            name === 'softmax'
-              ? refSoftmax(rows, cols, z)
-              : Float64Array.from(z.subarray(0, len), REF_FORWARD[name]);
+          const want = name === 'softmax' ? refSoftmax(rows, cols, z) : Float64Array.from(z.subarray(0, len), REF_FORWARD[name]);
           const a = copy(z);
           backend.activate(code, rows, cols, a);
           close(`${name} forward ${rows}x${cols}`, a, want, selfScale(want), tol);
@@ -339,7 +376,13 @@ for (const backend of BACKENDS) {
       const y = rand(dtype, n, 22);
       const out = alloc(dtype, n);
       backend.subtract(n, p, y, out);
-      close('subtract', out, Array.from(p, (pv, i) => pv - y[i]), Array.from(p, (pv, i) => Math.abs(pv) + Math.abs(y[i])), tol);
+      close(
+        'subtract',
+        out,
+        Array.from(p, (pv, i) => pv - y[i]),
+        Array.from(p, (pv, i) => Math.abs(pv) + Math.abs(y[i])),
+        tol,
+      );
 
       for (const l1 of [0, 1e-3]) {
         const g = rand(dtype, n, 23);
@@ -372,7 +415,7 @@ for (const backend of BACKENDS) {
       const g = rand(dtype, n, 29);
       const m = rand(dtype, n, 30, -0.1, 0.1);
       const v = rand(dtype, n, 31, 0, 0.01);
-      const [lrT, beta1, beta2, eps] = [0.001 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8];
+      const [lrT, beta1, beta2, eps] = [(0.001 * Math.sqrt(1 - 0.999 ** 3)) / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8];
       const mWant = Float64Array.from(m, (mv, i) => beta1 * mv + (1 - beta1) * g[i]);
       const vWant = Float64Array.from(v, (vv, i) => beta2 * vv + (1 - beta2) * g[i] * g[i]);
       const pWant = Float64Array.from(params, (pv, i) => pv - (lrT * mWant[i]) / (Math.sqrt(vWant[i]) + eps));
@@ -423,15 +466,27 @@ for (const nat of CHECKED) {
       const onNative = arrays.map(copy);
       call(jsBackend, onJs);
       call(nat, onNative);
-      onJs.forEach((x, i) => close(`${label} [array ${i}]`, onNative[i], x, Array.from(x, (v) => Math.max(Math.abs(v), 1e-300) * scale), tol));
+      onJs.forEach((x, i) =>
+        close(
+          `${label} [array ${i}]`,
+          onNative[i],
+          x,
+          Array.from(x, (v) => Math.max(Math.abs(v), 1e-300) * scale),
+          tol,
+        ),
+      );
     }
 
     test(`${nat.name}/${dtype} agrees with js on every kernel`, () => {
       const [m, n, k] = [64, 10, 128];
       for (const [ta, tb] of TRANSPOSES) {
         // gemm: scale by sum |a||b| ~ k/4 * |c|; compare relative to that typical size
-        agree(`gemm ta=${ta} tb=${tb}`, [rand(dtype, m * k, 1), rand(dtype, k * n, 2), rand(dtype, m * n, 3)], (b, [a, bb, c]) =>
-          b.gemm(ta, tb, m, n, k, 0.5, a, bb, 0.25, c), k);
+        agree(
+          `gemm ta=${ta} tb=${tb}`,
+          [rand(dtype, m * k, 1), rand(dtype, k * n, 2), rand(dtype, m * n, 3)],
+          (b, [a, bb, c]) => b.gemm(ta, tb, m, n, k, 0.5, a, bb, 0.25, c),
+          k,
+        );
       }
       for (const code of Object.values(ACTIVATION_CODES)) {
         agree(`activate ${code}`, [rand(dtype, m * n, 4, -5, 5)], (b, [x]) => b.activate(code, m, n, x));
@@ -444,8 +499,12 @@ for (const nat of CHECKED) {
       agree('subtract', [rand(dtype, 99, 10), rand(dtype, 99, 11), alloc(dtype, 99)], (b, [p, y, o]) => b.subtract(99, p, y, o), 4);
       agree('finishWeightGradient', [rand(dtype, 99, 12), rand(dtype, 99, 13)], (b, [g, w]) => b.finishWeightGradient(99, g, w, 1e-4, 1e-3, 32), 4);
       agree('sgdStep', [rand(dtype, 99, 14), rand(dtype, 99, 15), rand(dtype, 99, 16)], (b, [p, g, v]) => b.sgdStep(99, p, g, v, 0.1, 0.9, true), 4);
-      agree('adamStep', [rand(dtype, 99, 17), rand(dtype, 99, 18), rand(dtype, 99, 19), rand(dtype, 99, 20, 0, 1)], (b, [p, g, mm, v]) =>
-        b.adamStep(99, p, g, mm, v, 1e-3, 0.9, 0.999, 1e-8), 4);
+      agree(
+        'adamStep',
+        [rand(dtype, 99, 17), rand(dtype, 99, 18), rand(dtype, 99, 19), rand(dtype, 99, 20, 0, 1)],
+        (b, [p, g, mm, v]) => b.adamStep(99, p, g, mm, v, 1e-3, 0.9, 0.999, 1e-8),
+        4,
+      );
       const idx = Int32Array.from([3, 1, 4, 1, 5]);
       agree('gatherRows', [rand(dtype, 6 * 3, 21), alloc(dtype, 5 * 3)], (b, [s, d]) => b.gatherRows(3, s, idx, 0, 5, d));
     });
@@ -508,7 +567,9 @@ for (const nat of [native.backend, wasm.backend]) {
       const out = rand(dtype, 6, 1);
       const before = copy(out);
       throwsCode('gemm with a foreign a', 'DTYPE_MISMATCH', () => nat.gemm(false, false, 2, 3, 2, 1, rand(other, 4, 2), rand(dtype, 6, 3), 0, out));
-      throwsCode('adamStep with a foreign v', 'DTYPE_MISMATCH', () => nat.adamStep(6, out, rand(dtype, 6, 4), rand(dtype, 6, 5), rand(other, 6, 6), 1e-3, 0.9, 0.999, 1e-8));
+      throwsCode('adamStep with a foreign v', 'DTYPE_MISMATCH', () =>
+        nat.adamStep(6, out, rand(dtype, 6, 4), rand(dtype, 6, 5), rand(other, 6, 6), 1e-3, 0.9, 0.999, 1e-8),
+      );
       throwsCode('subtract with a foreign y', 'DTYPE_MISMATCH', () => nat.subtract(6, rand(dtype, 6, 7), rand(other, 6, 8), out));
       same('output unchanged', out, before);
     });

@@ -69,8 +69,14 @@ for (const [label, conditions] of [
     const b = bundle(conditions.length ? 'source' : 'dist', TRAIN, [...conditions]);
     assert.is(b.status, 0, b.stderr);
     assert.not.match(b.stderr, /error/i);
-    assert.ok(b.inputs.some((i) => /libs\/ffnn\/(dist|src)\/classifier\.(js|ts)$/.test(i)), `the bundle holds the library: ${b.inputs.join(', ')}`);
-    assert.ok(b.inputs.some((i) => i.includes('@noble/hashes')), 'SHA-256 comes from @noble/hashes');
+    assert.ok(
+      b.inputs.some((i) => /libs\/ffnn\/(dist|src)\/classifier\.(js|ts)$/.test(i)),
+      `the bundle holds the library: ${b.inputs.join(', ')}`,
+    );
+    assert.ok(
+      b.inputs.some((i) => i.includes('@noble/hashes')),
+      'SHA-256 comes from @noble/hashes',
+    );
     assert.equal(nodeImports(b), []);
     // esbuild lists the dynamic import's module among its inputs, but drops it with loadWasmBackend
     assert.not.ok(b.code.includes(WASM_BASE64.slice(1000, 1064)), 'a bundle that never calls loadWasmBackend does not carry the wasm bytes');
@@ -116,21 +122,50 @@ test('in headless Chromium the bundle trains on the JS kernels, round-trips thro
   assert.is(b.status, 0, b.stderr);
   const page = join(scratch, `bundle-page-${process.pid}.html`);
   // inline: Chromium does not load module scripts from file:// URLs
-  writeFileSync(page, `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${b.code.replace(/<\/script/gi, '<\\/script')}</script></body></html>`);
+  writeFileSync(
+    page,
+    `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${b.code.replace(/<\/script/gi, '<\\/script')}</script></body></html>`,
+  );
   const profile = join(scratch, `chromium-profile-${process.pid}`);
   try {
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--virtual-time-budget=20000', '--dump-dom', `file://${page}`];
+    const args = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      '--virtual-time-budget=20000',
+      '--dump-dom',
+      `file://${page}`,
+    ];
     const r = spawnSync(CHROMIUM, args, { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 << 20 });
     assert.is(r.status, 0, `chromium exited ${r.status}: ${r.stderr?.slice(-500)}`);
     const text = r.stdout.match(/<pre id="out">([\s\S]*?)<\/pre>/)?.[1] ?? '';
-    const out = JSON.parse(text.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+    const out = JSON.parse(
+      text
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    );
     assert.is(out.error, null);
     assert.is(out.backend, 'js');
     assert.is(out.roundTrip, true);
     // the same math as the sources on the JS kernels here: the same predictions, label for label
     const X = Array.from({ length: 80 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i)]);
     const y = X.map(([a, b]) => (a * b > 0 ? 'same' : 'different'));
-    const here = new FFNNClassifier({ hiddenLayerSizes: [8], maxIter: 30, solver: 'adam', learningRateInit: 0.05, randomState: 0, backend: 'js', onWarning: () => {} }).fit(X, y);
+    const here = new FFNNClassifier({
+      hiddenLayerSizes: [8],
+      maxIter: 30,
+      solver: 'adam',
+      learningRateInit: 0.05,
+      randomState: 0,
+      backend: 'js',
+      onWarning: () => {},
+    }).fit(X, y);
     assert.equal(out.predictions, here.predict(X));
     assert.match(out.reason, /native addons load only under Node, Bun or Deno/);
     assert.is(out.nativeError, 'BACKEND_UNAVAILABLE');

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sha256, tensorChecksum, textChecksum } from '../src/io/checksums.ts';
 import { FFNNClassifier } from '../src/index.ts';
+import { sha256, tensorChecksum, textChecksum } from '../src/io/checksums.ts';
 import { RandomState } from '../src/random.ts';
 
 const nodeSha = (parts: Uint8Array[]) => {
@@ -36,7 +36,10 @@ test('equal to node:crypto on random bytes, in one part or split at odd places',
 
 test("a model's checksums are node:crypto's over the same bytes", () => {
   const X = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i)]);
-  const clf = new FFNNClassifier({ hiddenLayerSizes: [5], maxIter: 3, randomState: 0, onWarning: () => {} }).fit(X, X.map(([a]) => (a > 0 ? 1 : 0)));
+  const clf = new FFNNClassifier({ hiddenLayerSizes: [5], maxIter: 3, randomState: 0, onWarning: () => {} }).fit(
+    X,
+    X.map(([a]) => (a > 0 ? 1 : 0)),
+  );
   const coefs = clf.coefs.map((c) => c.data as Float64Array);
   const intercepts = clf.intercepts as Float64Array[];
   const bytes = [...coefs, ...intercepts].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));

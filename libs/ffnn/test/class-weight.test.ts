@@ -37,9 +37,20 @@ test("expansion equals sklearn's compute_sample_weight (worked examples, exact)"
   assert.equal(expand('balanced', y), [...Array(3).fill(1.2222222222222223), ...Array(2).fill(1.8333333333333333), ...Array(6).fill(0.6111111111111112)]);
   // a map: classes it leaves out (1) weigh 1
   assert.equal(expand({ 0: 2, 2: 0.5 }, y), [2, 2, 2, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
-  assert.equal(expand('balanced', ['b', 'a', 'c', 'a', 'a', 'a', 'c']), [2.3333333333333335, 0.5833333333333334, 1.1666666666666667, 0.5833333333333334, 0.5833333333333334, 0.5833333333333334, 1.1666666666666667]);
+  assert.equal(
+    expand('balanced', ['b', 'a', 'c', 'a', 'a', 'a', 'c']),
+    [2.3333333333333335, 0.5833333333333334, 1.1666666666666667, 0.5833333333333334, 0.5833333333333334, 0.5833333333333334, 1.1666666666666667],
+  );
   // multilabel: balanced per column, then the product over columns (the all-ones column weighs 1)
-  assert.equal(expand('balanced', [[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 0, 1]]), [0.6666666666666666, 0.6666666666666666, 2, 0.6666666666666666]);
+  assert.equal(
+    expand('balanced', [
+      [1, 0, 1],
+      [0, 0, 1],
+      [1, 1, 1],
+      [0, 0, 1],
+    ]),
+    [0.6666666666666666, 0.6666666666666666, 2, 0.6666666666666666],
+  );
   // an empty map is uniform
   assert.equal(expand({}, [0, 1, 1]), [1, 1, 1]);
 });
@@ -76,7 +87,7 @@ test('invalid classWeight values are refused naming the option', () => {
   }
 });
 
-test("a map naming a label that is not a class, while leaving a class out, is refused as sklearn does", () => {
+test('a map naming a label that is not a class, while leaving a class out, is refused as sklearn does', () => {
   const e = errorOf(() => new FFNNClassifier({ ...opts, classWeight: { 0: 2, 5: 1 } }).fit(X, y));
   assert.is(e.code, 'INVALID_PARAM');
   assert.match(e.message, /^classWeight: the classes \[1\] are not in classWeight, which names "5"/);
@@ -85,7 +96,12 @@ test("a map naming a label that is not a class, while leaving a class out, is re
 });
 
 test('a regressor refuses classWeight; partialFit refuses balanced but takes a map', () => {
-  const e = errorOf(() => new FFNNRegressor({ ...opts, classWeight: 'balanced' }).fit(X, X.map((r) => r[0])));
+  const e = errorOf(() =>
+    new FFNNRegressor({ ...opts, classWeight: 'balanced' }).fit(
+      X,
+      X.map((r) => r[0]),
+    ),
+  );
   assert.is(e.code, 'INVALID_PARAM');
   assert.match(e.message, /^classWeight: a regressor has no classes/);
   const p = errorOf(() => new FFNNClassifier({ ...opts, classWeight: 'balanced' }).partialFit(X, y, [0, 1]));

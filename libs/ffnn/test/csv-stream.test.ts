@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { type CsvStreamOptions, readCsvFile, readCsvStream } from '../src/data/index.ts';
 import { FfnnError } from '../src/errors.ts';
-import { readCsvFile, readCsvStream, type CsvStreamOptions } from '../src/data/index.ts';
 import { RandomState } from '../src/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-csv-stream-'));
@@ -162,7 +162,23 @@ test('no label column with requireLabel false: features only, y null', async () 
 
 test('bad rows: the same error (code, message, line, column) as readCsvFile, found after many good rows', async () => {
   const good = Array.from({ length: 500 }, (_, r) => `${r},${r % 3},${r / 7}`).join('\n');
-  const bad = ['1,0,0x10', '1,0,', '1,0,Infinity', '1,0', '1,0,2,3', '1,,2', '1,0,"2', '1,0,"2"x', '1,0,1e999', '1,0,1_0', '1,0,.', '1,0,-', '1,0,1e', '1,0,1.2.3', '1,0, 1 2'];
+  const bad = [
+    '1,0,0x10',
+    '1,0,',
+    '1,0,Infinity',
+    '1,0',
+    '1,0,2,3',
+    '1,,2',
+    '1,0,"2',
+    '1,0,"2"x',
+    '1,0,1e999',
+    '1,0,1_0',
+    '1,0,.',
+    '1,0,-',
+    '1,0,1e',
+    '1,0,1.2.3',
+    '1,0, 1 2',
+  ];
   for (const row of bad) {
     const path = write(`a,label,b\n${good}\n${row}\n${good}\n`);
     const want = syncError(path)!;
@@ -187,7 +203,7 @@ test('bad rows: the same error (code, message, line, column) as readCsvFile, fou
 
 test('gzip files read the same as plain ones; corrupt gzip is INVALID_DATA naming the file', async () => {
   const lines = ['x1,x2,label', ...Array.from({ length: 3000 }, (_, r) => `${r * 0.25},${-r},${r % 5}`)];
-  const text = lines.join('\n') + '\n';
+  const text = `${lines.join('\n')}\n`;
   const plain = write(text);
   const gz = write(gzipSync(text), '.csv.gz');
   const a = await readAll(plain);
@@ -205,7 +221,7 @@ test('gzip files read the same as plain ones; corrupt gzip is INVALID_DATA namin
 
 test('memory is bounded: the buffer stays at the chunk size and batches at batchRows, whatever the file size', async () => {
   const rows = 20_000;
-  const text = 'a,b,c,label\n' + Array.from({ length: rows }, (_, r) => `${r},${r * 0.5},${-r},${r % 10}`).join('\n') + '\n';
+  const text = `a,b,c,label\n${Array.from({ length: rows }, (_, r) => `${r},${r * 0.5},${-r},${r % 10}`).join('\n')}\n`;
   const path = write(text);
   const s = readCsvStream(path, { chunkBytes: 4096, batchRows: 100, labels: 'number' });
   let count = 0;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FfnnError } from '../src/errors.ts';
 import { formatCsv, parseCsv, readCsvFile } from '../src/data/index.ts';
+import { FfnnError } from '../src/errors.ts';
 
 function error(fn: () => unknown): FfnnError {
   try {

@@ -57,16 +57,53 @@ test('shape mismatch between X and y', () => {
 });
 
 test('ragged rows', () => {
-  expectError(() => new FFNNClassifier(quiet).fit([[1, 2], [3]], [0, 1]), 'SHAPE_MISMATCH', /ragged rows: expected every row to have 2 values .* got 1 in row 1/);
+  expectError(
+    () => new FFNNClassifier(quiet).fit([[1, 2], [3]], [0, 1]),
+    'SHAPE_MISMATCH',
+    /ragged rows: expected every row to have 2 values .* got 1 in row 1/,
+  );
 });
 
 test('NaN and Infinity in X', () => {
-  expectError(() => new FFNNClassifier(quiet).fit([[1, NaN], [0, 1]], [0, 1]), 'NON_FINITE_INPUT', /got NaN at row 0, column 1/);
-  expectError(() => new FFNNClassifier(quiet).fit([[1, 2], [Infinity, 1]], [0, 1]), 'NON_FINITE_INPUT', /got Infinity at row 1, column 0/);
+  expectError(
+    () =>
+      new FFNNClassifier(quiet).fit(
+        [
+          [1, NaN],
+          [0, 1],
+        ],
+        [0, 1],
+      ),
+    'NON_FINITE_INPUT',
+    /got NaN at row 0, column 1/,
+  );
+  expectError(
+    () =>
+      new FFNNClassifier(quiet).fit(
+        [
+          [1, 2],
+          [Infinity, 1],
+        ],
+        [0, 1],
+      ),
+    'NON_FINITE_INPUT',
+    /got Infinity at row 1, column 0/,
+  );
 });
 
 test('strings in numeric columns', () => {
-  expectError(() => new FFNNClassifier(quiet).fit([[1, '2' as any], [0, 1]], [0, 1]), 'INVALID_DATA', /expected numbers, got string "2" at row 0, column 1/);
+  expectError(
+    () =>
+      new FFNNClassifier(quiet).fit(
+        [
+          [1, '2' as any],
+          [0, 1],
+        ],
+        [0, 1],
+      ),
+    'INVALID_DATA',
+    /expected numbers, got string "2" at row 0, column 1/,
+  );
 });
 
 test('empty data', () => {
@@ -75,7 +112,15 @@ test('empty data', () => {
 });
 
 test('a single class', () => {
-  expectError(() => new FFNNClassifier(quiet).fit(X, y.map(() => 7)), 'SINGLE_CLASS', /expected at least 2 classes, got 1 \(7\)/);
+  expectError(
+    () =>
+      new FFNNClassifier(quiet).fit(
+        X,
+        y.map(() => 7),
+      ),
+    'SINGLE_CLASS',
+    /expected at least 2 classes, got 1 \(7\)/,
+  );
 });
 
 test('mixed label types', () => {
@@ -98,7 +143,13 @@ test('fitted attributes before fit', () => {
 test('labels unseen in training count as wrong in score (as sklearn), and partialFit needs classes', () => {
   const clf = new FFNNClassifier(quiet).fit(X, y);
   const predicted = clf.predict(X) as number[];
-  assert.is(clf.score(X, y.map((v) => v + 5)), 0);
+  assert.is(
+    clf.score(
+      X,
+      y.map((v) => v + 5),
+    ),
+    0,
+  );
   // half of the rows keep a label the model predicts, half get one it never saw
   const mixed = predicted.map((p, i) => (i % 2 === 0 ? p : 99));
   assert.is(clf.score(X, mixed), Math.ceil(X.length / 2) / X.length);
@@ -112,7 +163,10 @@ test('a loss that turns non-finite stops training, names the epoch, and leaves n
   const clf = new FFNNClassifier({ ...quiet, solver: 'sgd', learningRateInit: 10, momentum: 0, maxIter: 50 });
   expectError(() => clf.fit(big, y), 'NON_FINITE_LOSS', /the loss became (NaN|Infinity) in epoch \d+/);
   assert.is(clf.isFitted, false);
-  assert.is(codeOf(() => clf.coefs), 'NOT_FITTED');
+  assert.is(
+    codeOf(() => clf.coefs),
+    'NOT_FITTED',
+  );
 });
 
 test('a failed warm-start fit leaves the previous weights in place', () => {
@@ -120,8 +174,14 @@ test('a failed warm-start fit leaves the previous weights in place', () => {
   const before = clf.coefs.map((c) => Array.from(c.data));
   clf.setOptions({ warmStart: true, learningRateInit: 10, maxIter: 50 });
   const big = X.map((r) => r.map((v) => v * 1e150));
-  assert.is(codeOf(() => clf.fit(big, y)), 'NON_FINITE_LOSS');
-  assert.equal(clf.coefs.map((c) => Array.from(c.data)), before);
+  assert.is(
+    codeOf(() => clf.fit(big, y)),
+    'NON_FINITE_LOSS',
+  );
+  assert.equal(
+    clf.coefs.map((c) => Array.from(c.data)),
+    before,
+  );
 });
 
 test.run();

@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadNativeBackend } from '../src/backend/native.ts';
 import { loadMnist } from '../src/data/index.ts';
-import { FFNNClassifier, FFNNRegressor, FfnnError, type FFNNOptions } from '../src/index.ts';
+import { FFNNClassifier, type FFNNOptions, FFNNRegressor, FfnnError } from '../src/index.ts';
 import { fitInWorker } from '../src/node.ts';
 import { ROOT, sinData } from './helpers.ts';
 
@@ -39,7 +39,12 @@ function assertSameModel(got: Est, want: Est, what: string): void {
       `${what}: coefs[${l}]`,
     );
   });
-  want.intercepts.forEach((b, l) => assert.ok(b.every((v, i) => v === got.intercepts[l][i]), `${what}: intercepts[${l}]`));
+  want.intercepts.forEach((b, l) =>
+    assert.ok(
+      b.every((v, i) => v === got.intercepts[l][i]),
+      `${what}: intercepts[${l}]`,
+    ),
+  );
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */
@@ -138,7 +143,15 @@ test('abort after epoch 2: ABORTED, and details.model is the model at its last c
   const small = sinData(40, 2);
   const labels = small.map((r) => (r[0] > 0 ? 1 : 0));
   // far more epochs than the abort needs, and no stopping rule, so only the abort ends it
-  const o: Partial<FFNNOptions> = { hiddenLayerSizes: [4], batchSize: 10, maxIter: 1_000_000, nIterNoChange: Infinity, randomState: 1, backend: 'js', onWarning: () => {} };
+  const o: Partial<FFNNOptions> = {
+    hiddenLayerSizes: [4],
+    batchSize: 10,
+    maxIter: 1_000_000,
+    nIterNoChange: Infinity,
+    randomState: 1,
+    backend: 'js',
+    onWarning: () => {},
+  };
   const controller = new AbortController();
   // epoch 2 is complete once epoch 3 is under way (a stop at epoch 2's last batch would still
   // discard it: the epoch is counted only when training goes on from that batch)

@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadMnist } from '../src/data/index.ts';
-import { FFNNClassifier, FFNNRegressor, FfnnError, type StreamBatch } from '../src/index.ts';
 import { shuffled } from '../src/estimator/stream-fit.ts';
+import { FFNNClassifier, FFNNRegressor, FfnnError, type StreamBatch } from '../src/index.ts';
 import { RandomState } from '../src/random.ts';
 
 const { train } = loadMnist({ trainSize: 600, testSize: 10, seed: 0 });
@@ -17,7 +17,10 @@ const classes = [...new Set(labels)].sort((a, b) => a - b);
 const base = { hiddenLayerSizes: [16], batchSize: 50, randomState: 0, backend: 'js', onWarning: () => {} } as const;
 
 /** The rows [from, to) as a batch of typed arrays. */
-const slice = (from: number, to: number): StreamBatch => ({ X: { rows: to - from, cols, data: train.X.slice(from * cols, to * cols) }, y: labels.slice(from, to) });
+const slice = (from: number, to: number): StreamBatch => ({
+  X: { rows: to - from, cols, data: train.X.slice(from * cols, to * cols) },
+  y: labels.slice(from, to),
+});
 const batchesOf = (size: number): StreamBatch[] => {
   const out: StreamBatch[] = [];
   for (let r = 0; r < train.rows; r += size) out.push(slice(r, Math.min(r + size, train.rows)));
@@ -191,8 +194,14 @@ test('the shuffle buffer: seeded (same seed, same weights; another seed, others)
       seen.push(v);
     });
   }
-  assert.equal([...seen].sort((p, q) => p - q), Array.from({ length: 1000 }, (_, i) => i));
-  assert.not.equal(seen, Array.from({ length: 1000 }, (_, i) => i));
+  assert.equal(
+    [...seen].sort((p, q) => p - q),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+  assert.not.equal(
+    seen,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.ok(sizes.slice(0, -1).every((s) => s === 64));
   // a row can only leave after it entered, and at most the buffer's size before its turn:
   // the buffer (100 rows) bounds how far a row moves back

@@ -27,11 +27,25 @@ const VIA_DISK_EVERY = 50;
 const X = sinData(12, 4);
 const quiet = { onWarning: () => {}, randomState: 1, maxIter: 3 };
 const models = [
-  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [5, 4] }).fit(X, X.map((_, i) => ['cat', 'dog', 'emu'][i % 3])),
-  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], dtype: 'float32', activation: 'tanh' }).fit(X, X.map((_, i) => i % 2)),
-  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [3], activation: 'softplus' }).fit(X, X.map((_, i) => [i % 2, i % 3 ? 0 : 1])),
+  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [5, 4] }).fit(
+    X,
+    X.map((_, i) => ['cat', 'dog', 'emu'][i % 3]),
+  ),
+  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], dtype: 'float32', activation: 'tanh' }).fit(
+    X,
+    X.map((_, i) => i % 2),
+  ),
+  new FFNNClassifier({ ...quiet, hiddenLayerSizes: [3], activation: 'softplus' }).fit(
+    X,
+    X.map((_, i) => [i % 2, i % 3 ? 0 : 1]),
+  ),
 ];
-const originals = models.map((m) => ({ model: m, bytes: m.toBytes(), json: new TextEncoder().encode(JSON.stringify(m.toJSON())), proba: Array.from(m.predictProba(X).data) }));
+const originals = models.map((m) => ({
+  model: m,
+  bytes: m.toBytes(),
+  json: new TextEncoder().encode(JSON.stringify(m.toJSON())),
+  proba: Array.from(m.predictProba(X).data),
+}));
 
 /** Full collection where the runtime offers one (Bun always; Node and Deno with --expose-gc). */
 const gc = () => (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true) ?? (globalThis as { gc?: () => void }).gc?.();
@@ -63,26 +77,65 @@ const pick = <T>(rng: RandomState, a: readonly T[]): T => a[int(rng, a.length)];
 const HEADER_EDITS: [string, (model: any, header: any, rng: RandomState) => void][] = [
   ['layer size', (m, _h, r) => (m.layerSizes[int(r, m.layerSizes.length)] = pick(r, HUGE))],
   ['layer count', (m, _h, r) => (m.layerSizes = Array(int(r, 3000)).fill(1))],
-  ['shape dim', (_m, h, r) => {
-    const t = h[pick(r, Object.keys(h).filter((k) => k !== '__metadata__'))];
-    t.shape[int(r, t.shape.length)] = pick(r, HUGE);
-  }],
-  ['offsets', (_m, h, r) => {
-    const t = h[pick(r, Object.keys(h).filter((k) => k !== '__metadata__'))];
-    t.data_offsets[int(r, 2)] = pick(r, [...HUGE, 0, 8, 16]);
-  }],
-  ['dtype', (_m, h, r) => (h[pick(r, Object.keys(h).filter((k) => k !== '__metadata__'))].dtype = pick(r, ['F16', 'BF16', 'I64', 'F32', 'F64', 7]))],
-  ['drop tensor', (_m, h, r) => delete h[pick(r, Object.keys(h).filter((k) => k !== '__metadata__'))]],
+  [
+    'shape dim',
+    (_m, h, r) => {
+      const t =
+        h[
+          pick(
+            r,
+            Object.keys(h).filter((k) => k !== '__metadata__'),
+          )
+        ];
+      t.shape[int(r, t.shape.length)] = pick(r, HUGE);
+    },
+  ],
+  [
+    'offsets',
+    (_m, h, r) => {
+      const t =
+        h[
+          pick(
+            r,
+            Object.keys(h).filter((k) => k !== '__metadata__'),
+          )
+        ];
+      t.data_offsets[int(r, 2)] = pick(r, [...HUGE, 0, 8, 16]);
+    },
+  ],
+  [
+    'dtype',
+    (_m, h, r) =>
+      (h[
+        pick(
+          r,
+          Object.keys(h).filter((k) => k !== '__metadata__'),
+        )
+      ].dtype = pick(r, ['F16', 'BF16', 'I64', 'F32', 'F64', 7])),
+  ],
+  [
+    'drop tensor',
+    (_m, h, r) =>
+      delete h[
+        pick(
+          r,
+          Object.keys(h).filter((k) => k !== '__metadata__'),
+        )
+      ],
+  ],
   ['drop metadata key', (_m, h, r) => delete h.__metadata__[pick(r, Object.keys(h.__metadata__))]],
   ['version', (_m, h, r) => (h.__metadata__.format_version = pick(r, ['1', '3', '2.0', '']))],
-  ['classes', (m, _h, r) => {
-    const c = m.target.classes;
-    const k = int(r, 4);
-    if (k === 0) c.push(c[0]);
-    else if (k === 1) c.pop();
-    else if (k === 2) c.reverse();
-    else c[int(r, c.length)] = pick(r, [null, {}, 1e308, 'zzz']);
-  }],
+  [
+    'classes',
+    (m, _h, r) => {
+      const c = m.target.classes;
+      const k = int(r, 4);
+      if (k === 0) c.push(c[0]);
+      else if (k === 1) c.pop();
+      else if (k === 2) c.reverse();
+      else c[int(r, c.length)] = pick(r, [null, {}, 1e308, 'zzz']);
+    },
+  ],
   ['target kind', (m, _h, r) => (m.target.kind = pick(r, ['binary', 'multiclass', 'multilabel', 'regression']))],
   ['activation', (m, _h, r) => (m.activations[int(r, m.activations.length)] = pick(r, ['relu', 'softmax', 'identity', 'swish', 3]))],
   ['loss', (m, _h, r) => (m.loss = pick(r, ['squared_error', 'hinge', null]))],
@@ -200,7 +253,13 @@ test(`fuzz: ${BINARY_ITERATIONS} binary and ${JSON_ITERATIONS} JSON mutations lo
       const m = mutate(json ? original.json : original.bytes, rng, json);
       const viaDisk = i % VIA_DISK_EVERY === 0 ? join(dir, 'fuzz.ffnn') : null;
       const t0 = performance.now();
-      const outcome = check(m.bytes, original, m.byteLevel, viaDisk, `iteration ${i} (seed ${SEED}, ${json ? 'JSON' : 'binary'} model ${i % originals.length}, ${m.kind})`);
+      const outcome = check(
+        m.bytes,
+        original,
+        m.byteLevel,
+        viaDisk,
+        `iteration ${i} (seed ${SEED}, ${json ? 'JSON' : 'binary'} model ${i % originals.length}, ${m.kind})`,
+      );
       slowest = Math.max(slowest, performance.now() - t0);
       const key = `${json ? 'json' : 'binary'}: ${m.kind.replace(/\d+/g, 'N').replace(/: .*/, '')}`;
       tally[key] ??= { loaded: 0, MODEL_FORMAT: 0, IO_ERROR: 0 };
@@ -213,8 +272,11 @@ test(`fuzz: ${BINARY_ITERATIONS} binary and ${JSON_ITERATIONS} JSON mutations lo
   gc();
   const rssAfter = process.memoryUsage().rss;
   const mb = (v: number) => (v / 2 ** 20).toFixed(1);
-  console.log(`  fuzz: ${BINARY_ITERATIONS + JSON_ITERATIONS} mutations in ${seconds.toFixed(2)} s (slowest load ${slowest.toFixed(1)} ms); RSS before ${mb(rssBefore)} MB, after ${mb(rssAfter)} MB`);
-  for (const [k, v] of Object.entries(tally).sort()) console.log(`    ${k.padEnd(48)} loaded ${String(v.loaded).padStart(5)}  MODEL_FORMAT ${String(v.MODEL_FORMAT).padStart(5)}`);
+  console.log(
+    `  fuzz: ${BINARY_ITERATIONS + JSON_ITERATIONS} mutations in ${seconds.toFixed(2)} s (slowest load ${slowest.toFixed(1)} ms); RSS before ${mb(rssBefore)} MB, after ${mb(rssAfter)} MB`,
+  );
+  for (const [k, v] of Object.entries(tally).sort())
+    console.log(`    ${k.padEnd(48)} loaded ${String(v.loaded).padStart(5)}  MODEL_FORMAT ${String(v.MODEL_FORMAT).padStart(5)}`);
   const total = Object.values(tally).reduce((s, v) => s + v.loaded + v.MODEL_FORMAT + v.IO_ERROR, 0);
   assert.is(total, BINARY_ITERATIONS + JSON_ITERATIONS);
   // generous: the loads allocate nothing that outlives them

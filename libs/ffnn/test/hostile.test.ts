@@ -40,18 +40,42 @@ const LIBRARY: Row[] = [
   ['NaN in features', trainAndSave({}, [[1, NaN, 0], ...X.slice(1)]), 'NON_FINITE_INPUT', /X: expected finite numbers, got NaN at row 0, column 1/],
   ['Infinity in features', trainAndSave({}, [...X.slice(0, 5), [0, 0, Infinity], ...X.slice(6)]), 'NON_FINITE_INPUT', /got Infinity at row 5, column 2/],
   ['-Infinity in features', trainAndSave({}, [[-Infinity, 0, 0], ...X.slice(1)]), 'NON_FINITE_INPUT', /got -Infinity at row 0, column 0/],
-  ['ragged rows', trainAndSave({}, [[1, 2, 3], [4, 5], ...X.slice(2)]), 'SHAPE_MISMATCH', /ragged rows: expected every row to have 3 values \(like row 0\), got 2 in row 1/],
+  [
+    'ragged rows',
+    trainAndSave({}, [[1, 2, 3], [4, 5], ...X.slice(2)]),
+    'SHAPE_MISMATCH',
+    /ragged rows: expected every row to have 3 values \(like row 0\), got 2 in row 1/,
+  ],
   ['string in a numeric column', trainAndSave({}, [[1, '2', 3], ...X.slice(1)]), 'INVALID_DATA', /expected numbers, got string "2" at row 0, column 1/],
   ['null in a numeric column', trainAndSave({}, [[1, null, 3], ...X.slice(1)]), 'INVALID_DATA', /expected numbers, got object null at row 0, column 1/],
   ['no rows', trainAndSave({}, [], []), 'EMPTY_DATA', /X: expected at least one row, got 0 rows/],
   ['rows without features', trainAndSave({}, [[], []], [0, 1]), 'EMPTY_DATA', /X: expected at least one feature/],
   ['X is not a matrix', trainAndSave({}, 'a,b\n1,2'), 'INVALID_DATA', /X: expected an array of rows or a \{rows, cols, data\} matrix, got string/],
-  ['matrix data of the wrong length', trainAndSave({}, { rows: 3, cols: 2, data: [1, 2, 3] }, [0, 1, 0]), 'SHAPE_MISMATCH', /X: data has 3 values, expected rows \* cols = 6/],
-  ['label column missing', (out) => saveModel(new FFNNClassifier(quiet).fit(X, undefined as any), out), 'INVALID_DATA', /y: expected an array of labels or an indicator matrix/],
+  [
+    'matrix data of the wrong length',
+    trainAndSave({}, { rows: 3, cols: 2, data: [1, 2, 3] }, [0, 1, 0]),
+    'SHAPE_MISMATCH',
+    /X: data has 3 values, expected rows \* cols = 6/,
+  ],
+  [
+    'label column missing',
+    (out) => saveModel(new FFNNClassifier(quiet).fit(X, undefined as any), out),
+    'INVALID_DATA',
+    /y: expected an array of labels or an indicator matrix/,
+  ],
   ['fewer labels than rows', trainAndSave({}, X, y.slice(2)), 'SHAPE_MISMATCH', /y: expected 12 targets \(one per row of X\), got 10/],
   ['NaN label', trainAndSave({}, X, [NaN, ...y.slice(1)]), 'INVALID_DATA', /y: expected finite labels, got NaN at index 0/],
   ['null label', trainAndSave({}, X, [null, ...y.slice(1)]), 'INVALID_DATA', /y: expected number or string labels, got null at index 0/],
-  ['one class only', trainAndSave({}, X, y.map(() => 1)), 'SINGLE_CLASS', /y: expected at least 2 classes, got 1/],
+  [
+    'one class only',
+    trainAndSave(
+      {},
+      X,
+      y.map(() => 1),
+    ),
+    'SINGLE_CLASS',
+    /y: expected at least 2 classes, got 1/,
+  ],
   ['batch size 0', trainAndSave({ batchSize: 0 }), 'INVALID_PARAM', /batchSize: expected 'auto' or a whole number >= 1, got 0/],
   ['negative batch size', trainAndSave({ batchSize: -5 }), 'INVALID_PARAM', /batchSize: expected 'auto' or a whole number >= 1, got -5/],
   ['fractional batch size', trainAndSave({ batchSize: 2.5 }), 'INVALID_PARAM', /batchSize: .* got 2.5/],
@@ -61,7 +85,12 @@ const LIBRARY: Row[] = [
   ['unknown activation', trainAndSave({ activation: 'swish' }), 'INVALID_PARAM', /activation: expected one of identity, linear, relu, .* got "swish"/],
   ['hidden layer size 0', trainAndSave({ hiddenLayerSizes: [0] }), 'INVALID_PARAM', /hiddenLayerSizes: expected a whole number >= 1 .* got \[0\]/],
   ['negative hidden layer size', trainAndSave({ hiddenLayerSizes: [8, -3] }), 'INVALID_PARAM', /hiddenLayerSizes: .* got \[8, -3\]/],
-  ['gigantic layer [1e9]', trainAndSave({ hiddenLayerSizes: [1e9] }), 'INVALID_PARAM', /hiddenLayerSizes: layers 3-1000000000-3 would need 7.00e\+9 weights, more than the limit of 1e\+8; use smaller hidden layers/],
+  [
+    'gigantic layer [1e9]',
+    trainAndSave({ hiddenLayerSizes: [1e9] }),
+    'INVALID_PARAM',
+    /hiddenLayerSizes: layers 3-1000000000-3 would need 7.00e\+9 weights, more than the limit of 1e\+8; use smaller hidden layers/,
+  ],
   ['gigantic layer 1e9 (a number)', trainAndSave({ hiddenLayerSizes: 1e9 }), 'INVALID_PARAM', /would need 7.00e\+9 weights/],
   ['two large layers', trainAndSave({ hiddenLayerSizes: [20000, 20000] }), 'INVALID_PARAM', /layers 3-20000-20000-3 would need 4.00e\+8 weights/],
   ['maxIter 0', trainAndSave({ maxIter: 0 }), 'INVALID_PARAM', /maxIter: expected a whole number >= 1, got 0/],
@@ -112,7 +141,12 @@ const DATA = {
   noLabel: csv('no-label.csv', 'a,b\n1,2\n3,4\n'),
   wide: csv('wide.csv', 'a,b,c,label\n1,2,3,0\n3,4,5,1\n'),
   // sin data scaled by 1e3: with learning rate 10 and momentum the loss turns NaN in epoch 10
-  diverge: csv('diverge.csv', `a,b,c,label\n${sinData(40, 3).map((r, i) => [...r.map((v) => v * 1e3), i % 3].join(',')).join('\n')}\n`),
+  diverge: csv(
+    'diverge.csv',
+    `a,b,c,label\n${sinData(40, 3)
+      .map((r, i) => [...r.map((v) => v * 1e3), i % 3].join(','))
+      .join('\n')}\n`,
+  ),
 };
 const model = join(dir, 'model.ffnn');
 saveModel(fitted, model);
@@ -123,7 +157,13 @@ const flipped = readFileSync(model);
 flipped[flipped.length - 5] ^= 4;
 writeFileSync(flippedModel, flipped);
 const twoFeatureModel = join(dir, 'two-features.ffnn');
-saveModel(new FFNNClassifier(quiet).fit(X.map((r) => r.slice(0, 2)), y), twoFeatureModel);
+saveModel(
+  new FFNNClassifier(quiet).fit(
+    X.map((r) => r.slice(0, 2)),
+    y,
+  ),
+  twoFeatureModel,
+);
 
 const TRAIN = ['train', '--hidden', '4', '--max-iter', '2'];
 type CliRow = [name: string, args: string[], exit: number, stderr: RegExp];
@@ -136,22 +176,67 @@ const CLI: CliRow[] = [
   ['train: header but no rows', [...TRAIN, '--data', DATA.headerOnly], 1, /\[EMPTY_DATA\]/],
   ['train: label column missing', [...TRAIN, '--data', DATA.noLabel], 1, /no label column "label" in the header \(columns: a, b\).*\[INVALID_DATA\]/],
   ['train: missing data file', [...TRAIN, '--data', `csv:${join(dir, 'nope.csv')}`], 1, /does not exist \[IO_ERROR\]/],
-  ['train: batch size 0', [...TRAIN, '--data', DATA.good, '--batch-size', '0'], 1, /batchSize: expected 'auto' or a whole number >= 1, got 0 \(flag --batch-size\) \[INVALID_PARAM\]/],
+  [
+    'train: batch size 0',
+    [...TRAIN, '--data', DATA.good, '--batch-size', '0'],
+    1,
+    /batchSize: expected 'auto' or a whole number >= 1, got 0 \(flag --batch-size\) \[INVALID_PARAM\]/,
+  ],
   ['train: negative batch size', [...TRAIN, '--data', DATA.good, '--batch-size', '-5'], 1, /batchSize: .* got -5 \(flag --batch-size\)/],
-  ['train: learning rate 0', [...TRAIN, '--data', DATA.good, '--lr', '0'], 1, /learningRateInit: expected a finite number > 0, got 0 \(flag --learning-rate-init\) \[INVALID_PARAM\]/],
-  ['train: negative learning rate', [...TRAIN, '--data', DATA.good, '--learning-rate-init', '-0.5'], 1, /learningRateInit: .* got -0.5 \(flag --learning-rate-init\)/],
+  [
+    'train: learning rate 0',
+    [...TRAIN, '--data', DATA.good, '--lr', '0'],
+    1,
+    /learningRateInit: expected a finite number > 0, got 0 \(flag --learning-rate-init\) \[INVALID_PARAM\]/,
+  ],
+  [
+    'train: negative learning rate',
+    [...TRAIN, '--data', DATA.good, '--learning-rate-init', '-0.5'],
+    1,
+    /learningRateInit: .* got -0.5 \(flag --learning-rate-init\)/,
+  ],
   ['train: learning rate not a number', [...TRAIN, '--data', DATA.good, '--lr', 'fast'], 2, /--lr: expected a number, got "fast"/],
-  ['train: unknown activation', [...TRAIN, '--data', DATA.good, '--activation', 'swish'], 1, /activation: expected one of .* got "swish" \(flag --activation\) \[INVALID_PARAM\]/],
-  ['train: hidden layer size 0', ['train', '--max-iter', '2', '--data', DATA.good, '--hidden', '0'], 1, /hiddenLayerSizes: .* got \[0\] \(flag --hidden-layer-sizes\) \[INVALID_PARAM\]/],
-  ['train: gigantic layer', ['train', '--max-iter', '2', '--data', DATA.good, '--hidden', '1000000000'], 1, /hiddenLayerSizes: layers 2-1000000000-3 would need 6.00e\+9 weights, more than the limit .*\[INVALID_PARAM\]/],
-  ['train: unknown onDivergence', [...TRAIN, '--data', DATA.good, '--on-divergence', 'ignore'], 1, /onDivergence: expected 'error' or 'warn', got "ignore" \(flag --on-divergence\)/],
+  [
+    'train: unknown activation',
+    [...TRAIN, '--data', DATA.good, '--activation', 'swish'],
+    1,
+    /activation: expected one of .* got "swish" \(flag --activation\) \[INVALID_PARAM\]/,
+  ],
+  [
+    'train: hidden layer size 0',
+    ['train', '--max-iter', '2', '--data', DATA.good, '--hidden', '0'],
+    1,
+    /hiddenLayerSizes: .* got \[0\] \(flag --hidden-layer-sizes\) \[INVALID_PARAM\]/,
+  ],
+  [
+    'train: gigantic layer',
+    ['train', '--max-iter', '2', '--data', DATA.good, '--hidden', '1000000000'],
+    1,
+    /hiddenLayerSizes: layers 2-1000000000-3 would need 6.00e\+9 weights, more than the limit .*\[INVALID_PARAM\]/,
+  ],
+  [
+    'train: unknown onDivergence',
+    [...TRAIN, '--data', DATA.good, '--on-divergence', 'ignore'],
+    1,
+    /onDivergence: expected 'error' or 'warn', got "ignore" \(flag --on-divergence\)/,
+  ],
   ['predict: wrong feature count', ['predict', model, '--data', DATA.good], 1, /rows have 2 features, the model expects 3 \[SHAPE_MISMATCH\]/],
   ['predict: too many features', ['predict', twoFeatureModel, '--data', DATA.wide], 1, /rows have 3 features, the model expects 2 \[SHAPE_MISMATCH\]/],
   ['predict: NaN in features', ['predict', twoFeatureModel, '--data', DATA.nan], 1, /expected a finite number, got "NaN" \[INVALID_DATA\]/],
   ['predict: ragged rows', ['predict', twoFeatureModel, '--data', DATA.ragged], 1, /expected 3 fields .*\[INVALID_DATA\]/],
   ['predict: empty file', ['predict', twoFeatureModel, '--data', DATA.empty], 1, /the file is empty .*\[EMPTY_DATA\]/],
-  ['predict: truncated model', ['predict', truncatedModel, '--data', DATA.good], 1, /model file .*truncated.ffnn: the header declares \d+ bytes but only 192 follow the length field \(truncated or corrupt file\) \[MODEL_FORMAT\]/],
-  ['predict: corrupted model', ['predict', flippedModel, '--data', DATA.good], 1, /the weights do not match their checksum \(sha256_tensors\): the file is corrupted \[MODEL_FORMAT\]/],
+  [
+    'predict: truncated model',
+    ['predict', truncatedModel, '--data', DATA.good],
+    1,
+    /model file .*truncated.ffnn: the header declares \d+ bytes but only 192 follow the length field \(truncated or corrupt file\) \[MODEL_FORMAT\]/,
+  ],
+  [
+    'predict: corrupted model',
+    ['predict', flippedModel, '--data', DATA.good],
+    1,
+    /the weights do not match their checksum \(sha256_tensors\): the file is corrupted \[MODEL_FORMAT\]/,
+  ],
   ['predict: a CSV file as the model', ['predict', join(dir, 'good.csv'), '--data', DATA.good], 1, /\[MODEL_FORMAT\]/],
   ['predict: missing model', ['predict', join(dir, 'none.ffnn'), '--data', DATA.good], 1, /could not read .*none.ffnn.*\[IO_ERROR\]/],
 ];
@@ -186,7 +271,10 @@ test('divergence (learning rate 10), onDivergence "error" (the default): NON_FIN
     assert.unreachable('expected NON_FINITE_LOSS');
   } catch (err) {
     assert.is((err as FfnnError).code, 'NON_FINITE_LOSS');
-    assert.match((err as Error).message, /training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; try a smaller learningRateInit \(now 10\)/);
+    assert.match(
+      (err as Error).message,
+      /training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; try a smaller learningRateInit \(now 10\)/,
+    );
     assert.is((err as FfnnError).details.epoch, 2);
   }
   assert.is(clf.isFitted, false);
@@ -197,7 +285,10 @@ test('divergence, onDivergence "warn": a DIVERGED warning naming the epoch, the 
   const clf = new FFNNClassifier({ ...lr10, onDivergence: 'warn', onWarning: (w) => warnings.push(w) }).fit(divergeX, divergeY);
   const diverged = warnings.filter((w) => w.code === 'DIVERGED');
   assert.is(diverged.length, 1);
-  assert.match(diverged[0].message, /training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; stopped and kept the weights from before that epoch/);
+  assert.match(
+    diverged[0].message,
+    /training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; stopped and kept the weights from before that epoch/,
+  );
   assert.is(clf.nIter, 1);
   assert.is(clf.lossCurve.length, 1);
   assert.ok(clf.lossCurve.every(Number.isFinite));
@@ -207,15 +298,18 @@ test('divergence, onDivergence "warn": a DIVERGED warning naming the epoch, the 
   saveModel(clf, path);
   assert.equal(loadClassifier(path).predict(divergeX), clf.predict(divergeX));
   // the same run in error mode reports the same epoch: 'warn' changes only what happens next
-  assert.equal(clf.lossCurve, (() => {
-    const seen: number[] = [];
-    try {
-      new FFNNClassifier({ ...lr10, onEpoch: (m) => void seen.push(m.loss), onWarning: () => {} }).fit(divergeX, divergeY);
-    } catch {
-      /* NON_FINITE_LOSS in epoch 2 */
-    }
-    return seen;
-  })());
+  assert.equal(
+    clf.lossCurve,
+    (() => {
+      const seen: number[] = [];
+      try {
+        new FFNNClassifier({ ...lr10, onEpoch: (m) => void seen.push(m.loss), onWarning: () => {} }).fit(divergeX, divergeY);
+      } catch {
+        /* NON_FINITE_LOSS in epoch 2 */
+      }
+      return seen;
+    })(),
+  );
 });
 
 test('a diverging warm start leaves the model and the good file on disk untouched', () => {
@@ -226,10 +320,13 @@ test('a diverging warm start leaves the model and the good file on disk untouche
   const before = readFileSync(path);
   clf.setOptions({ warmStart: true, learningRateInit: 10, maxIter: 200 });
   const huge = divergeX.map((r) => r.map((v) => v * 1e150));
-  assert.throws(() => {
-    clf.fit(huge, divergeY);
-    saveModel(clf, path); // not reached
-  }, (err: FfnnError) => err.code === 'NON_FINITE_LOSS');
+  assert.throws(
+    () => {
+      clf.fit(huge, divergeY);
+      saveModel(clf, path); // not reached
+    },
+    (err: FfnnError) => err.code === 'NON_FINITE_LOSS',
+  );
   assert.equal(readFileSync(path), before);
   clf.setOptions({ warmStart: false, learningRateInit: 0.001, maxIter: 5 });
   assert.equal(clf.toBytes(), new Uint8Array(before), 'the model in memory is the one before the call');
@@ -247,7 +344,10 @@ if (isBun) {
     assert.equal(readFileSync(out), before);
     const w = ffnn([...args, '--on-divergence', 'warn']);
     assert.is(w.status, 0, w.stderr);
-    assert.match(w.stderr, /warning: training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; stopped and kept the weights from before that epoch/);
+    assert.match(
+      w.stderr,
+      /warning: training diverged: the loss became 2\.04\d*e\+49 \(above 1e\+20\) in epoch 2; stopped and kept the weights from before that epoch/,
+    );
     const saved = loadClassifier(out);
     assert.is(saved.nIter, 1);
     assert.ok(Array.from(saved.predictProba(divergeX).data).every(Number.isFinite));

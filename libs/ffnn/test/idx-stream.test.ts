@@ -80,7 +80,10 @@ test('a file shorter or longer than its header says, mismatched counts, and bad 
     writeFileSync(p, bytes);
     return p;
   };
-  const images = encodeIdx([4, 2, 2], Array.from({ length: 16 }, (_, i) => i));
+  const images = encodeIdx(
+    [4, 2, 2],
+    Array.from({ length: 16 }, (_, i) => i),
+  );
   const lab = f('l4', encodeIdx([4], [0, 1, 0, 1]));
   const short = f('short', images.subarray(0, images.length - 3));
   let e = await error(drain(readIdxStream(short, lab)));

@@ -33,13 +33,28 @@ test('loads an MNIST-layout folder, scaling pixels to [0, 1]', () => {
 });
 
 test('truncated, mistyped and missing files are clear errors', () => {
-  assert.is(codeOf(() => parseIdx(encodeIdx([4], [1, 2, 3, 4]).subarray(0, -2))), 'INVALID_DATA');
-  assert.is(codeOf(() => parseIdx(new Uint8Array([1, 2, 3, 4]))), 'INVALID_DATA');
+  assert.is(
+    codeOf(() => parseIdx(encodeIdx([4], [1, 2, 3, 4]).subarray(0, -2))),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => parseIdx(new Uint8Array([1, 2, 3, 4]))),
+    'INVALID_DATA',
+  );
   const floats = encodeIdx([1], [0]);
   floats[2] = 0x0d;
-  assert.is(codeOf(() => parseIdx(floats)), 'INVALID_DATA');
-  assert.is(codeOf(() => parseIdx(new Uint8Array([0x1f, 0x8b, 0, 0]))), 'INVALID_DATA');
-  assert.is(codeOf(() => loadIdxDir('/nonexistent-ffnn-dir')), 'IO_ERROR');
+  assert.is(
+    codeOf(() => parseIdx(floats)),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => parseIdx(new Uint8Array([0x1f, 0x8b, 0, 0]))),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => loadIdxDir('/nonexistent-ffnn-dir')),
+    'IO_ERROR',
+  );
 });
 
 test.run();

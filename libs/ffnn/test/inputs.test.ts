@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { encodeIdx, idxDataset, loadIdxDir, MAX_CSV_BYTES, MAX_DECOMPRESSED_BYTES, parseCsv, parseIdx, readCsvFile, readIdxFile } from '../src/data/index.ts';
 import { FFNNClassifier, FfnnError, MAX_CLASSES, MAX_MATRIX_VALUES, parseDecimal, toMatrix } from '../src/index.ts';
-import { MAX_CSV_BYTES, MAX_DECOMPRESSED_BYTES, encodeIdx, idxDataset, loadIdxDir, parseCsv, parseIdx, readCsvFile, readIdxFile } from '../src/data/index.ts';
 import { encodeTargets, fitEncoding } from '../src/labels.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-inputs-'));
@@ -46,12 +46,46 @@ function expectError(fn: () => unknown, code: string, message: RegExp): FfnnErro
 
 test('parseDecimal: plain decimal notation with optional sign, leading/trailing dot and exponent', () => {
   const ok: [string, number][] = [
-    ['0', 0], ['-12', -12], ['+3', 3], ['007', 7], ['.5', 0.5], ['5.', 5], ['-.25', -0.25], ['1e3', 1000], ['1E-3', 0.001], ['2.5e+2', 250],
+    ['0', 0],
+    ['-12', -12],
+    ['+3', 3],
+    ['007', 7],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['-.25', -0.25],
+    ['1e3', 1000],
+    ['1E-3', 0.001],
+    ['2.5e+2', 250],
     // biome-ignore lint/correctness/noPrecisionLoss: the point of the case: more digits than a double holds
     ['123456789012345678901234', 1.2345678901234568e23],
   ];
   for (const [text, v] of ok) assert.is(parseDecimal(text), v, text);
-  for (const text of ['', ' ', '.', '-', '+', 'e5', '1e', '1e+', '0x10', '0X1F', '0b11', '0o7', 'Infinity', '-Infinity', 'NaN', '1_000', ' 1e3', '1e3 ', '1,5', '1.2.3', '--1', '1e999', '\u00a01', '١']) {
+  for (const text of [
+    '',
+    ' ',
+    '.',
+    '-',
+    '+',
+    'e5',
+    '1e',
+    '1e+',
+    '0x10',
+    '0X1F',
+    '0b11',
+    '0o7',
+    'Infinity',
+    '-Infinity',
+    'NaN',
+    '1_000',
+    ' 1e3',
+    '1e3 ',
+    '1,5',
+    '1.2.3',
+    '--1',
+    '1e999',
+    '\u00a01',
+    '١',
+  ]) {
     assert.is(parseDecimal(text), null, JSON.stringify(text));
   }
 });
@@ -113,7 +147,7 @@ test('CSV feature cells: hex, binary, octal, Infinity, NaN, underscores and empt
 
 test('readCsvFile: lines that cross its 16 MiB read chunks, multi-byte UTF-8, CRLF and a BOM come through exactly', () => {
   // 3 labels of 7 MB each put chunk boundaries inside lines and inside 2- and 3-byte characters
-  const labels = ['é€'.repeat(1_400_001), 'x' + 'é'.repeat(3_500_000), '€'.repeat(2_333_334) + 'z'];
+  const labels = ['é€'.repeat(1_400_001), `x${'é'.repeat(3_500_000)}`, `${'€'.repeat(2_333_334)}z`];
   const p = file('long-lines.csv', `\uFEFFf,label\r\n${labels.map((l, i) => `${i},${l}`).join('\r\n')}`);
   const d = readCsvFile(p);
   assert.equal(d.featureNames, ['f']);
@@ -139,7 +173,11 @@ test('readCsvFile refuses a file over MAX_CSV_BYTES (1 GiB) from its size alone;
   assert.is(MAX_CSV_BYTES, 1024 ** 3);
   const big = file('sparse.csv', 'a,label\n1,0\n');
   truncateSync(big, MAX_CSV_BYTES + 1); // sparse: no disk space, no reading
-  const e = expectError(() => readCsvFile(big), 'SIZE_LIMIT', /sparse\.csv: the file is 1,073,741,825 bytes \(1024\.0 MiB\), more than the limit of 1,073,741,824 bytes \(1024\.0 MiB\) for a CSV file; raise it with the maxBytes option$/);
+  const e = expectError(
+    () => readCsvFile(big),
+    'SIZE_LIMIT',
+    /sparse\.csv: the file is 1,073,741,825 bytes \(1024\.0 MiB\), more than the limit of 1,073,741,824 bytes \(1024\.0 MiB\) for a CSV file; raise it with the maxBytes option$/,
+  );
   assert.equal([e.details.limit, e.details.got], [MAX_CSV_BYTES, MAX_CSV_BYTES + 1]);
   const small = file('small.csv', 'a,label\n1,0\n2,1\n'); // 16 bytes
   assert.is(readCsvFile(small, { maxBytes: 16 }).rows, 2);
@@ -163,19 +201,42 @@ test('toMatrix: {rows, cols, data} with a plain array checks every cell like num
   for (const [bad, code, message] of cases) {
     const data = [1, 2, bad, 4];
     const e1 = expectError(() => toMatrix({ rows: 2, cols: 2, data: data as number[] }, 'float64'), code, message);
-    const e2 = expectError(() => toMatrix([[1, 2], [bad as number, 4]], 'float64'), code, message);
+    const e2 = expectError(
+      () =>
+        toMatrix(
+          [
+            [1, 2],
+            [bad as number, 4],
+          ],
+          'float64',
+        ),
+      code,
+      message,
+    );
     assert.equal([e1.details.row, e1.details.col], [1, 0]);
     assert.is(e2.message, e1.message, 'both paths give the same message');
   }
-  expectError(() => new FFNNClassifier(quiet).fit({ rows: 2, cols: 2, data: [1, null, 3, 4] as number[] }, [0, 1]), 'INVALID_DATA', /X: expected numbers, got object null at row 0, column 1/);
+  expectError(
+    () => new FFNNClassifier(quiet).fit({ rows: 2, cols: 2, data: [1, null, 3, 4] as number[] }, [0, 1]),
+    'INVALID_DATA',
+    /X: expected numbers, got object null at row 0, column 1/,
+  );
 });
 
 test('toMatrix: typed arrays and Matrix inputs are checked for finite cells too', () => {
-  expectError(() => toMatrix({ rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, NaN) }, 'float64'), 'NON_FINITE_INPUT', /^X: expected finite numbers, got NaN at row 1, column 1$/);
+  expectError(
+    () => toMatrix({ rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, NaN) }, 'float64'),
+    'NON_FINITE_INPUT',
+    /^X: expected finite numbers, got NaN at row 1, column 1$/,
+  );
   expectError(() => toMatrix({ rows: 1, cols: 2, data: Float32Array.of(1, Infinity) }, 'float64'), 'NON_FINITE_INPUT', /got Infinity at row 0, column 1/);
   expectError(() => toMatrix([Float64Array.of(1, 2), Float64Array.of(NaN, 0)] as never, 'float64'), 'NON_FINITE_INPUT', /got NaN at row 1, column 0/);
   // finite in float64, Infinity once cast: named as such, not silently Infinity
-  expectError(() => toMatrix({ rows: 1, cols: 1, data: [1e39] }, 'float32'), 'NON_FINITE_INPUT', /got 1e\+39 at row 0, column 0 \(1e\+39 does not fit in float32\)/);
+  expectError(
+    () => toMatrix({ rows: 1, cols: 1, data: [1e39] }, 'float32'),
+    'NON_FINITE_INPUT',
+    /got 1e\+39 at row 0, column 0 \(1e\+39 does not fit in float32\)/,
+  );
   // a typed array of the dtype is used without a copy, as before
   const data = Float64Array.of(1, 2, 3, 4);
   assert.ok(toMatrix({ rows: 2, cols: 2, data }, 'float64').data === data);
@@ -183,25 +244,60 @@ test('toMatrix: typed arrays and Matrix inputs are checked for finite cells too'
 });
 
 test('toMatrix: rows and cols are whole numbers, data an array of the right length, the size under MAX_MATRIX_VALUES', () => {
-  for (const [rows, cols] of [[-1, 2], [1.5, 2], ['2', 2], [NaN, 2], [2, Infinity], [2 ** 53, 1]] as [unknown, unknown][]) {
-    expectError(() => toMatrix({ rows, cols, data: [1, 2, 3, 4] } as never, 'float64'), 'INVALID_DATA', /^X: expected \{rows, cols, data\} with whole-number rows and cols, got rows=/);
+  for (const [rows, cols] of [
+    [-1, 2],
+    [1.5, 2],
+    ['2', 2],
+    [NaN, 2],
+    [2, Infinity],
+    [2 ** 53, 1],
+  ] as [unknown, unknown][]) {
+    expectError(
+      () => toMatrix({ rows, cols, data: [1, 2, 3, 4] } as never, 'float64'),
+      'INVALID_DATA',
+      /^X: expected \{rows, cols, data\} with whole-number rows and cols, got rows=/,
+    );
   }
-  expectError(() => toMatrix({ rows: 1, cols: 4, data: '1234' } as never, 'float64'), 'INVALID_DATA', /^X: expected data to be an array or a typed array of numbers, got "1234"$/);
-  expectError(() => toMatrix({ rows: 1, cols: 2, data: BigInt64Array.of(1n, 2n) } as never, 'float64'), 'INVALID_DATA', /expected data to be an array or a typed array/);
+  expectError(
+    () => toMatrix({ rows: 1, cols: 4, data: '1234' } as never, 'float64'),
+    'INVALID_DATA',
+    /^X: expected data to be an array or a typed array of numbers, got "1234"$/,
+  );
+  expectError(
+    () => toMatrix({ rows: 1, cols: 2, data: BigInt64Array.of(1n, 2n) } as never, 'float64'),
+    'INVALID_DATA',
+    /expected data to be an array or a typed array/,
+  );
   expectError(() => toMatrix({ rows: 0, cols: 2, data: [] }, 'float64'), 'EMPTY_DATA', /got 0 x 2/);
   expectError(() => toMatrix({ rows: 2, cols: 2, data: [1, 2, 3] }, 'float64'), 'SHAPE_MISMATCH', /data has 3 values, expected rows \* cols = 4/);
   assert.is(MAX_MATRIX_VALUES, 2 ** 30);
   // the size is refused before the data's length is even compared: nothing of that size exists
-  expectError(() => toMatrix({ rows: 1e6, cols: 1e6, data: [] }, 'float64'), 'SIZE_LIMIT', /^X: 1000000 x 1000000 = 1\.00e\+12 values is more than the limit of 1073741824 \(MAX_MATRIX_VALUES\) for one matrix$/);
+  expectError(
+    () => toMatrix({ rows: 1e6, cols: 1e6, data: [] }, 'float64'),
+    'SIZE_LIMIT',
+    /^X: 1000000 x 1000000 = 1\.00e\+12 values is more than the limit of 1073741824 \(MAX_MATRIX_VALUES\) for one matrix$/,
+  );
 });
 
 // ---------------------------------------------------------------- targets
 
 test('y must be an array of labels: a string is not three labels', () => {
   const X = [[0], [1], [2]];
-  expectError(() => new FFNNClassifier(quiet).fit(X, 'abc' as never), 'INVALID_PARAM', /^y: expected an array of labels \(numbers or strings\) or an indicator matrix, got a string \("abc"\)$/);
-  expectError(() => new FFNNClassifier(quiet).fit(X, { length: 3, 0: 0, 1: 1, 2: 0 } as never), 'INVALID_PARAM', /^y: expected an array of labels .* got \{"0":0,"1":1,"2":0,"length":3\}$/);
-  expectError(() => new FFNNClassifier(quiet).partialFit(X, [0, 1, 0], 'ab' as never), 'INVALID_PARAM', /^classes: expected an array of labels .* got a string \("ab"\)$/);
+  expectError(
+    () => new FFNNClassifier(quiet).fit(X, 'abc' as never),
+    'INVALID_PARAM',
+    /^y: expected an array of labels \(numbers or strings\) or an indicator matrix, got a string \("abc"\)$/,
+  );
+  expectError(
+    () => new FFNNClassifier(quiet).fit(X, { length: 3, 0: 0, 1: 1, 2: 0 } as never),
+    'INVALID_PARAM',
+    /^y: expected an array of labels .* got \{"0":0,"1":1,"2":0,"length":3\}$/,
+  );
+  expectError(
+    () => new FFNNClassifier(quiet).partialFit(X, [0, 1, 0], 'ab' as never),
+    'INVALID_PARAM',
+    /^classes: expected an array of labels .* got a string \("ab"\)$/,
+  );
   const clf = new FFNNClassifier(quiet).fit(X, [0, 1, 0]);
   expectError(() => clf.fit(X, [0, 1, 0], { validationData: { X, y: 'abc' as never } }), 'INVALID_PARAM', /^validationData\.y: expected an array of labels/);
   // typed arrays of labels are fine
@@ -225,7 +321,16 @@ test('100,000 classes: SIZE_LIMIT naming MAX_CLASSES and the count, fast, before
   const y = Array.from({ length: n }, (_, i) => i);
   const e = expectError(() => new FFNNClassifier(quiet).fit(X, y), 'SIZE_LIMIT', /^y: 100000 distinct labels, more than the limit of 10000 \(MAX_CLASSES\)/);
   assert.equal([e.details.limit, e.details.got], [MAX_CLASSES, n]);
-  expectError(() => new FFNNClassifier(quiet).partialFit([[0], [1]], [0, 1], Array.from({ length: 20_000 }, (_, i) => `c${i}`)), 'SIZE_LIMIT', /^classes: 20000 distinct labels/);
+  expectError(
+    () =>
+      new FFNNClassifier(quiet).partialFit(
+        [[0], [1]],
+        [0, 1],
+        Array.from({ length: 20_000 }, (_, i) => `c${i}`),
+      ),
+    'SIZE_LIMIT',
+    /^classes: 20000 distinct labels/,
+  );
   // exactly the limit is allowed (only the encoding here: training 10,000 outputs is not the point)
   assert.is(fitEncoding(Array.from({ length: MAX_CLASSES }, (_, i) => i)).nOutputs, MAX_CLASSES);
   // an indicator matrix is one output per column: the same limit
@@ -253,8 +358,16 @@ test('IDX: declared dimensions past the limit are SIZE_LIMIT before anything is 
   const head = encodeIdx([1, 1, 1], [0]).subarray(0, 16);
   new DataView(head.buffer, head.byteOffset).setUint32(4, 0xffffffff);
   new DataView(head.buffer, head.byteOffset).setUint32(8, 0xffffffff);
-  expectError(() => parseIdx(head, 'huge.idx'), 'SIZE_LIMIT', /^huge\.idx: the header declares 4294967295 x 4294967295 x 1 = 1\.84e\+19 values, more than the limit of 1,073,741,824 bytes for IDX data; raise it with the maxBytes option$/);
-  expectError(() => parseIdx(encodeIdx([10, 10], new Uint8Array(100)).subarray(0, 12), 'h.idx', { maxBytes: 99 }), 'SIZE_LIMIT', /declares 10 x 10 = 1\.00e\+2 values, more than the limit of 99 bytes/);
+  expectError(
+    () => parseIdx(head, 'huge.idx'),
+    'SIZE_LIMIT',
+    /^huge\.idx: the header declares 4294967295 x 4294967295 x 1 = 1\.84e\+19 values, more than the limit of 1,073,741,824 bytes for IDX data; raise it with the maxBytes option$/,
+  );
+  expectError(
+    () => parseIdx(encodeIdx([10, 10], new Uint8Array(100)).subarray(0, 12), 'h.idx', { maxBytes: 99 }),
+    'SIZE_LIMIT',
+    /declares 10 x 10 = 1\.00e\+2 values, more than the limit of 99 bytes/,
+  );
 });
 
 test('IDX: a real gzip bomb stops at the decompression cap (SIZE_LIMIT naming file, cap and how to raise it)', () => {
@@ -265,9 +378,17 @@ test('IDX: a real gzip bomb stops at the decompression cap (SIZE_LIMIT naming fi
   const bomb = new Uint8Array(Buffer.concat(Array.from({ length: 16 }, () => member)));
   assert.ok(bomb.length < 300_000, `${bomb.length} bytes`);
   const MiB = 1024 ** 2;
-  expectError(() => parseIdx(bomb, 'bomb.gz', { maxBytes: 8 * MiB }), 'SIZE_LIMIT', /^bomb\.gz: the gzip data decompresses to more than the limit of 8,388,608 bytes for IDX data; raise it with the maxBytes option$/);
+  expectError(
+    () => parseIdx(bomb, 'bomb.gz', { maxBytes: 8 * MiB }),
+    'SIZE_LIMIT',
+    /^bomb\.gz: the gzip data decompresses to more than the limit of 8,388,608 bytes for IDX data; raise it with the maxBytes option$/,
+  );
   const path = file('train-images-idx3-ubyte.gz', bomb);
-  expectError(() => readIdxFile(path, { maxBytes: MiB }), 'SIZE_LIMIT', /train-images-idx3-ubyte\.gz: the gzip data decompresses to more than the limit of 1,048,576 bytes/);
+  expectError(
+    () => readIdxFile(path, { maxBytes: MiB }),
+    'SIZE_LIMIT',
+    /train-images-idx3-ubyte\.gz: the gzip data decompresses to more than the limit of 1,048,576 bytes/,
+  );
   // the cap is exact: content of exactly maxBytes passes, one byte more fails
   const ok = encodeIdx([2, 3, 4], new Uint8Array(24)); // 16 + 24 = 40 bytes
   assert.equal(parseIdx(gzipSync(ok), 'ok.gz', { maxBytes: 40 }).shape, [2, 3, 4]);
@@ -294,10 +415,18 @@ test('IDX files: a file over the cap is refused from its size; loadIdxDir passes
 
 test('idxDataset: images at least 2-D, labels 1-D, the counts agree, the data matches the shapes', () => {
   const labels = { shape: [2], data: Uint8Array.of(0, 1) };
-  expectError(() => idxDataset({ shape: [2], data: Uint8Array.of(0, 1) }, labels, 'flat'), 'SHAPE_MISMATCH', /^flat: expected images of shape n x rows x cols .* got 2$/);
+  expectError(
+    () => idxDataset({ shape: [2], data: Uint8Array.of(0, 1) }, labels, 'flat'),
+    'SHAPE_MISMATCH',
+    /^flat: expected images of shape n x rows x cols .* got 2$/,
+  );
   expectError(() => idxDataset({ shape: [2, 0, 2], data: new Uint8Array(0) }, labels, 'z'), 'SHAPE_MISMATCH', /got 2 x 0 x 2/);
   expectError(() => idxDataset({ shape: [3, 1, 1], data: new Uint8Array(3) }, labels, 'n'), 'SHAPE_MISMATCH', /^n: 3 images but 2 labels/);
-  expectError(() => idxDataset({ shape: [2, 1, 1], data: new Uint8Array(2) }, { shape: [2, 1], data: new Uint8Array(2) }, 'l'), 'SHAPE_MISMATCH', /2 images but 2 x 1 labels/);
+  expectError(
+    () => idxDataset({ shape: [2, 1, 1], data: new Uint8Array(2) }, { shape: [2, 1], data: new Uint8Array(2) }, 'l'),
+    'SHAPE_MISMATCH',
+    /2 images but 2 x 1 labels/,
+  );
   expectError(() => idxDataset({ shape: [2, 2, 2], data: new Uint8Array(5) }, labels, 'd'), 'SHAPE_MISMATCH', /need 8 pixels and 2 labels, got 5 and 2/);
   assert.is(idxDataset({ shape: [2, 3], data: new Uint8Array(6) }, labels).cols, 3);
 });

@@ -14,7 +14,10 @@ const labels = X.map((_, i) => ['cat', 'dog', 'emu'][i % 3]);
 
 for (const dtype of ['float64', 'float32'] as const) {
   test(`save/load round trip (${dtype}, string labels) predicts identically`, () => {
-    const clf = new FFNNClassifier({ hiddenLayerSizes: [5, 4], activation: ['tanh', 'softplus'], dtype, maxIter: 5, randomState: 3, onWarning: () => {} }).fit(X, labels);
+    const clf = new FFNNClassifier({ hiddenLayerSizes: [5, 4], activation: ['tanh', 'softplus'], dtype, maxIter: 5, randomState: 3, onWarning: () => {} }).fit(
+      X,
+      labels,
+    );
     const path = join(dir, `model-${dtype}.json`);
     saveModel(clf, path);
     const loaded = loadClassifier(path);
@@ -26,12 +29,18 @@ for (const dtype of ['float64', 'float32'] as const) {
     assert.equal(loaded.layerActivations, ['tanh', 'softplus', 'softmax']);
     assert.is(loaded.coefs[0].data.constructor, dtype === 'float32' ? Float32Array : Float64Array);
     // no temporary files are left behind
-    assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
+    assert.equal(
+      readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')),
+      [],
+    );
   });
 }
 
 test('toJSON / fromJSON round trip for binary and multilabel models', () => {
-  const bin = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 3, randomState: 1, onWarning: () => {} }).fit(X, X.map((_, i) => i % 2));
+  const bin = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 3, randomState: 1, onWarning: () => {} }).fit(
+    X,
+    X.map((_, i) => i % 2),
+  );
   const back = FFNNClassifier.fromJSON(JSON.parse(JSON.stringify(bin.toJSON())));
   assert.equal(Array.from(back.predictProba(X).data), Array.from(bin.predictProba(X).data));
   const Y = X.map((_, i) => [i % 2, i % 3 === 0 ? 1 : 0]);
@@ -65,14 +74,23 @@ test('corrupt or mismatched model files fail with MODEL_FORMAT', () => {
   }
   const path = join(dir, 'truncated.json');
   writeFileSync(path, JSON.stringify(good).slice(0, 100));
-  assert.is(codeOf(() => loadClassifier(path)), 'MODEL_FORMAT');
-  assert.is(codeOf(() => loadClassifier(join(dir, 'missing.json'))), 'IO_ERROR');
+  assert.is(
+    codeOf(() => loadClassifier(path)),
+    'MODEL_FORMAT',
+  );
+  assert.is(
+    codeOf(() => loadClassifier(join(dir, 'missing.json'))),
+    'IO_ERROR',
+  );
 });
 
 test('a failed save leaves neither a partial file nor a temporary one', () => {
   const clf = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 1, onWarning: () => {} }).fit(X, labels);
   const path = join(dir, 'no-such-dir', 'model.json');
-  assert.is(codeOf(() => saveModel(clf, path)), 'IO_ERROR');
+  assert.is(
+    codeOf(() => saveModel(clf, path)),
+    'IO_ERROR',
+  );
   assert.not.ok(existsSync(path));
   const target = join(dir, 'keep.json');
   writeFileSync(target, 'previous contents');

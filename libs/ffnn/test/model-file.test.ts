@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier, FfnnError } from '../src/index.ts';
 import { loadClassifier, saveModel } from '../src/node.ts';
-import { ROOT, codeOf, sinData } from './helpers.ts';
+import { codeOf, ROOT, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-model-file-'));
 const X = sinData(30, 4);
@@ -48,7 +48,7 @@ function join8(header: unknown, data: Uint8Array): Uint8Array {
   return out;
 }
 /** Edits the model description and/or tensors, then fixes both checksums so only the semantic checks can object. */
-function edited(bytes: Uint8Array, edit: (model: any, header: any) => Uint8Array | void): Uint8Array {
+function edited(bytes: Uint8Array, edit: (model: any, header: any) => Uint8Array | undefined): Uint8Array {
   const { header, data } = split(bytes);
   const model = JSON.parse(header.__metadata__.model);
   const newData = edit(model, header) ?? data;
@@ -62,7 +62,11 @@ test('binary round trip: float64 and float32, binary, multiclass and multilabel,
   const y2 = X.map((_, i) => (i % 2 ? 'yes' : 'no'));
   const Y = X.map((_, i) => [i % 2, i % 3 === 0 ? 1 : 0]);
   for (const dtype of ['float64', 'float32'] as const) {
-    for (const [name, y] of [['binary', y2], ['multiclass', labels], ['multilabel', Y]] as const) {
+    for (const [name, y] of [
+      ['binary', y2],
+      ['multiclass', labels],
+      ['multilabel', Y],
+    ] as const) {
       const clf = new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], dtype, maxIter: 4 }).fit(X, y as any);
       const path = join(dir, `${name}-${dtype}.ffnn`);
       saveModel(clf, path);
@@ -78,7 +82,10 @@ test('binary round trip: float64 and float32, binary, multiclass and multilabel,
       assert.equal(Array.from(FFNNClassifier.fromBytes(clf.toBytes()).predictProba(X).data), Array.from(clf.predictProba(X).data));
     }
   }
-  assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
+  assert.equal(
+    readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')),
+    [],
+  );
 });
 
 test('the file is plain safetensors: header length, 8-byte aligned data, metadata, canonical tensors', () => {
@@ -105,7 +112,13 @@ test('the file is plain safetensors: header length, 8-byte aligned data, metadat
 });
 
 test('save picks the format by extension; load goes by content', () => {
-  for (const [file, binary] of [['m.json', false], ['m.JSON', false], ['m.ffnn', true], ['m.safetensors', true], ['m.model', true]] as const) {
+  for (const [file, binary] of [
+    ['m.json', false],
+    ['m.JSON', false],
+    ['m.ffnn', true],
+    ['m.safetensors', true],
+    ['m.model', true],
+  ] as const) {
     const path = join(dir, file);
     saveModel(multiclass, path);
     const raw = readFileSync(path);
@@ -153,42 +166,81 @@ test('every check the loader makes, with its message', () => {
     ['length 1', bigLength(1n), /not an ffnn model file|too short|must start with/],
     ['flipped weight byte', flip(dataStart + 5), /the weights do not match their checksum \(sha256_tensors\)/],
     ['flipped last byte', flip(good.length - 1), /sha256_tensors/],
-    ['edited model, no rehash', join8({ ...split(good).header, __metadata__: { ...split(good).header.__metadata__, model: split(good).header.__metadata__.model.replace('"cat"', '"cow"') } }, split(good).data), /the model description does not match its checksum \(sha256_model\)/],
-    ['not ffnn', edited(good, (_m, h) => void (h.__metadata__.format = 'pytorch')), /expected __metadata__.format "ffnn-model", got "pytorch" \(a safetensors file, but not an ffnn model\)/],
+    [
+      'edited model, no rehash',
+      join8(
+        { ...split(good).header, __metadata__: { ...split(good).header.__metadata__, model: split(good).header.__metadata__.model.replace('"cat"', '"cow"') } },
+        split(good).data,
+      ),
+      /the model description does not match its checksum \(sha256_model\)/,
+    ],
+    [
+      'not ffnn',
+      edited(good, (_m, h) => void (h.__metadata__.format = 'pytorch')),
+      /expected __metadata__.format "ffnn-model", got "pytorch" \(a safetensors file, but not an ffnn model\)/,
+    ],
     ['version 3', edited(good, (_m, h) => void (h.__metadata__.format_version = '3')), /unsupported version "3"/],
-    ['no metadata', join8({ 'coefs.0': split(good).header['coefs.0'] }, split(good).data.slice(0, 160)), /expected __metadata__.format "ffnn-model", got undefined/],
+    [
+      'no metadata',
+      join8({ 'coefs.0': split(good).header['coefs.0'] }, split(good).data.slice(0, 160)),
+      /expected __metadata__.format "ffnn-model", got undefined/,
+    ],
     ['layer sizes vs shapes', edited(good, (m) => void (m.layerSizes = [5, 4, 4, 3])), /layerSizes \[5, 4, 4, 3\] need \d+ bytes of F64 weights, the file has/],
-    ['huge declared layer', edited(good, (m) => void (m.layerSizes = [4, 1e9, 4, 3])), /layerSizes \[4, 1000000000, 4, 3\] declare \d+ weights, more than \d+ \(what the file holds\)/],
+    [
+      'huge declared layer',
+      edited(good, (m) => void (m.layerSizes = [4, 1e9, 4, 3])),
+      /layerSizes \[4, 1000000000, 4, 3\] declare \d+ weights, more than \d+ \(what the file holds\)/,
+    ],
     ['huge layer count', edited(good, (m) => void (m.layerSizes = Array(5000).fill(1))), /layerSizes must be 2 to 1024 whole numbers/],
     ['fractional size', edited(good, (m) => void (m.layerSizes = [4, 5.5, 4, 3])), /layerSizes must be/],
     ['unknown activation', edited(good, (m) => void (m.activations[1] = 'swish')), /activations must name 3 known activations/],
     ['classes vs outputs', edited(good, (m) => void m.target.classes.push('fox')), /the output layer has 3 units but the target needs 4/],
     ['unsorted classes', edited(good, (m) => void m.target.classes.reverse()), /target.classes must be unique and sorted/],
     ['bad option', edited(good, (m) => void (m.options.solver = 'newton-cg')), /options.solver: expected 'sgd', 'adam' or 'lbfgs', got "newton-cg"/],
-    ['wrong dtype', edited(good, (m, h) => void (h['coefs.0'].dtype = 'F32', h['coefs.0'].shape = [4, 10])), /tensor "coefs.0" is F32 but the model is float64/],
+    [
+      'wrong dtype',
+      edited(good, (_m, h) => void ((h['coefs.0'].dtype = 'F32'), (h['coefs.0'].shape = [4, 10]))),
+      /tensor "coefs.0" is F32 but the model is float64/,
+    ],
     ['unsupported dtype', edited(good, (_m, h) => void (h['coefs.0'].dtype = 'BF16')), /unsupported dtype "BF16"/],
-    ['transposed shape', edited(good, (_m, h) => void (h['coefs.0'].shape = [5, 4])), /tensor "coefs.0" has shape \[5, 4\] but layerSizes \[4, 5, 4, 3\] need \[4, 5\]/],
+    [
+      'transposed shape',
+      edited(good, (_m, h) => void (h['coefs.0'].shape = [5, 4])),
+      /tensor "coefs.0" has shape \[5, 4\] but layerSizes \[4, 5, 4, 3\] need \[4, 5\]/,
+    ],
     ['shape vs bytes', edited(good, (_m, h) => void (h['coefs.0'].shape = [4, 6])), /shape \[4, 6\] of F64 needs 192 bytes but data_offsets give 160/],
     ['huge shape', edited(good, (_m, h) => void (h['coefs.0'].shape = [1e15, 1e15])), /needs .* bytes but data_offsets give 160/],
     ['renamed tensor', edited(good, (_m, h) => void ((h['weights.0'] = h['coefs.0']), delete h['coefs.0'])), /unexpected tensor "weights.0"/],
     ['overlap', edited(good, (_m, h) => void (h['coefs.1'].data_offsets = [0, 160])), /shape \[5, 4\] of F64 needs 160 bytes|overlap or leave a gap/],
     ['offsets past the end', edited(good, (_m, h) => void (h['intercepts.2'].data_offsets = [1e12, 1e12 + 24])), /run past the/],
     ['negative offset', edited(good, (_m, h) => void (h['coefs.0'].data_offsets = [-8, 152])), /data_offsets must be \[begin, end\]/],
-    ['NaN weight', edited(good, (_m) => {
-      const d = split(good).data;
-      new DataView(d.buffer).setFloat64(8, NaN, true);
-      return d;
-    }), /tensor "coefs.0" holds a non-finite weight \(NaN at index 1\)/],
-    ['not UTF-8', (() => {
-      const b = good.slice();
-      b[20] = 0xff;
-      return b;
-    })(), /the header is not valid UTF-8/],
-    ['header not JSON', (() => {
-      const b = good.slice();
-      b[9] = 0x7d;
-      return b;
-    })(), /the header is not valid JSON/],
+    [
+      'NaN weight',
+      edited(good, (_m) => {
+        const d = split(good).data;
+        new DataView(d.buffer).setFloat64(8, NaN, true);
+        return d;
+      }),
+      /tensor "coefs.0" holds a non-finite weight \(NaN at index 1\)/,
+    ],
+    [
+      'not UTF-8',
+      (() => {
+        const b = good.slice();
+        b[20] = 0xff;
+        return b;
+      })(),
+      /the header is not valid UTF-8/,
+    ],
+    [
+      'header not JSON',
+      (() => {
+        const b = good.slice();
+        b[9] = 0x7d;
+        return b;
+      })(),
+      /the header is not valid JSON/,
+    ],
   ];
   for (const [name, bytes, pattern] of cases) {
     expectFormatError(() => FFNNClassifier.fromBytes(bytes), pattern, name);
@@ -197,8 +249,14 @@ test('every check the loader makes, with its message', () => {
     // from a file, the message names the file
     expectFormatError(() => loadClassifier(path), new RegExp(`model file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `), name);
   }
-  assert.is(codeOf(() => loadClassifier(join(dir, 'missing.ffnn'))), 'IO_ERROR');
-  assert.is(codeOf(() => loadClassifier(dir)), 'IO_ERROR');
+  assert.is(
+    codeOf(() => loadClassifier(join(dir, 'missing.ffnn'))),
+    'IO_ERROR',
+  );
+  assert.is(
+    codeOf(() => loadClassifier(dir)),
+    'IO_ERROR',
+  );
   // a file larger than any model: refused from its size, before reading (a sparse file: no disk used)
   const huge = join(dir, 'huge.ffnn');
   const fd = openSync(huge, 'w');
@@ -209,7 +267,10 @@ test('every check the loader makes, with its message', () => {
   // a device never ends: refused before reading
   if (existsSync('/dev/zero')) {
     const started = performance.now();
-    assert.throws(() => loadClassifier('/dev/zero'), (err: FfnnError) => err.code === 'IO_ERROR' && /is not a regular file/.test(err.message));
+    assert.throws(
+      () => loadClassifier('/dev/zero'),
+      (err: FfnnError) => err.code === 'IO_ERROR' && /is not a regular file/.test(err.message),
+    );
     assert.ok(performance.now() - started < 1000);
   }
 });
@@ -227,12 +288,18 @@ test('save refuses non-finite weights; an existing good file is untouched', () =
       assert.unreachable('save should refuse');
     } catch (err) {
       assert.is((err as FfnnError).code, 'MODEL_FORMAT');
-      assert.match((err as Error).message, new RegExp(`refusing to write a model with non-finite weights \\(coefs\\[1\\]\\[2\\] is NaN\\); .*${file} was not changed`));
+      assert.match(
+        (err as Error).message,
+        new RegExp(`refusing to write a model with non-finite weights \\(coefs\\[1\\]\\[2\\] is NaN\\); .*${file} was not changed`),
+      );
     }
     assert.equal(readFileSync(path), before, file);
     assert.equal(loadClassifier(path).predict(X), clf.predict(X));
   }
-  assert.equal(readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')), []);
+  assert.equal(
+    readdirSync(dir).filter((f) => f.includes('.ffnn-tmp-')),
+    [],
+  );
 });
 
 // ---- the numpy-only Python reader from the README, run for real
@@ -249,8 +316,22 @@ test('the README snippet reads model files with numpy alone and predicts what ff
   assert.ok(existsSync(python), `the parity venv is missing (${python}): run \`node tools/parity/setup.mjs\``);
   const cases: [string, FFNNClassifier, number][] = [
     ['multiclass float64', multiclass, 1e-12],
-    ['binary float64 relu', new FFNNClassifier({ ...quiet, hiddenLayerSizes: [7, 3], maxIter: 20 }).fit(X, X.map((_, i) => (i % 3 ? 4 : 9))), 1e-12],
-    ['multilabel float32 logistic', new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], activation: 'logistic', dtype: 'float32', maxIter: 10 }).fit(X, X.map((_, i) => [i % 2, i % 3 ? 1 : 0])), 1e-5],
+    [
+      'binary float64 relu',
+      new FFNNClassifier({ ...quiet, hiddenLayerSizes: [7, 3], maxIter: 20 }).fit(
+        X,
+        X.map((_, i) => (i % 3 ? 4 : 9)),
+      ),
+      1e-12,
+    ],
+    [
+      'multilabel float32 logistic',
+      new FFNNClassifier({ ...quiet, hiddenLayerSizes: [6], activation: 'logistic', dtype: 'float32', maxIter: 10 }).fit(
+        X,
+        X.map((_, i) => [i % 2, i % 3 ? 1 : 0]),
+      ),
+      1e-5,
+    ],
     ['softsign identity', new FFNNClassifier({ ...quiet, hiddenLayerSizes: [4, 4], activation: ['softsign', 'identity'], maxIter: 10 }).fit(X, labels), 1e-12],
   ];
   const script = `${readmeSnippet()}

@@ -83,7 +83,10 @@ test('a JSON model from before checksums loads, with a MODEL_UNCHECKED warning',
   delete m.sha256_model;
   delete m.sha256_tensors;
   const { clf, warned } = loadText(JSON.stringify(m), 'old.json');
-  assert.equal(clf.warnings.map((w: FfnnWarning) => w.code), ['MODEL_UNCHECKED']);
+  assert.equal(
+    clf.warnings.map((w: FfnnWarning) => w.code),
+    ['MODEL_UNCHECKED'],
+  );
   assert.is(warned.length, 1);
   assert.match(warned[0], /no checksums .* save it again to add them/);
   assert.equal(clf.predict(X), fitted.predict(X));
@@ -98,11 +101,17 @@ test('feature names are stored in both formats and checked by name', () => {
     // the same columns in another order are put back in the model's order
     const order = [2, 0, 3, 1];
     const shuffled = { rows: X.length, cols: 4, data: X.flatMap((row) => order.map((j) => row[j])) };
-    const aligned = clf.alignColumns(shuffled, order.map((j) => names[j]));
+    const aligned = clf.alignColumns(
+      shuffled,
+      order.map((j) => names[j]),
+    );
     assert.equal(clf.predict(aligned), fitted.predict(X), file);
     // a missing or unknown column is named
     const wrong = ['height', 'width', 'depth', 'colour'];
-    assert.is(codeOf(() => clf.alignColumns(shuffled, wrong)), 'SHAPE_MISMATCH');
+    assert.is(
+      codeOf(() => clf.alignColumns(shuffled, wrong)),
+      'SHAPE_MISMATCH',
+    );
     try {
       clf.alignColumns(shuffled, wrong);
     } catch (err: any) {
@@ -141,7 +150,19 @@ test('object rows name their columns: stored at fit, matched by key at predict',
     }
   }
   // fitting needs every row to have row 0's keys
-  assert.is(codeOf(() => new FFNNClassifier(quiet).fit([{ a: 1, b: 2 }, { a: 1, c: 2 }, { a: 3, b: 1 }], [0, 1, 0])), 'SHAPE_MISMATCH');
+  assert.is(
+    codeOf(() =>
+      new FFNNClassifier(quiet).fit(
+        [
+          { a: 1, b: 2 },
+          { a: 1, c: 2 },
+          { a: 3, b: 1 },
+        ],
+        [0, 1, 0],
+      ),
+    ),
+    'SHAPE_MISMATCH',
+  );
 });
 
 test('an option set to Infinity (nIterNoChange) survives save and load in both formats', () => {
@@ -156,17 +177,32 @@ test('an option set to Infinity (nIterNoChange) survives save and load in both f
 });
 
 test('featureNames are validated, and warm start keeps the column order', () => {
-  assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'c'] })), 'SHAPE_MISMATCH');
-  assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'a', 'd'] })), 'INVALID_PARAM');
-  assert.is(codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', '', 'd'] })), 'INVALID_PARAM');
+  assert.is(
+    codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'c'] })),
+    'SHAPE_MISMATCH',
+  );
+  assert.is(
+    codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', 'a', 'd'] })),
+    'INVALID_PARAM',
+  );
+  assert.is(
+    codeOf(() => new FFNNClassifier(quiet).fit(X, y, { featureNames: ['a', 'b', '', 'd'] })),
+    'INVALID_PARAM',
+  );
   const warm = new FFNNClassifier({ ...quiet, warmStart: true }).fit(X, y, { featureNames: names });
-  assert.is(codeOf(() => warm.fit(X, y, { featureNames: [names[1], names[0], names[2], names[3]] })), 'SHAPE_MISMATCH');
+  assert.is(
+    codeOf(() => warm.fit(X, y, { featureNames: [names[1], names[0], names[2], names[3]] })),
+    'SHAPE_MISMATCH',
+  );
   warm.fit(X, y, { featureNames: names });
   assert.equal(warm.featureNamesIn, names);
   // a tampered name list in a file is refused before anything is built
   const m: any = fitted.toJSON();
   m.featureNames = ['a', 'a', 'b', 'c'];
-  assert.is(codeOf(() => FFNNClassifier.fromJSON(m)), 'MODEL_FORMAT');
+  assert.is(
+    codeOf(() => FFNNClassifier.fromJSON(m)),
+    'MODEL_FORMAT',
+  );
   assert.ok(readFileSync(join(dir, 'named.json')).length > 0);
 });
 

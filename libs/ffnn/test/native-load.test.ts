@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nativeLoadReason } from '../src/backend/native.ts';
 
-const notFound = (id: string) => Object.assign(new Error(`Cannot find module '${id}'\nRequire stack:\n- /app/node_modules/@ffnn/core/dist/backend/native.js`), { code: 'MODULE_NOT_FOUND' });
+const notFound = (id: string) =>
+  Object.assign(new Error(`Cannot find module '${id}'\nRequire stack:\n- /app/node_modules/@ffnn/core/dist/backend/native.js`), { code: 'MODULE_NOT_FOUND' });
 
 test('a missing @ffnn/native says to install it', () => {
   const reason = nativeLoadReason(notFound('@ffnn/native'));
@@ -23,7 +24,7 @@ test("a platform package missing inside @ffnn/native is the addon's own message,
 });
 
 test('the cause is carried into the reason (on one line), once', () => {
-  const cause = new Error('/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39\' not found');
+  const cause = new Error("/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39' not found");
   const err = new Error('Cannot load @ffnn/native:\nthe binary needs a newer glibc', { cause });
   const reason = nativeLoadReason(err);
   assert.is(reason, `@ffnn/native did not load: Cannot load @ffnn/native: the binary needs a newer glibc (cause: ${cause.message})`);

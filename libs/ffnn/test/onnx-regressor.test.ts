@@ -13,8 +13,8 @@
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNRegressor, type FFNNOptions, RandomState } from '../src/index.ts';
-import { ONNX_REGRESSION_OUTPUT, exportOnnx } from '../src/io/onnx.ts';
+import { type FFNNOptions, FFNNRegressor, RandomState } from '../src/index.ts';
+import { exportOnnx, ONNX_REGRESSION_OUTPUT } from '../src/io/onnx.ts';
 
 const N = 1200;
 const NTEST = 400;
@@ -57,7 +57,7 @@ const CASES: [string, Partial<FFNNOptions>, 'float32' | 'float64', number, 'one'
 
 for (const [name, options, dtype, tol, target] of CASES) {
   test(`onnxruntime runs a regressor's export: ${name}`, async () => {
-    const y = target === 'two' ? targets((x) => 0).map((_, r) => [f1(row(r)), f2(row(r))]) : targets(target === 'poisson' ? counts : f1);
+    const y = target === 'two' ? targets((_x) => 0).map((_, r) => [f1(row(r)), f2(row(r))]) : targets(target === 'poisson' ? counts : f1);
     const reg = new FFNNRegressor({ ...base, ...options }).fit(Xtrain, y);
     // the fit must have learnt something, or the comparison would be between two near-constants
     assert.ok(reg.score(Xtrain, y) > 0.5, `${name}: R² ${reg.score(Xtrain, y)}`);

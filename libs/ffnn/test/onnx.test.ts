@@ -9,8 +9,8 @@
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier, type FFNNOptions, type Matrix } from '../src/index.ts';
 import { loadMnist } from '../src/data/index.ts';
+import { FFNNClassifier, type FFNNOptions, type Matrix } from '../src/index.ts';
 import { exportOnnx } from '../src/io/onnx.ts';
 
 const { train, test: digits } = loadMnist({ trainSize: 2000, testSize: 2000, seed: 0 });
@@ -52,7 +52,13 @@ const CASES: [string, Partial<FFNNOptions>, 'float32' | 'float64', number, 'digi
   ['multiclass relu, float32 graph', { hiddenLayerSizes: [64, 32] }, 'float32', 1e-5, 'digits'],
   ['multiclass relu, float64 graph', { hiddenLayerSizes: [64, 32] }, 'float64', 1e-12, 'digits'],
   ['logistic + tanh, float32 model and graph', { hiddenLayerSizes: [32, 16], activation: ['logistic', 'tanh'], dtype: 'float32' }, 'float32', 1e-5, 'digits'],
-  ['softsign + softplus + identity, float32 graph', { hiddenLayerSizes: [24, 16, 12], activation: ['softsign', 'softplus', 'identity'] }, 'float32', 1e-5, 'digits'],
+  [
+    'softsign + softplus + identity, float32 graph',
+    { hiddenLayerSizes: [24, 16, 12], activation: ['softsign', 'softplus', 'identity'] },
+    'float32',
+    1e-5,
+    'digits',
+  ],
   ['softsign + softplus, float64 graph', { hiddenLayerSizes: [24, 16], activation: ['softsign', 'softplus'] }, 'float64', 1e-12, 'digits'],
   ['binary (is it a 3?), both columns [1-p, p]', { hiddenLayerSizes: [32], activation: 'tanh' }, 'float32', 1e-5, 'binary'],
   ['binary, float64 graph', { hiddenLayerSizes: [32] }, 'float64', 1e-12, 'binary'],

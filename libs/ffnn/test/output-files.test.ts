@@ -4,14 +4,14 @@
  * a killed process are removed on the next write, and a failed write leaves the old file as it was.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FFNNClassifier } from '../src/index.ts';
-import { loadClassifier, saveModel } from '../src/node.ts';
 import { checkWritable, removeStaleTemporaries, writeFileAtomic } from '../src/io/atomic.ts';
+import { loadClassifier, saveModel } from '../src/node.ts';
 import { codeOf, sinData } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-output-'));
@@ -22,15 +22,27 @@ const clf = new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState:
 test('a directory, a FIFO and a device are refused with OUTPUT_CONFLICT, and stay what they were', () => {
   const folder = join(dir, 'a-folder');
   mkdirSync(folder);
-  assert.is(codeOf(() => saveModel(clf, folder)), 'OUTPUT_CONFLICT');
+  assert.is(
+    codeOf(() => saveModel(clf, folder)),
+    'OUTPUT_CONFLICT',
+  );
   assert.ok(statSync(folder).isDirectory());
   const fifo = join(dir, 'pipe');
   assert.is(spawnSync('mkfifo', [fifo]).status, 0);
-  assert.is(codeOf(() => writeFileAtomic(fifo, 'x')), 'OUTPUT_CONFLICT');
+  assert.is(
+    codeOf(() => writeFileAtomic(fifo, 'x')),
+    'OUTPUT_CONFLICT',
+  );
   assert.ok(lstatSync(fifo).isFIFO());
-  assert.is(codeOf(() => saveModel(clf, '/dev/null')), 'OUTPUT_CONFLICT');
+  assert.is(
+    codeOf(() => saveModel(clf, '/dev/null')),
+    'OUTPUT_CONFLICT',
+  );
   assert.ok(statSync('/dev/null').isCharacterDevice(), '/dev/null is still the null device');
-  assert.is(codeOf(() => checkWritable('/dev/null', '--out')), 'OUTPUT_CONFLICT');
+  assert.is(
+    codeOf(() => checkWritable('/dev/null', '--out')),
+    'OUTPUT_CONFLICT',
+  );
 });
 
 test('a symlink is followed: the file it points to is replaced and the link stays a link', () => {
@@ -44,7 +56,10 @@ test('a symlink is followed: the file it points to is replaced and the link stay
   assert.equal(loadClassifier(real).predict(X), clf.predict(X));
   const dangling = join(dir, 'dangling.ffnn');
   symlinkSync(join(dir, 'nowhere', 'x.ffnn'), dangling);
-  assert.is(codeOf(() => saveModel(clf, dangling)), 'OUTPUT_CONFLICT');
+  assert.is(
+    codeOf(() => saveModel(clf, dangling)),
+    'OUTPUT_CONFLICT',
+  );
 });
 
 test('the replaced file keeps its permission bits; a new file gets the usual ones', () => {
@@ -59,9 +74,18 @@ test('the replaced file keeps its permission bits; a new file gets the usual one
 });
 
 test('an empty path and a missing folder fail before anything is written', () => {
-  assert.is(codeOf(() => saveModel(clf, '')), 'INVALID_PARAM');
-  assert.is(codeOf(() => saveModel(clf, join(dir, 'no-such-folder', 'm.ffnn'))), 'IO_ERROR');
-  assert.is(codeOf(() => checkWritable(join(dir, 'no-such-folder', 'm.ffnn'))), 'IO_ERROR');
+  assert.is(
+    codeOf(() => saveModel(clf, '')),
+    'INVALID_PARAM',
+  );
+  assert.is(
+    codeOf(() => saveModel(clf, join(dir, 'no-such-folder', 'm.ffnn'))),
+    'IO_ERROR',
+  );
+  assert.is(
+    codeOf(() => checkWritable(join(dir, 'no-such-folder', 'm.ffnn'))),
+    'IO_ERROR',
+  );
 });
 
 test('temporaries left by a process that is gone are removed on the next write; a live one is kept', () => {
@@ -103,7 +127,10 @@ try { writeFileAtomic(${JSON.stringify(target)}, new Uint8Array(100 * 1024)); co
     mkdirSync(folder);
     writeFileSync(join(folder, 'm.ffnn'), 'the old model');
     chmodSync(folder, 0o500);
-    assert.is(codeOf(() => saveModel(clf, join(folder, 'm.ffnn'))), 'IO_ERROR');
+    assert.is(
+      codeOf(() => saveModel(clf, join(folder, 'm.ffnn'))),
+      'IO_ERROR',
+    );
     chmodSync(folder, 0o700);
     assert.is(readFileSync(join(folder, 'm.ffnn'), 'utf8'), 'the old model');
   }

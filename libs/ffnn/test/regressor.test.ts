@@ -43,9 +43,15 @@ test('R² as sklearn defines it: 1 for perfect predictions, 0 for predicting the
 test('several outputs: rows of predictions; a continuing fit must bring as many', () => {
   const reg = new FFNNRegressor({ hiddenLayerSizes: [8], maxIter: 5, randomState: 0, ...quiet }).fit(X, Y2);
   const p = reg.predict(X.slice(0, 3)) as number[][];
-  assert.equal(p.map((r) => r.length), [2, 2, 2]);
+  assert.equal(
+    p.map((r) => r.length),
+    [2, 2, 2],
+  );
   assert.is(reg.nOutputs, 2);
-  assert.is(codeOf(() => reg.setOptions({ warmStart: true }).fit(X, y)), 'SHAPE_MISMATCH');
+  assert.is(
+    codeOf(() => reg.setOptions({ warmStart: true }).fit(X, y)),
+    'SHAPE_MISMATCH',
+  );
 });
 
 test("poisson: exp output, targets must be >= 0; a classifier's loss is refused", () => {
@@ -53,23 +59,71 @@ test("poisson: exp output, targets must be >= 0; a classifier's loss is refused"
   const reg = new FFNNRegressor({ hiddenLayerSizes: [4], maxIter: 3, loss: 'poisson', randomState: 0, ...quiet }).fit(X, counts);
   assert.is(reg.outActivation, 'exp');
   assert.ok((reg.predict(X) as number[]).every((v) => v > 0));
-  assert.is(codeOf(() => new FFNNRegressor({ loss: 'poisson', ...quiet }).fit(X, y)), 'INVALID_DATA');
-  assert.is(codeOf(() => new FFNNRegressor({ loss: 'categorical_cross_entropy', ...quiet }).fit(X, y)), 'INVALID_PARAM');
-  assert.is(codeOf(() => new FFNNClassifier({ loss: 'poisson', ...quiet }).fit(X, y.map((v) => (v > 0 ? 1 : 0)))), 'INVALID_PARAM');
+  assert.is(
+    codeOf(() => new FFNNRegressor({ loss: 'poisson', ...quiet }).fit(X, y)),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => new FFNNRegressor({ loss: 'categorical_cross_entropy', ...quiet }).fit(X, y)),
+    'INVALID_PARAM',
+  );
+  assert.is(
+    codeOf(() =>
+      new FFNNClassifier({ loss: 'poisson', ...quiet }).fit(
+        X,
+        y.map((v) => (v > 0 ? 1 : 0)),
+      ),
+    ),
+    'INVALID_PARAM',
+  );
 });
 
 test('targets are checked: non-finite, ragged, strings', () => {
-  assert.is(codeOf(() => new FFNNRegressor(quiet).fit(X, y.map((v, i) => (i === 3 ? NaN : v)))), 'INVALID_DATA');
-  assert.is(codeOf(() => new FFNNRegressor(quiet).fit(X, Y2.map((r, i) => (i === 2 ? [1] : r)))), 'SHAPE_MISMATCH');
-  assert.is(codeOf(() => new FFNNRegressor(quiet).fit(X, y.map(String) as never)), 'INVALID_DATA');
-  assert.is(codeOf(() => new FFNNRegressor(quiet).predict(X)), 'NOT_FITTED');
+  assert.is(
+    codeOf(() =>
+      new FFNNRegressor(quiet).fit(
+        X,
+        y.map((v, i) => (i === 3 ? NaN : v)),
+      ),
+    ),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() =>
+      new FFNNRegressor(quiet).fit(
+        X,
+        Y2.map((r, i) => (i === 2 ? [1] : r)),
+      ),
+    ),
+    'SHAPE_MISMATCH',
+  );
+  assert.is(
+    codeOf(() => new FFNNRegressor(quiet).fit(X, y.map(String) as never)),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => new FFNNRegressor(quiet).predict(X)),
+    'NOT_FITTED',
+  );
 });
 
 test("ffnn's extras on a regressor: per-layer activations, float32, L1, history, partialFit, early stopping", () => {
-  const reg = new FFNNRegressor({ hiddenLayerSizes: [6, 4], activation: ['tanh', 'relu'], dtype: 'float32', l1: 0.01, history: true, maxIter: 4, randomState: 0, ...quiet }).fit(X, Y2);
+  const reg = new FFNNRegressor({
+    hiddenLayerSizes: [6, 4],
+    activation: ['tanh', 'relu'],
+    dtype: 'float32',
+    l1: 0.01,
+    history: true,
+    maxIter: 4,
+    randomState: 0,
+    ...quiet,
+  }).fit(X, Y2);
   assert.instance(reg.coefs[0].data, Float32Array);
   assert.equal(reg.layerActivations, ['tanh', 'relu', 'identity']);
-  assert.equal(reg.history.map((h) => h.epoch), [0, 1, 2, 3, 4]);
+  assert.equal(
+    reg.history.map((h) => h.epoch),
+    [0, 1, 2, 3, 4],
+  );
   const inc = new FFNNRegressor({ hiddenLayerSizes: [4], randomState: 0, ...quiet });
   inc.partialFit(X.slice(0, 30), y.slice(0, 30)).partialFit(X.slice(30), y.slice(30));
   assert.is(inc.t, 60);
@@ -79,7 +133,10 @@ test("ffnn's extras on a regressor: per-layer activations, float32, L1, history,
 });
 
 test('save and load round trip (binary and JSON): the same predictions, bit for bit; the wrong class refuses the file', () => {
-  const reg = new FFNNRegressor({ hiddenLayerSizes: [5], maxIter: 4, loss: 'poisson', randomState: 0, ...quiet }).fit(X, X.map((r) => Math.abs(r[0])));
+  const reg = new FFNNRegressor({ hiddenLayerSizes: [5], maxIter: 4, loss: 'poisson', randomState: 0, ...quiet }).fit(
+    X,
+    X.map((r) => Math.abs(r[0])),
+  );
   for (const name of ['r.ffnn', 'r.json']) {
     const path = join(dir, name);
     saveModel(reg, path);
@@ -87,11 +144,23 @@ test('save and load round trip (binary and JSON): the same predictions, bit for 
     assert.equal(back.predict(X), reg.predict(X), name);
     assert.is(back.lossName, 'half_poisson_deviance');
     assert.equal(back.lossCurve, reg.lossCurve);
-    assert.is(codeOf(() => loadClassifier(path)), 'MODEL_FORMAT');
+    assert.is(
+      codeOf(() => loadClassifier(path)),
+      'MODEL_FORMAT',
+    );
   }
   const clfPath = join(dir, 'c.ffnn');
-  saveModel(new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 0, ...quiet }).fit(X, y.map((v) => (v > 0 ? 'p' : 'n'))), clfPath);
-  assert.is(codeOf(() => loadRegressor(clfPath)), 'MODEL_FORMAT');
+  saveModel(
+    new FFNNClassifier({ hiddenLayerSizes: [3], maxIter: 2, randomState: 0, ...quiet }).fit(
+      X,
+      y.map((v) => (v > 0 ? 'p' : 'n')),
+    ),
+    clfPath,
+  );
+  assert.is(
+    codeOf(() => loadRegressor(clfPath)),
+    'MODEL_FORMAT',
+  );
   assert.equal(FFNNRegressor.fromJSON(reg.toJSON()).predict(X), reg.predict(X));
 });
 

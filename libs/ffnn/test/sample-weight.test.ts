@@ -27,7 +27,9 @@ test('rows of weight 0 count for nothing (one full batch, no shuffle)', () => {
   const o = { ...opts, shuffle: false, batchSize: 'auto' } as const;
   const w = X.map((_, i) => 0.5 + (i % 3));
   const base = new FFNNRegressor(o).fit(X, target, { sampleWeight: w });
-  const junk = sinData(50, 3).slice(40).map((r) => r.map((v) => 10 * v));
+  const junk = sinData(50, 3)
+    .slice(40)
+    .map((r) => r.map((v) => 10 * v));
   const padded = new FFNNRegressor(o).fit([...X, ...junk], [...target, ...junk.map(() => 100)], { sampleWeight: [...w, ...junk.map(() => 0)] });
   // the zero-weight rows add exact zeros to every sum: 1e-12 leaves room for a reordered sum only
   allClose(padded.coefs[0].data, base.coefs[0].data, 1e-12, 'coefs[0]');
@@ -45,11 +47,24 @@ test('score takes sampleWeight: the weighted mean accuracy, the weighted R²', (
     den += w[i];
   });
   assert.is(clf.score(X, y, w), num / den);
-  assert.is(clf.score(X, y, X.map(() => 1)), clf.score(X, y));
+  assert.is(
+    clf.score(
+      X,
+      y,
+      X.map(() => 1),
+    ),
+    clf.score(X, y),
+  );
   const reg = new FFNNRegressor(opts).fit(X, target);
   // integer weights are exact: weighting a row by 2 is counting it twice
   const twice = [...X, ...X.slice(0, 10)];
-  const close = Math.abs(reg.score(X, target, X.map((_, i) => (i < 10 ? 2 : 1))) - reg.score(twice, [...target, ...target.slice(0, 10)]));
+  const close = Math.abs(
+    reg.score(
+      X,
+      target,
+      X.map((_, i) => (i < 10 ? 2 : 1)),
+    ) - reg.score(twice, [...target, ...target.slice(0, 10)]),
+  );
   assert.ok(close < 1e-12, `|diff| ${close}`);
 });
 
@@ -59,11 +74,23 @@ test('partialFit takes sampleWeight; bad weights are named', () => {
   assert.is(reg.t, 40);
   const clf = new FFNNClassifier(opts);
   clf.partialFit(X, y, ['n', 'p'], { sampleWeight: X.map(() => 1) });
-  assert.is(codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: [1, 2] })), 'SHAPE_MISMATCH');
-  assert.is(codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: X.map((_, i) => (i === 4 ? NaN : 1)) })), 'INVALID_DATA');
-  assert.is(codeOf(() => clf.score(X, y, [1])), 'SHAPE_MISMATCH');
+  assert.is(
+    codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: [1, 2] })),
+    'SHAPE_MISMATCH',
+  );
+  assert.is(
+    codeOf(() => new FFNNClassifier(opts).fit(X, y, { sampleWeight: X.map((_, i) => (i === 4 ? NaN : 1)) })),
+    'INVALID_DATA',
+  );
+  assert.is(
+    codeOf(() => clf.score(X, y, [1])),
+    'SHAPE_MISMATCH',
+  );
   // all-zero weights are 0/0 in every loss: named, not reported as a divergence in epoch 1
-  assert.throws(() => new FFNNRegressor(opts).fit(X, target, { sampleWeight: X.map(() => 0) }), (e: any) => e.code === 'INVALID_DATA' && /the weights sum to 0/.test(e.message));
+  assert.throws(
+    () => new FFNNRegressor(opts).fit(X, target, { sampleWeight: X.map(() => 0) }),
+    (e: any) => e.code === 'INVALID_DATA' && /the weights sum to 0/.test(e.message),
+  );
 });
 
 test.run();

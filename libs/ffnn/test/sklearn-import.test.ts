@@ -13,14 +13,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier } from '../src/index.ts';
 import { loadClassifier, saveModel } from '../src/node.ts';
 import { ROOT } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-sklearn-import-'));
 const python = join(ROOT, 'tools/parity/.venv/bin/python');
 const importer = join(ROOT, 'tools/parity/import.mjs');
-const DEMOS = ['digits-relu-adam', 'digits-logistic-sgd-binary', 'digits-tanh-strings', 'digits-identity-lbfgs', 'digits-relu-multilabel', 'digits-relu-float32'];
+const DEMOS = [
+  'digits-relu-adam',
+  'digits-logistic-sgd-binary',
+  'digits-tanh-strings',
+  'digits-identity-lbfgs',
+  'digits-relu-multilabel',
+  'digits-relu-float32',
+];
 const measured: string[] = [];
 let converted = false;
 
@@ -42,7 +48,9 @@ for (const name of DEMOS) {
     assert.is(proba.data.length, want.length, 'probabilities shape');
     let max = 0;
     for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(proba.data[i] - want[i]));
-    measured.push(`${name} (${check.X.length} digits, sklearn ${check.sklearn}): max |p_ffnn - p_sklearn| = ${max.toExponential(2)} (tolerance ${check.tolerance})`);
+    measured.push(
+      `${name} (${check.X.length} digits, sklearn ${check.sklearn}): max |p_ffnn - p_sklearn| = ${max.toExponential(2)} (tolerance ${check.tolerance})`,
+    );
     assert.ok(max <= check.tolerance, `max |diff| ${max} > ${check.tolerance}`);
     assert.equal(clf.predict(check.X), check.predict);
     // the converted file is an ordinary ffnn model: it re-saves bit for bit
@@ -74,7 +82,11 @@ test('convert a pickle given on the command line, with --check-x', () => {
   const X = JSON.parse(readFileSync(join(dir, 'digits-relu-adam.check.json'), 'utf8')).X.slice(0, 20);
   writeFileSync(join(dir, 'rows.json'), JSON.stringify(X));
   const out = join(dir, 'converted.ffnn');
-  const r = spawnSync('node', [importer, 'convert', join(dir, 'digits-relu-adam.joblib'), out, '--check-x', join(dir, 'rows.json'), '--check-out', join(dir, 'rows.check.json')], { encoding: 'utf8' });
+  const r = spawnSync(
+    'node',
+    [importer, 'convert', join(dir, 'digits-relu-adam.joblib'), out, '--check-x', join(dir, 'rows.json'), '--check-out', join(dir, 'rows.check.json')],
+    { encoding: 'utf8' },
+  );
   assert.is(r.status, 0, r.stderr);
   const check = JSON.parse(readFileSync(join(dir, 'rows.check.json'), 'utf8'));
   assert.equal(loadClassifier(out).predict(X), check.predict);

@@ -37,7 +37,13 @@ test('predictLogProba: binary gives two columns, ln of [1 - p, p]', () => {
 });
 
 test('verbose takes any whole number: > 0 prints a line per epoch, 0 and false print none', () => {
-  for (const [verbose, lines] of [[3, 2], [1, 2], [0, 0], [false, 0], [true, 2]] as const) {
+  for (const [verbose, lines] of [
+    [3, 2],
+    [1, 2],
+    [0, 0],
+    [false, 0],
+    [true, 2],
+  ] as const) {
     const out: string[] = [];
     new FFNNClassifier({ hiddenLayerSizes: [4], maxIter: 2, randomState: 0, verbose, onWarning: () => {}, log: (l) => out.push(l) }).fit(X, y);
     assert.is(out.filter((l) => l.startsWith('Iteration')).length, lines, `verbose ${verbose}`);

@@ -16,7 +16,11 @@ const nums = (a: string[]) => a.map(Number);
 
 test('glorot init of a 2->3 relu layer equals sklearn _init_coef with random_state=0', () => {
   const w = W.numpy_legacy_random.seed0_init_coef_fanin2_fanout3_relu;
-  const X = [[0, 1], [1, 0], [1, 1]];
+  const X = [
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ];
   const clf = new FFNNClassifier({ hiddenLayerSizes: [3], randomState: 0, maxIter: 1, onWarning: () => {} }).fit(X, [0, 1, 2]);
   allClose(clf.initialCoefs[0].data, nums(w.coef.flat()), 0, 'coef');
   allClose(clf.initialIntercepts[0], nums(w.intercept), 0, 'intercept');

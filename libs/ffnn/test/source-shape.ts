@@ -3,7 +3,7 @@
  * (type-only ones too: a circle of types is still a circle a reader has to untangle), and the
  * circles in it. Small on purpose: relative specifiers only, which is all libs/ffnn/src uses.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Every .ts file under dir, as paths relative to dir. */

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jsBackend } from '../src/backend/js.ts';
-import { loadWasmBackendSync } from '../src/backend/wasm-sync.ts';
 import { loadWasmBackend } from '../src/backend/wasm.ts';
 import { WASM_BYTES } from '../src/backend/wasm-bytes.ts';
+import { loadWasmBackendSync } from '../src/backend/wasm-sync.ts';
 import { FFNNClassifier } from '../src/index.ts';
 import { ROOT, sinData } from './helpers.ts';
 
@@ -73,7 +73,10 @@ for (const dtype of ['float64', 'float32'] as const) {
   test(`a fit on wasm matches the JS kernels (${dtype}, adam and sgd, relu and tanh)`, () => {
     const X = sinData(120, 4);
     const y = X.map((r) => (r[0] + r[1] > 0 ? (r[2] > 0 ? 'a' : 'b') : 'c'));
-    for (const [solver, activation] of [['adam', 'relu'], ['sgd', 'tanh']] as const) {
+    for (const [solver, activation] of [
+      ['adam', 'relu'],
+      ['sgd', 'tanh'],
+    ] as const) {
       const opts = { hiddenLayerSizes: [16, 8], activation, solver, maxIter: 20, batchSize: 32, randomState: 3, dtype, onWarning: () => {} };
       const onJs = new FFNNClassifier({ ...opts, backend: 'js' }).fit(X, y);
       const onWasm = new FFNNClassifier({ ...opts, backend: 'wasm' }).fit(X, y);
@@ -81,7 +84,9 @@ for (const dtype of ['float64', 'float32'] as const) {
       // float64: sums in another order (SIMD lanes) differ in the last bits, 20 epochs amplify it
       // little: 1e-9 relative; float32 rounds each store to 2^-24: 1e-3 after 20 epochs
       const tol = dtype === 'float64' ? 1e-9 : 1e-3;
-      onJs.lossCurve.forEach((l, i) => assert.ok(Math.abs(l - onWasm.lossCurve[i]) <= tol * Math.abs(l), `${solver} epoch ${i}: js ${l}, wasm ${onWasm.lossCurve[i]}`));
+      onJs.lossCurve.forEach((l, i) =>
+        assert.ok(Math.abs(l - onWasm.lossCurve[i]) <= tol * Math.abs(l), `${solver} epoch ${i}: js ${l}, wasm ${onWasm.lossCurve[i]}`),
+      );
       assert.equal(onWasm.predict(X), onJs.predict(X));
     }
     assert.ok(jsBackend.name === 'js');

@@ -13,7 +13,7 @@
  * epochs, far below 1e-9. float32 cannot be bit-exact (BLAS sgemm, FMA, numpy's scalar
  * promotion), hence 1e-4. Discrete results (predictions, n_iter, t, classes) must be equal.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FFNNClassifier, FFNNRegressor } from '@ffnn/core';
@@ -358,7 +358,9 @@ export function runCase(fx: Fixture, opts: RunOptions = {}): CaseReport {
   let clf: FFNNClassifier | FFNNRegressor;
   let stepNo = 0;
   try {
-    clf = regressor ? new FFNNRegressor(options as ConstructorParameters<typeof FFNNRegressor>[0]) : new FFNNClassifier(options as ConstructorParameters<typeof FFNNClassifier>[0]);
+    clf = regressor
+      ? new FFNNRegressor(options as ConstructorParameters<typeof FFNNRegressor>[0])
+      : new FFNNClassifier(options as ConstructorParameters<typeof FFNNClassifier>[0]);
     const after: { op: string; n_iter: number; t: number; n_loss: number }[] = [];
     for (const step of fx.steps) {
       stepNo++;
@@ -511,7 +513,8 @@ export function compareFixtures(committed: Fixture, live: Fixture, opts: RunOpti
     failures.push(`loss_curve: max |diff| ${fmt(diffs.loss)}, first epoch ${e + 1}`);
   }
   let ds = maxAbsDiff(committed.result.validation_scores ?? [], live.result.validation_scores ?? []);
-  if (!(ds <= tol)) failures.push(`validation_scores: committed ${JSON.stringify(committed.result.validation_scores)}, live ${JSON.stringify(live.result.validation_scores)}`);
+  if (!(ds <= tol))
+    failures.push(`validation_scores: committed ${JSON.stringify(committed.result.validation_scores)}, live ${JSON.stringify(live.result.validation_scores)}`);
   ds = Math.max(ds, scalarDiff('best_validation_score', committed.result.best_validation_score, live.result.best_validation_score, tol, failures));
   ds = Math.max(ds, scalarDiff('best_loss', committed.result.best_loss, live.result.best_loss, tol, failures));
   diffs.scores = ds;

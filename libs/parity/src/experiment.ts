@@ -46,7 +46,11 @@ const rates = [0.1, 0.01, 0.001, 0.0001, 0.00001];
 export const EXPERIMENTS: Record<string, { title: string; settings: Setting[] }> = {
   depth: {
     title: 'Depth: hidden layers of 10 units',
-    settings: [[10, 10], [10, 10, 10], [10, 10, 10, 10]].map((h) => ({ label: `(${h.join(', ')})`, params: { hidden_layer_sizes: h } })),
+    settings: [
+      [10, 10],
+      [10, 10, 10],
+      [10, 10, 10, 10],
+    ].map((h) => ({ label: `(${h.join(', ')})`, params: { hidden_layer_sizes: h } })),
   },
   width: { title: 'Width: one hidden layer', settings: [5, 15, 30].map((w) => ({ label: `(${w})`, params: { hidden_layer_sizes: [w] } })) },
   activation: {
@@ -58,7 +62,10 @@ export const EXPERIMENTS: Record<string, { title: string; settings: Setting[] }>
       { label: 'tanh', params: { activation: 'tanh' } },
     ],
   },
-  'learning-rate': { title: 'Learning rate (SGD, momentum 0.9)', settings: [0.1, 0.06, 0.006, 0.0009].map((r) => ({ label: String(r), params: { learning_rate_init: r } })) },
+  'learning-rate': {
+    title: 'Learning rate (SGD, momentum 0.9)',
+    settings: [0.1, 0.06, 0.006, 0.0009].map((r) => ({ label: String(r), params: { learning_rate_init: r } })),
+  },
   init: {
     title: 'Weight initialisation',
     settings: [
@@ -98,7 +105,8 @@ export interface SkResult {
 /** The parity venv's python; IO_ERROR naming the setup command when it is missing. */
 export function venvPython(): string {
   const py = join(ROOT, 'tools', 'parity', '.venv', 'bin', 'python');
-  if (!existsSync(py)) throw new FfnnError('IO_ERROR', `experiment: the scikit-learn venv is missing (${py}); create it with: node tools/parity/setup.mjs`, { file: py });
+  if (!existsSync(py))
+    throw new FfnnError('IO_ERROR', `experiment: the scikit-learn venv is missing (${py}); create it with: node tools/parity/setup.mjs`, { file: py });
   return py;
 }
 
@@ -116,11 +124,22 @@ export function stopSklearn(): void {
 }
 
 /** Starts scikit-learn on every case in a child process, on exactly ffnn's rows; resolves to its parsed output. */
-export function runSklearn(cases: { name: string; params: Params }[], train: Rows, test: Rows, onCase: (line: string) => void): Promise<{ versions: Record<string, string>; results: SkResult[] }> {
+export function runSklearn(
+  cases: { name: string; params: Params }[],
+  train: Rows,
+  test: Rows,
+  onCase: (line: string) => void,
+): Promise<{ versions: Record<string, string>; results: SkResult[] }> {
   const py = venvPython();
   const dir = mkdtempSync(join(tmpdir(), 'ffnn-experiment-'));
   const file = join(dir, 'cases.json');
-  const data = { cols: train.cols, x_train: join(dir, 'x_train.f64'), y_train: join(dir, 'y_train.i32'), x_test: join(dir, 'x_test.f64'), y_test: join(dir, 'y_test.i32') };
+  const data = {
+    cols: train.cols,
+    x_train: join(dir, 'x_train.f64'),
+    y_train: join(dir, 'y_train.i32'),
+    x_test: join(dir, 'x_test.f64'),
+    y_test: join(dir, 'y_test.i32'),
+  };
   writeFileSync(data.x_train, rawBytes(train.X));
   writeFileSync(data.y_train, rawBytes(train.y));
   writeFileSync(data.x_test, rawBytes(test.X));
@@ -161,4 +180,3 @@ export function ffnnOptions(params: Params): Partial<FFNNOptions> {
   for (const [k, v] of Object.entries(params)) o[camel(k)] = v;
   return o as Partial<FFNNOptions>;
 }
-

@@ -26,7 +26,15 @@ export interface Series {
 }
 
 /** Lines over epochs (1-based): training and validation loss, or ffnn vs sklearn. */
-export function lineChartSpec(opts: { title: string; series: readonly Series[]; yTitle?: string; xTitle?: string; logY?: boolean; width?: number; height?: number }): VlSpec {
+export function lineChartSpec(opts: {
+  title: string;
+  series: readonly Series[];
+  yTitle?: string;
+  xTitle?: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}): VlSpec {
   const values: { epoch: number; value: number; series: string; dashed: boolean }[] = [];
   for (const s of opts.series) {
     s.values.forEach((v, i) => {
@@ -45,13 +53,32 @@ export function lineChartSpec(opts: { title: string; series: readonly Series[]; 
       x: { field: 'epoch', type: 'quantitative', title: opts.xTitle ?? 'epoch', axis: { tickMinStep: 1 } },
       y: { field: 'value', type: 'quantitative', title: opts.yTitle ?? 'loss', scale: opts.logY ? { type: 'log' } : { zero: false } },
       color: { field: 'series', type: 'nominal', title: null, sort: opts.series.map((s) => s.name) },
-      strokeDash: { field: 'dashed', type: 'nominal', legend: null, scale: { domain: [false, true], range: [[1, 0], [6, 3]] } },
+      strokeDash: {
+        field: 'dashed',
+        type: 'nominal',
+        legend: null,
+        scale: {
+          domain: [false, true],
+          range: [
+            [1, 0],
+            [6, 3],
+          ],
+        },
+      },
     },
   };
 }
 
 /** Small histograms side by side (one per layer), each with its own x range, in one SVG. */
-export function histogramsSpec(opts: { title: string; items: readonly { label: string; hist: Histogram }[]; color?: string; xTitle?: string; columns?: number; width?: number; height?: number }): VlSpec {
+export function histogramsSpec(opts: {
+  title: string;
+  items: readonly { label: string; hist: Histogram }[];
+  color?: string;
+  xTitle?: string;
+  columns?: number;
+  width?: number;
+  height?: number;
+}): VlSpec {
   const cells = opts.items.map((it) => ({
     title: { text: it.label, fontSize: 12 },
     width: opts.width ?? 230,

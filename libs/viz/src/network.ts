@@ -134,13 +134,24 @@ function panel(
       edge(x(l), y(l, s.a), x(l + 1), y(l + 1, s.b), s.mean, s.meanAbs, 'edge-weight', tip);
     }
     for (const s of biasStats) {
-      edge(x(l), y(l, groups[l].length), x(l + 1), y(l + 1, s.b), s.mean, s.meanAbs, 'edge-bias', `bias -> layer ${l + 1} unit(s) ${groupLabel(groups[l + 1][s.b])}: mean ${num(s.mean)}`);
+      edge(
+        x(l),
+        y(l, groups[l].length),
+        x(l + 1),
+        y(l + 1, s.b),
+        s.mean,
+        s.meanAbs,
+        'edge-bias',
+        `bias -> layer ${l + 1} unit(s) ${groupLabel(groups[l + 1][s.b])}: mean ${num(s.mean)}`,
+      );
     }
   }
   parts.push('</g><g class="nodes">');
   for (let l = 0; l <= L; l++) {
     const aggregated = sizes[l] > o.maxNodes;
-    parts.push(`<text class="layer-title" x="${px(x(l))}" y="${px(top + 38)}" text-anchor="middle">${esc(layerTitle(l, L, sizes[l], net.activations[l - 1]))}</text>`);
+    parts.push(
+      `<text class="layer-title" x="${px(x(l))}" y="${px(top + 38)}" text-anchor="middle">${esc(layerTitle(l, L, sizes[l], net.activations[l - 1]))}</text>`,
+    );
     groups[l].forEach((g, k) => {
       const cx = x(l);
       const cy = y(l, k);
@@ -175,7 +186,15 @@ export function networkSvg(net: NetworkInput, options: NetworkSvgOptions = {}): 
   let body = w.svg;
   let height = w.height;
   if (net.gradients) {
-    const g = panel(net, net.gradients, null, 'gradients', `gradients, ${net.gradientLabel ?? 'last recorded'} (width ~ |dL/dw|, per layer; biases not recorded)`, o, height);
+    const g = panel(
+      net,
+      net.gradients,
+      null,
+      'gradients',
+      `gradients, ${net.gradientLabel ?? 'last recorded'} (width ~ |dL/dw|, per layer; biases not recorded)`,
+      o,
+      height,
+    );
     body += g.svg;
     height += g.height;
   }

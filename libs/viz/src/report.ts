@@ -138,11 +138,25 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   for (const k of ['solver', 'learningRateInit', 'batchSize', 'alpha', 'l1', 'momentum', 'init', 'randomState', 'dtype']) {
     if (k in o) summaryRows.push([k, typeof o[k] === 'object' ? JSON.stringify(o[k]) : String(o[k])]);
   }
-  sections.push({ id: 'summary', title: 'Model', html: table(['', 'value'], summaryRows.filter((r) => !(typeof r[1] === 'number' && Number.isNaN(r[1])))) });
+  sections.push({
+    id: 'summary',
+    title: 'Model',
+    html: table(
+      ['', 'value'],
+      summaryRows.filter((r) => !(typeof r[1] === 'number' && Number.isNaN(r[1]))),
+    ),
+  });
 
   const lastLabel = h?.lastGradientEpoch != null ? `last batch of epoch ${h.lastGradientEpoch}` : undefined;
   const net = networkSvg(
-    { layerSizes: m.layerSizes, activations: m.activations, coefs: m.coefs, intercepts: m.intercepts, gradients: h?.lastGradients ?? null, gradientLabel: lastLabel },
+    {
+      layerSizes: m.layerSizes,
+      activations: m.activations,
+      coefs: m.coefs,
+      intercepts: m.intercepts,
+      gradients: h?.lastGradients ?? null,
+      gradientLabel: lastLabel,
+    },
     { maxNodes: input.maxNodes ?? 10 },
   );
   sections.push({
@@ -150,7 +164,9 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     title: 'Network structure',
     html:
       figure('network', net, `Columns are layers; layers wider than ${input.maxNodes ?? 10} units are summarised into groups. Hover an edge for its numbers.`) +
-      (h?.lastGradients ? '' : note('No gradient history: the gradient panel needs a history file (ffnn train --history-out FILE, then ffnn report MODEL --history FILE).')),
+      (h?.lastGradients
+        ? ''
+        : note('No gradient history: the gradient panel needs a history file (ffnn train --history-out FILE, then ffnn report MODEL --history FILE).')),
   });
 
   const series = [{ name: 'training loss', values: m.training.lossCurve }];
@@ -159,7 +175,13 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   sections.push({
     id: 'loss',
     title: 'Loss curves',
-    html: figure('loss-curve', lossSvg, m.training.validationLossCurve.length ? 'Training loss (mean over the epoch) and the loss on held-out rows after each epoch.' : 'Training loss (mean over the epoch). No validation loss was recorded (train with --validation-split).'),
+    html: figure(
+      'loss-curve',
+      lossSvg,
+      m.training.validationLossCurve.length
+        ? 'Training loss (mean over the epoch) and the loss on held-out rows after each epoch.'
+        : 'Training loss (mean over the epoch). No validation loss was recorded (train with --validation-split).',
+    ),
   });
 
   const wItems = layers.map((l) => ({ label: layerName(l, m.layerSizes), hist: histogram(m.coefs[l], { bins }) }));
@@ -170,21 +192,37 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   if (h && withGrads.length) {
     const last = withGrads[withGrads.length - 1];
     const gItems = layers.map((l) => ({ label: layerName(l, m.layerSizes), hist: last.gradients![l] }));
-    const gSvg = await renderSvg(histogramsSpec({ title: `Weight gradients, last batch of epoch ${last.epoch}`, items: gItems, color: '#e45756', xTitle: 'dL/dw' }));
+    const gSvg = await renderSvg(
+      histogramsSpec({ title: `Weight gradients, last batch of epoch ${last.epoch}`, items: gItems, color: '#e45756', xTitle: 'dL/dw' }),
+    );
     const spread: { name: string; values: (number | null)[]; dashed?: boolean }[] = [];
     for (const l of layers) {
       spread.push({ name: `grad std, layer ${l}`, values: withGrads.map((e) => e.gradients![l].std) });
       const wEpochs = h.epochs.filter((e) => e.weights && e.epoch > 0);
       if (wEpochs.length) spread.push({ name: `weight std, layer ${l}`, values: wEpochs.map((e) => e.weights![l].std), dashed: true });
     }
-    const sSvg = await renderSvg(lineChartSpec({ title: 'Spread of gradients (solid) and weights (dashed) by epoch', series: spread, yTitle: 'standard deviation', logY: true }));
+    const sSvg = await renderSvg(
+      lineChartSpec({ title: 'Spread of gradients (solid) and weights (dashed) by epoch', series: spread, yTitle: 'standard deviation', logY: true }),
+    );
     sections.push({
       id: 'gradients',
       title: 'Gradient distributions',
-      html: figure('gradient-histograms', gSvg, statsLine(gItems)) + figure('spread-by-epoch', sSvg, 'Standard deviation per layer after every epoch (log scale): vanishing or exploding gradients show as lines falling or rising by orders of magnitude.'),
+      html:
+        figure('gradient-histograms', gSvg, statsLine(gItems)) +
+        figure(
+          'spread-by-epoch',
+          sSvg,
+          'Standard deviation per layer after every epoch (log scale): vanishing or exploding gradients show as lines falling or rising by orders of magnitude.',
+        ),
     });
   } else {
-    sections.push({ id: 'gradients', title: 'Gradient distributions', html: note('This model file has no gradient history. Record one with: ffnn train --history-out history.json --out model.json, then: ffnn report model.json --history history.json.') });
+    sections.push({
+      id: 'gradients',
+      title: 'Gradient distributions',
+      html: note(
+        'This model file has no gradient history. Record one with: ffnn train --history-out history.json --out model.json, then: ffnn report model.json --history history.json.',
+      ),
+    });
   }
   const sub = `${input.source ? `${input.source} · ` : ''}${m.library ? `ffnn ${m.library} · ` : ''}${m.dtype ?? ''}`;
   return htmlPage({ title: input.title ?? 'ffnn model report', subtitle: sub, sections });

@@ -2,8 +2,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  NEGATIVE,
-  POSITIVE,
   blockStats,
   groupUnits,
   histogram,
@@ -12,7 +10,9 @@ import {
   lineChartSpec,
   modelReport,
   modelReportCharts,
+  NEGATIVE,
   networkSvg,
+  POSITIVE,
   renderSvg,
   summarizeHistory,
   targetSummary,
@@ -30,7 +30,10 @@ test('histogram: counts every finite value once, edges span min..max, stats are 
   assert.ok(Math.abs(h.mean - 4.5) < 1e-12);
   assert.ok(Math.abs(h.std - Math.sqrt(8.25)) < 1e-12); // population std of 0..9
   const constant = histogram([0, 0, 0], { bins: 4 }); // zero-initialised weights still get a visible bar
-  assert.is(constant.counts.reduce((a, b) => a + b, 0), 3);
+  assert.is(
+    constant.counts.reduce((a, b) => a + b, 0),
+    3,
+  );
   assert.ok(constant.edges[0] < 0 && constant.edges[4] > 0);
 });
 
@@ -52,9 +55,20 @@ function tinyNet(gradients = false) {
   return {
     layerSizes: [3, 2, 2],
     activations: ['relu', 'softmax'],
-    coefs: [[0.5, -1, 0.25, 0.1, 2, 0.3], [1, -0.5, 0.2, 0.4]],
-    intercepts: [[0.1, -0.2], [0, 0.3]],
-    gradients: gradients ? [[0.01, 0.02, -0.03, 0, 0.5, 0.1], [-0.1, 0.1, 0.2, 0.3]] : null,
+    coefs: [
+      [0.5, -1, 0.25, 0.1, 2, 0.3],
+      [1, -0.5, 0.2, 0.4],
+    ],
+    intercepts: [
+      [0.1, -0.2],
+      [0, 0.3],
+    ],
+    gradients: gradients
+      ? [
+          [0.01, 0.02, -0.03, 0, 0.5, 0.1],
+          [-0.1, 0.1, 0.2, 0.3],
+        ]
+      : null,
   };
 }
 
@@ -78,23 +92,50 @@ test('networkSvg: gradients add a second panel; wide layers are summarised into 
   assert.match(networkSvg(tinyNet(true)), /class="panel panel-gradients"/);
   const sizes = [784, 32, 10];
   const coefs = [Array.from({ length: 784 * 32 }, (_, i) => Math.sin(i)), Array.from({ length: 320 }, (_, i) => Math.cos(i))];
-  const svg = networkSvg({ layerSizes: sizes, activations: ['relu', 'softmax'], coefs, intercepts: [new Array(32).fill(0.1), new Array(10).fill(-0.1)] }, { maxNodes: 10 });
+  const svg = networkSvg(
+    { layerSizes: sizes, activations: ['relu', 'softmax'], coefs, intercepts: [new Array(32).fill(0.1), new Array(10).fill(-0.1)] },
+    { maxNodes: 10 },
+  );
   assert.is(count(svg, /<circle class="node aggregate"/g), 10 + 10); // 784 and 32 summarised, the 10 outputs drawn one by one
   assert.is(count(svg, /<circle class="node"/g), 10);
   assert.is(count(svg, /class="edge edge-weight/g), 10 * 10 + 10 * 10);
   assert.match(svg, />1-78</);
-  assert.throws(() => networkSvg({ ...tinyNet(), coefs: [[1, 2], [1, 2, 3, 4]] }), /coefs\[0\] holds 2 values, expected 3 x 2/);
+  assert.throws(
+    () =>
+      networkSvg({
+        ...tinyNet(),
+        coefs: [
+          [1, 2],
+          [1, 2, 3, 4],
+        ],
+      }),
+    /coefs\[0\] holds 2 values, expected 3 x 2/,
+  );
 });
 
 test('Vega-Lite specs render to SVG with one mark per point or bin', async () => {
-  const spec = lineChartSpec({ title: 'Loss', series: [{ name: 'train', values: [3, 2, 1] }, { name: 'val', values: [3.5, 2.5, null] }] });
-  assert.is(((spec.data as { values: unknown[] }).values).length, 5); // null skipped
+  const spec = lineChartSpec({
+    title: 'Loss',
+    series: [
+      { name: 'train', values: [3, 2, 1] },
+      { name: 'val', values: [3.5, 2.5, null] },
+    ],
+  });
+  assert.is((spec.data as { values: unknown[] }).values.length, 5); // null skipped
   const svg = await renderSvg(spec);
   assert.ok(svg.startsWith('<svg'));
   assert.match(svg, /class="mark-line role-mark/);
   assert.match(svg, />Loss</);
   const h = histogram([1, 2, 2, 3, 3, 3], { bins: 3 });
-  const hs = await renderSvg(histogramsSpec({ title: 'W', items: [{ label: 'layer 0', hist: h }, { label: 'layer 1', hist: h }] }));
+  const hs = await renderSvg(
+    histogramsSpec({
+      title: 'W',
+      items: [
+        { label: 'layer 0', hist: h },
+        { label: 'layer 1', hist: h },
+      ],
+    }),
+  );
   assert.is(count(hs, /<path[^>]*class="[^"]*"/g) >= 0, true);
   assert.is(count(hs, /role-mark[^"]*"/g) >= 2, true);
   assert.match(hs, />layer 1</);
@@ -109,10 +150,19 @@ test('summarizeHistory keeps per-epoch histograms and the last gradient; modelRe
   const h = summarizeHistory(entries, n.layerSizes, { bins: 8 });
   assert.is(h.epochs.length, 2);
   assert.is(h.epochs[0].loss, null);
-  assert.is(h.epochs[1].gradients![1].counts.reduce((a, b) => a + b, 0), 4);
+  assert.is(
+    h.epochs[1].gradients![1].counts.reduce((a, b) => a + b, 0),
+    4,
+  );
   assert.is(h.lastGradientEpoch, 1);
   assert.equal(h.lastGradients![0], [0.01, 0.02, -0.03, 0, 0.5, 0.1]);
-  const model = { ...n, loss: 'categorical_cross_entropy', target: { kind: 'binary', classes: [0, 1] }, options: { solver: 'sgd' }, training: { lossCurve: [0.9], validationLossCurve: [1.1], nIter: 1 } };
+  const model = {
+    ...n,
+    loss: 'categorical_cross_entropy',
+    target: { kind: 'binary', classes: [0, 1] },
+    options: { solver: 'sgd' },
+    training: { lossCurve: [0.9], validationLossCurve: [1.1], nIter: 1 },
+  };
   const html = await modelReport({ model, history: h });
   assert.equal(modelReportCharts({ model, history: h }), ['network', 'loss-curve', 'weight-histograms', 'gradient-histograms', 'spread-by-epoch']);
   for (const c of modelReportCharts({ model, history: h })) assert.match(html, new RegExp(`<figure class="chart" data-chart="${c}"><svg`));
@@ -125,7 +175,13 @@ test('summarizeHistory keeps per-epoch histograms and the last gradient; modelRe
 
 test('a regressor (target continuous, no classes) gets its outputs in the model table, not "0 classes"', async () => {
   const n = tinyNet();
-  const model = { ...n, loss: 'half_squared_error', target: { kind: 'continuous', classes: [] }, options: { solver: 'adam' }, training: { lossCurve: [0.9, 0.5], validationLossCurve: [], nIter: 2 } };
+  const model = {
+    ...n,
+    loss: 'half_squared_error',
+    target: { kind: 'continuous', classes: [] },
+    options: { solver: 'adam' },
+    training: { lossCurve: [0.9, 0.5], validationLossCurve: [], nIter: 2 },
+  };
   const k = n.layerSizes[n.layerSizes.length - 1];
   assert.is(targetSummary(model), `continuous (a regressor), ${k} output${k === 1 ? '' : 's'}`);
   assert.is(targetSummary({ ...model, target: { kind: 'multiclass', classes: ['a', 'b', 'c'] } }), 'multiclass, 3 classes (a, b, c)');

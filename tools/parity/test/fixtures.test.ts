@@ -4,10 +4,10 @@
  * Run: bun --bun node_modules/uvu/bin.js tools/parity/test
  */
 import { basename } from 'node:path';
+import { loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
+import { caseNames, type Fixture, listFixtures, loadFixture, runCase } from '@ffnn/parity';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
-import { type Fixture, caseNames, listFixtures, loadFixture, runCase } from '@ffnn/parity';
 
 let passed = 0;
 let failed = 0;
@@ -62,7 +62,10 @@ counted('harness catches a 1e-8 change in one loss value', () => {
   fx.result.loss_curve[fx.result.loss_curve.length - 1] += 1e-8;
   const r = runCase(fx);
   assert.not.ok(r.ok);
-  assert.ok(r.failures.some((f) => f.startsWith('lossCurve')), r.failures.join('; '));
+  assert.ok(
+    r.failures.some((f) => f.startsWith('lossCurve')),
+    r.failures.join('; '),
+  );
 });
 
 counted('harness catches a 1e-8 change in one final weight and one initial weight', () => {
@@ -70,8 +73,14 @@ counted('harness catches a 1e-8 change in one final weight and one initial weigh
   fx.result.coefs[0].data[0] += 1e-8;
   fx.initial.intercepts[0].data[0] -= 1e-8;
   const r = runCase(fx);
-  assert.ok(r.failures.some((f) => f.startsWith('coefs[0]')), r.failures.join('; '));
-  assert.ok(r.failures.some((f) => f.startsWith('initial intercepts[0]')), r.failures.join('; '));
+  assert.ok(
+    r.failures.some((f) => f.startsWith('coefs[0]')),
+    r.failures.join('; '),
+  );
+  assert.ok(
+    r.failures.some((f) => f.startsWith('initial intercepts[0]')),
+    r.failures.join('; '),
+  );
 });
 
 counted('harness catches a different seed and a flipped prediction', () => {

@@ -3,11 +3,11 @@
  * per-class precision, recall and F1; for a regressor R², MSE and MAE (per output and averaged).
  */
 import { FFNNClassifier, FFNNRegressor, FfnnError } from '@ffnn/core';
-import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, labelsOf } from '../data-source.ts';
+import { labelsOf, MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP } from '../data-source.ts';
 import { parseArgs } from '../flags.ts';
-import { rejectOptions } from '../reject-options.ts';
 import { loadModelAndRows } from '../model-input.ts';
 import { formatRegression, scoreRegressor } from '../regression-metrics.ts';
+import { rejectOptions } from '../reject-options.ts';
 import { TARGET_HELP } from '../task.ts';
 
 const EVALUATE_USAGE = `usage: ffnn evaluate MODEL --data SOURCE [flags]
@@ -40,7 +40,11 @@ export interface Evaluation {
 }
 
 /** Metrics from true and predicted labels; labels lists the classes first, then labels seen only in the data. */
-export function evaluateLabels(classes: readonly (number | string)[], truth: readonly (number | string)[], predicted: readonly (number | string)[]): Evaluation {
+export function evaluateLabels(
+  classes: readonly (number | string)[],
+  truth: readonly (number | string)[],
+  predicted: readonly (number | string)[],
+): Evaluation {
   const labels = [...classes];
   const index = new Map(labels.map((l, i) => [String(l), i]));
   for (const t of truth) {
@@ -68,7 +72,14 @@ export function evaluateLabels(classes: readonly (number | string)[], truth: rea
     return { label, precision, recall, f1, support };
   });
   const mean = (f: (p: (typeof perClass)[number]) => number) => perClass.reduce((a, p) => a + f(p), 0) / perClass.length;
-  return { rows: truth.length, accuracy: correct / truth.length, labels, confusion, perClass, macro: { precision: mean((p) => p.precision), recall: mean((p) => p.recall), f1: mean((p) => p.f1) } };
+  return {
+    rows: truth.length,
+    accuracy: correct / truth.length,
+    labels,
+    confusion,
+    perClass,
+    macro: { precision: mean((p) => p.precision), recall: mean((p) => p.recall), f1: mean((p) => p.f1) },
+  };
 }
 
 export function formatEvaluation(e: Evaluation, name: string): string {
@@ -77,13 +88,26 @@ export function formatEvaluation(e: Evaluation, name: string): string {
   lines.push(' '.repeat(w) + e.labels.map((l) => String(l).padStart(w)).join(''));
   e.confusion.forEach((row, i) => lines.push(String(e.labels[i]).padStart(w) + row.map((v) => String(v).padStart(w)).join('')));
   lines.push('', `${'class'.padStart(w)}  precision  recall      f1  support`);
-  for (const p of e.perClass) lines.push(`${String(p.label).padStart(w)}  ${p.precision.toFixed(4).padStart(9)}  ${p.recall.toFixed(4).padStart(6)}  ${p.f1.toFixed(4).padStart(6)}  ${String(p.support).padStart(7)}`);
-  lines.push(`${'macro'.padStart(w)}  ${e.macro.precision.toFixed(4).padStart(9)}  ${e.macro.recall.toFixed(4).padStart(6)}  ${e.macro.f1.toFixed(4).padStart(6)}  ${String(e.rows).padStart(7)}`);
+  for (const p of e.perClass)
+    lines.push(
+      `${String(p.label).padStart(w)}  ${p.precision.toFixed(4).padStart(9)}  ${p.recall.toFixed(4).padStart(6)}  ${p.f1.toFixed(4).padStart(6)}  ${String(p.support).padStart(7)}`,
+    );
+  lines.push(
+    `${'macro'.padStart(w)}  ${e.macro.precision.toFixed(4).padStart(9)}  ${e.macro.recall.toFixed(4).padStart(6)}  ${e.macro.f1.toFixed(4).padStart(6)}  ${String(e.rows).padStart(7)}`,
+  );
   return lines.join('\n');
 }
 
 export function evaluate(argv: string[]): number {
-  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', 'target-columns': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, {
+    data: 'value',
+    'label-column': 'value',
+    'target-columns': 'value',
+    part: 'value',
+    [MAX_BYTES_FLAG]: 'value',
+    json: 'boolean',
+    help: 'boolean',
+  });
   if (args.flags.help) {
     console.log(EVALUATE_USAGE);
     return 0;
@@ -93,7 +117,8 @@ export function evaluate(argv: string[]): number {
     sources: 'mnist | idx:DIR | csv:FILE',
     needLabels: true,
     checkModel: (model) => {
-      if (model instanceof FFNNClassifier && model.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
+      if (model instanceof FFNNClassifier && model.targetKind === 'multilabel')
+        throw new FfnnError('INVALID_PARAM', 'evaluate: multilabel models are not supported (per-class metrics assume one label per row)', {});
     },
   });
   if (model instanceof FFNNRegressor) {

@@ -10,17 +10,17 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { FFNNClassifier, FfnnError, RandomState, VERSION } from '@ffnn/core';
-import { writeFileAtomic, checkWritable, type Dataset, loadIdxDir, loadMnistDigits, takeRows } from '@ffnn/core/node';
-import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, table, type Section } from '@ffnn/viz';
-import { AGREEMENT, BASE, EXPERIMENTS, EXPERIMENT_NAMES, ffnnOptions, maxAbsDiff, runSklearn, stopSklearn } from '@ffnn/parity';
+import { checkWritable, type Dataset, loadIdxDir, loadMnistDigits, takeRows, writeFileAtomic } from '@ffnn/core/node';
+import { AGREEMENT, BASE, EXPERIMENT_NAMES, EXPERIMENTS, ffnnOptions, maxAbsDiff, runSklearn, stopSklearn } from '@ffnn/parity';
+import { figure, histogram, histogramsSpec, htmlPage, lineChartSpec, note, renderSvg, type Section, table } from '@ffnn/viz';
+import { intFlag, parseArgs, UsageError } from '../flags.ts';
 import { catchInterrupts } from '../interrupt.ts';
-import { UsageError, intFlag, parseArgs } from '../flags.ts';
-import { rejectOptions } from '../reject-options.ts';
 import { createProgress } from '../progress.ts';
+import { rejectOptions } from '../reject-options.ts';
 
 type Params = Record<string, unknown>;
 
-export { BASE, EXPERIMENTS, EXPERIMENT_NAMES, AGREEMENT };
+export { AGREEMENT, BASE, EXPERIMENT_NAMES, EXPERIMENTS };
 
 const EXPERIMENT_USAGE = `usage: ffnn experiment ${EXPERIMENT_NAMES.join('|')}|all --out DIR [flags]
 
@@ -89,7 +89,9 @@ function experimentData(source: string, trainSize: number, testSize: number, see
   const dir = source.slice('idx:'.length);
   const split = loadIdxDir(dir);
   if (trainSize > split.train.rows || testSize > split.test.rows) {
-    throw new UsageError(`--train-size/--test-size: ${dir} has ${split.train.rows} training and ${split.test.rows} test rows, asked for ${trainSize} and ${testSize}`);
+    throw new UsageError(
+      `--train-size/--test-size: ${dir} has ${split.train.rows} training and ${split.test.rows} test rows, asked for ${trainSize} and ${testSize}`,
+    );
   }
   const rng = new RandomState(seed);
   const trainPerm = rng.permutation(split.train.rows);
@@ -102,7 +104,15 @@ function experimentData(source: string, trainSize: number, testSize: number, see
 }
 
 export async function experiment(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { out: 'value', data: 'value', 'train-size': 'value', 'test-size': 'value', 'split-seed': 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, {
+    out: 'value',
+    data: 'value',
+    'train-size': 'value',
+    'test-size': 'value',
+    'split-seed': 'value',
+    json: 'boolean',
+    help: 'boolean',
+  });
   if (args.flags.help) {
     console.log(EXPERIMENT_USAGE);
     return 0;
@@ -125,7 +135,9 @@ export async function experiment(argv: string[]): Promise<number> {
   const started = performance.now();
 
   const names = which === 'all' ? EXPERIMENT_NAMES : [which];
-  const runs = names.flatMap((e) => EXPERIMENTS[e].settings.map((s) => ({ experiment: e, setting: s.label, params: { ...BASE, max_iter: epochs, ...s.params } })));
+  const runs = names.flatMap((e) =>
+    EXPERIMENTS[e].settings.map((s) => ({ experiment: e, setting: s.label, params: { ...BASE, max_iter: epochs, ...s.params } })),
+  );
 
   prepareOutDir(outDir);
   // nothing partial is worth keeping (the report is written at the end): stop both sides and go
@@ -146,10 +158,18 @@ export async function experiment(argv: string[]): Promise<number> {
   );
   sk.catch(() => {}); // awaited below; avoid an unhandled rejection while ffnn trains
 
-  const ffnnSide: { accuracy: number; lossCurve: number[]; nIter: number; error?: string; seconds: number; clf: FFNNClassifier | null; predict: number[] }[] = [];
+  const ffnnSide: { accuracy: number; lossCurve: number[]; nIter: number; error?: string; seconds: number; clf: FFNNClassifier | null; predict: number[] }[] =
+    [];
   for (const r of runs) {
     const t0 = performance.now();
-    const clf = new FFNNClassifier({ ...ffnnOptions(r.params), backend: 'js', dtype: 'float64', history: { gradients: true }, onWarning: () => {}, log: () => {} });
+    const clf = new FFNNClassifier({
+      ...ffnnOptions(r.params),
+      backend: 'js',
+      dtype: 'float64',
+      history: { gradients: true },
+      onWarning: () => {},
+      log: () => {},
+    });
     try {
       // fitAsync (same numbers as fit) yields to the event loop between batches, so a signal is
       // handled within a batch instead of after the whole case
@@ -158,7 +178,15 @@ export async function experiment(argv: string[]): Promise<number> {
       const accuracy = predict.filter((p, i) => p === test.y[i]).length / test.rows;
       ffnnSide.push({ accuracy, lossCurve: [...clf.lossCurve], nIter: clf.nIter, seconds: (performance.now() - t0) / 1000, clf, predict });
     } catch (e) {
-      ffnnSide.push({ accuracy: NaN, lossCurve: [], nIter: 0, error: `${(e as FfnnError).code ?? 'Error'}: ${(e as Error).message}`, seconds: (performance.now() - t0) / 1000, clf: null, predict: [] });
+      ffnnSide.push({
+        accuracy: NaN,
+        lossCurve: [],
+        nIter: 0,
+        error: `${(e as FfnnError).code ?? 'Error'}: ${(e as Error).message}`,
+        seconds: (performance.now() - t0) / 1000,
+        clf: null,
+        predict: [],
+      });
     }
     progress.tick(++done, `ffnn ${r.experiment} ${r.setting}`);
     // let the child's progress lines through between runs
@@ -212,7 +240,15 @@ export async function experiment(argv: string[]): Promise<number> {
   const worst = (k: keyof RunResult['diff']) => Math.max(0, ...results.map((r) => r.diff[k]));
   const allAgree = results.every((r) => r.agree);
   if (json) {
-    console.log(JSON.stringify({ ...meta, out: outDir, agree: allAgree, largest: { accuracy: worst('accuracy'), loss: worst('loss'), weights: worst('weights') }, results: results.map(({ charts: _c, ...r }) => r) }));
+    console.log(
+      JSON.stringify({
+        ...meta,
+        out: outDir,
+        agree: allAgree,
+        largest: { accuracy: worst('accuracy'), loss: worst('loss'), weights: worst('weights') },
+        results: results.map(({ charts: _c, ...r }) => r),
+      }),
+    );
   } else {
     console.log(markdownTables(names, results));
     console.log(largestLine(results));
@@ -254,7 +290,13 @@ function markdownTables(names: string[], results: RunResult[], chartLinks = fals
     out.push(`| ${TABLE_HEAD.join(' | ')} |`, `|${TABLE_HEAD.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const r of results.filter((x) => x.experiment === e)) out.push(`| ${rowCells(r).join(' | ')} |`);
     out.push('');
-    if (chartLinks) out.push(`![loss curves, ${e}](charts/${e}-loss.svg)`, '', `Weights and gradients per setting: [report.html](report.html#${e}) and charts/${e}-*.svg.`, '');
+    if (chartLinks)
+      out.push(
+        `![loss curves, ${e}](charts/${e}-loss.svg)`,
+        '',
+        `Weights and gradients per setting: [report.html](report.html#${e}) and charts/${e}-*.svg.`,
+        '',
+      );
   }
   return out.join('\n');
 }
@@ -271,7 +313,12 @@ function prepareOutDir(outDir: string): string {
   return charts;
 }
 
-async function writeReport(outDir: string, names: string[], results: RunResult[], meta: { trainSize: number; testSize: number; seed: number; epochs: number; dataName: string; versions: Record<string, string>; seconds: number }): Promise<void> {
+async function writeReport(
+  outDir: string,
+  names: string[],
+  results: RunResult[],
+  meta: { trainSize: number; testSize: number; seed: number; epochs: number; dataName: string; versions: Record<string, string>; seconds: number },
+): Promise<void> {
   const charts = prepareOutDir(outDir);
   const intro =
     `Data: ${meta.trainSize} training and ${meta.testSize} test rows of ${meta.dataName}; a subset keeps the whole run short. ` +
@@ -291,8 +338,15 @@ async function writeReport(outDir: string, names: string[], results: RunResult[]
       { name: `${r.setting} ffnn`, values: r.ffnn.lossCurve },
       { name: `${r.setting} sklearn`, values: r.sklearn.lossCurve, dashed: true },
     ]);
-    const loss = svgLink(`${e}-loss`, await renderSvg(lineChartSpec({ title: `${EXPERIMENTS[e].title}: training loss (ffnn solid, scikit-learn dashed)`, series, logY: true, width: 640, height: 260 })));
-    let html = table(TABLE_HEAD, rows) + figure(`${e}-loss`, loss, 'The dashed scikit-learn curves lie on the solid ffnn curves: the two implementations compute the same numbers.');
+    const loss = svgLink(
+      `${e}-loss`,
+      await renderSvg(
+        lineChartSpec({ title: `${EXPERIMENTS[e].title}: training loss (ffnn solid, scikit-learn dashed)`, series, logY: true, width: 640, height: 260 }),
+      ),
+    );
+    let html =
+      table(TABLE_HEAD, rows) +
+      figure(`${e}-loss`, loss, 'The dashed scikit-learn curves lie on the solid ffnn curves: the two implementations compute the same numbers.');
     for (const r of rs) {
       if (!r.charts) {
         html += note(`${r.setting}: ffnn did not finish (${r.ffnn.error}); no distributions.`);
@@ -302,17 +356,56 @@ async function writeReport(outDir: string, names: string[], results: RunResult[]
       const ls = r.charts.layerSizes;
       const items = (hs: ReturnType<typeof histogram>[]) => hs.map((h, l) => ({ label: `${r.setting}, layer ${l} (${ls[l]}x${ls[l + 1]})`, hist: h }));
       const cols = Math.min(ls.length - 1, 5);
-      const w = svgLink(`${slug}-weights`, await renderSvg(histogramsSpec({ title: `${r.setting}: final weights (ffnn; scikit-learn's agree within ${fmtE(r.diff.weights)})`, items: items(r.charts.weights), xTitle: 'weight', columns: cols, width: 170, height: 90 })));
+      const w = svgLink(
+        `${slug}-weights`,
+        await renderSvg(
+          histogramsSpec({
+            title: `${r.setting}: final weights (ffnn; scikit-learn's agree within ${fmtE(r.diff.weights)})`,
+            items: items(r.charts.weights),
+            xTitle: 'weight',
+            columns: cols,
+            width: 170,
+            height: 90,
+          }),
+        ),
+      );
       const g = r.charts.gradients.length
-        ? svgLink(`${slug}-gradients`, await renderSvg(histogramsSpec({ title: `${r.setting}: weight gradients, last batch of epoch ${r.ffnn.nIter} (ffnn)`, items: items(r.charts.gradients), xTitle: 'dL/dw', color: '#e45756', columns: cols, width: 170, height: 90 })))
+        ? svgLink(
+            `${slug}-gradients`,
+            await renderSvg(
+              histogramsSpec({
+                title: `${r.setting}: weight gradients, last batch of epoch ${r.ffnn.nIter} (ffnn)`,
+                items: items(r.charts.gradients),
+                xTitle: 'dL/dw',
+                color: '#e45756',
+                columns: cols,
+                width: 170,
+                height: 90,
+              }),
+            ),
+          )
         : '';
       html += figure(`${slug}-weights`, w) + (g ? figure(`${slug}-gradients`, g) : '');
     }
     sections.push({ id: e, title: EXPERIMENTS[e].title, html });
   }
-  const page = htmlPage({ title: `ffnn vs scikit-learn: ${names.length > 1 ? 'all experiments' : names[0]}`, subtitle: `ffnn ${meta.versions.ffnn} · scikit-learn ${meta.versions.scikit_learn}`, sections });
+  const page = htmlPage({
+    title: `ffnn vs scikit-learn: ${names.length > 1 ? 'all experiments' : names[0]}`,
+    subtitle: `ffnn ${meta.versions.ffnn} · scikit-learn ${meta.versions.scikit_learn}`,
+    sections,
+  });
   writeFileAtomic(join(outDir, 'report.html'), page, '--out');
-  const md = [`# ffnn vs scikit-learn: ${names.join(', ')}`, '', intro, '', `**${largestLine(results)}**`, '', markdownTables(names, results, true), `Charts: ${relative(outDir, charts) || 'charts'}/*.svg; the same report with every chart inline: report.html.`, ''].join('\n');
+  const md = [
+    `# ffnn vs scikit-learn: ${names.join(', ')}`,
+    '',
+    intro,
+    '',
+    `**${largestLine(results)}**`,
+    '',
+    markdownTables(names, results, true),
+    `Charts: ${relative(outDir, charts) || 'charts'}/*.svg; the same report with every chart inline: report.html.`,
+    '',
+  ].join('\n');
   writeFileAtomic(join(outDir, 'report.md'), md, '--out');
   writeFileAtomic(join(outDir, 'results.json'), JSON.stringify({ ...meta, agreement: AGREEMENT, results: results.map(({ charts: _c, ...r }) => r) }, null, 1));
 }

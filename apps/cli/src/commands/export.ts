@@ -1,10 +1,10 @@
 /** `ffnn export MODEL --onnx out.onnx`: a saved model as an ONNX graph, or converted to another model-file format. */
-import { FFNNClassifier, ONNX_REGRESSION_OUTPUT, exportOnnx } from '@ffnn/core';
+import { exportOnnx, FFNNClassifier, ONNX_REGRESSION_OUTPUT } from '@ffnn/core';
 import { loadAnyModel, saveModel, writeFileAtomic } from '@ffnn/core/node';
-import { UsageError, parseArgs } from '../flags.ts';
-import { rejectOptions } from '../reject-options.ts';
+import { parseArgs, UsageError } from '../flags.ts';
 import { modelFiles } from '../model-input.ts';
 import { checkOutputs } from '../outputs.ts';
+import { rejectOptions } from '../reject-options.ts';
 
 const EXPORT_USAGE = `usage: ffnn export MODEL [--onnx FILE] [--onnx-dtype float32|float64] [--out FILE]
 
@@ -31,16 +31,28 @@ export function exportCommand(argv: string[]): number {
     return 0;
   }
   rejectOptions(args, argv, 'export');
-  if (args.positionals.length !== 1) throw new UsageError(`expected one model file: ffnn export MODEL --onnx out.onnx (got ${args.positionals.length} arguments)`);
+  if (args.positionals.length !== 1)
+    throw new UsageError(`expected one model file: ffnn export MODEL --onnx out.onnx (got ${args.positionals.length} arguments)`);
   const onnx = args.flags.onnx as string | undefined;
   const out = args.flags.out as string | undefined;
   if (!onnx && !out) throw new UsageError('nothing to do: give --onnx FILE and/or --out FILE');
   const dtype = (args.flags['onnx-dtype'] ?? 'float32') as string;
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--onnx-dtype: expected float32 or float64, got "${dtype}"`);
-  checkOutputs([...(onnx !== undefined ? [{ flag: 'onnx', path: onnx }] : []), ...(out !== undefined ? [{ flag: 'out', path: out }] : [])], modelFiles(args.positionals));
+  checkOutputs(
+    [...(onnx !== undefined ? [{ flag: 'onnx', path: onnx }] : []), ...(out !== undefined ? [{ flag: 'out', path: out }] : [])],
+    modelFiles(args.positionals),
+  );
   const clf = loadAnyModel(args.positionals[0]);
   const isClassifier = clf instanceof FFNNClassifier;
-  const report: { model: string; task: string; layerSizes: readonly number[]; classes?: number; outputs?: number; onnx?: { path: string; dtype: string; bytes: number }; out?: string } = {
+  const report: {
+    model: string;
+    task: string;
+    layerSizes: readonly number[];
+    classes?: number;
+    outputs?: number;
+    onnx?: { path: string; dtype: string; bytes: number };
+    out?: string;
+  } = {
     model: args.positionals[0],
     task: isClassifier ? 'classification' : 'regression',
     layerSizes: clf.layerSizes,

@@ -6,7 +6,9 @@ import { noPositionals, parseArgs } from '../flags.ts';
 export function info(argv: string[]): number {
   const args = parseArgs(argv, { json: 'boolean', help: 'boolean' });
   if (args.flags.help) {
-    console.log('usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads), whether the WebAssembly kernels loaded and, when a backend did not load, why.');
+    console.log(
+      'usage: ffnn info [--json]\n\nPrints the library version, the runtime, the active backend, the native gemm kernel (instruction set, implementation and version, threads), whether the WebAssembly kernels loaded and, when a backend did not load, why.',
+    );
     return 0;
   }
   noPositionals(args, 'info');

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CaseReport, type Fixture, FIXTURE_DIR, ROOT, TOLERANCE, caseNames, compareFixtures, formatTable, loadFixture, runCase } from '@ffnn/parity';
-import { UsageError, parseArgs } from '../flags.ts';
+import { type CaseReport, caseNames, compareFixtures, FIXTURE_DIR, type Fixture, formatTable, loadFixture, ROOT, runCase, TOLERANCE } from '@ffnn/parity';
+import { parseArgs, UsageError } from '../flags.ts';
 import { rejectOptions } from '../reject-options.ts';
 
 const PARITY_USAGE = `usage: ffnn parity [CASE...] [flags]
@@ -77,7 +77,10 @@ function verdicts(reports: CaseReport[], fixtures: Map<string, Fixture>, predict
   out.push({
     what: 'accuracy',
     equal: accEqual,
-    detail: n === 1 ? `scikit-learn ${(accSk * 100).toFixed(2)}%, ffnn ${(accFf * 100).toFixed(2)}%` : `mean over ${n} cases: scikit-learn ${((accSk / n) * 100).toFixed(2)}%, ffnn ${((accFf / n) * 100).toFixed(2)}%`,
+    detail:
+      n === 1
+        ? `scikit-learn ${(accSk * 100).toFixed(2)}%, ffnn ${(accFf * 100).toFixed(2)}%`
+        : `mean over ${n} cases: scikit-learn ${((accSk / n) * 100).toFixed(2)}%, ffnn ${((accFf / n) * 100).toFixed(2)}%`,
   });
   return out;
 }
@@ -110,7 +113,11 @@ export function parity(argv: string[]): number {
   if (args.flags.live) {
     const tmp = mkdtempSync(join(tmpdir(), 'ffnn-parity-'));
     try {
-      const gen = spawnSync('node', [join(ROOT, 'tools', 'parity', 'generate.mjs'), '--out', tmp, '--json', '--only', present.join(',')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const gen = spawnSync('node', [join(ROOT, 'tools', 'parity', 'generate.mjs'), '--out', tmp, '--json', '--only', present.join(',')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
       if (gen.status !== 0) {
         console.error(gen.stderr);
         console.error('ffnn parity: generate.mjs failed; is the venv set up? (node tools/parity/setup.mjs)');
@@ -120,7 +127,7 @@ export function parity(argv: string[]): number {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
-    if (!json) console.log(formatTable(live, 'committed fixtures vs live scikit-learn (max abs diff)') + '\n');
+    if (!json) console.log(`${formatTable(live, 'committed fixtures vs live scikit-learn (max abs diff)')}\n`);
   }
 
   const reports = present.map((n) => runCase(fixtures.get(n)!, { backend }));
@@ -138,7 +145,9 @@ export function parity(argv: string[]): number {
     for (const f of r.failures.slice(0, 8)) console.log(`    ${f}`);
   }
   console.log('');
-  console.log(`${present.length === 1 ? present[0] : `${present.length} cases`}: ffnn vs scikit-learn (float64 tol ${TOLERANCE.float64}, float32 tol ${TOLERANCE.float32}; predictions and accuracy exact)`);
+  console.log(
+    `${present.length === 1 ? present[0] : `${present.length} cases`}: ffnn vs scikit-learn (float64 tol ${TOLERANCE.float64}, float32 tol ${TOLERANCE.float32}; predictions and accuracy exact)`,
+  );
   for (const x of v) console.log(`  ${x.what.padEnd(14)} ${(x.equal ? 'equal' : 'NOT EQUAL').padEnd(10)} ${x.detail}`);
   console.log(ok ? 'parity: equal' : 'parity: NOT equal');
   return ok ? 0 : 1;

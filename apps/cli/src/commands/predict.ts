@@ -1,8 +1,8 @@
 /** `ffnn predict MODEL --data SOURCE`: labels (or class probabilities), or a regressor's predictions, for every row, as CSV or JSON. */
 import { FFNNRegressor, FfnnError } from '@ffnn/core';
-import { writeFileAtomic, formatCsv } from '@ffnn/core/node';
+import { formatCsv, writeFileAtomic } from '@ffnn/core/node';
 import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP } from '../data-source.ts';
-import { UsageError, parseArgs } from '../flags.ts';
+import { parseArgs, UsageError } from '../flags.ts';
 import { loadModelAndRows } from '../model-input.ts';
 import { rejectOptions } from '../reject-options.ts';
 import { TARGET_HELP } from '../task.ts';
@@ -34,13 +34,27 @@ output) or "row,<target>,..." (one column per output, named as --target-columns)
 model error (missing or malformed file, feature count that does not match the model), 2 usage.`;
 
 export function predict(argv: string[]): number {
-  const args = parseArgs(argv, { data: 'value', 'label-column': 'value', 'target-columns': 'value', part: 'value', [MAX_BYTES_FLAG]: 'value', proba: 'boolean', out: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, {
+    data: 'value',
+    'label-column': 'value',
+    'target-columns': 'value',
+    part: 'value',
+    [MAX_BYTES_FLAG]: 'value',
+    proba: 'boolean',
+    out: 'value',
+    json: 'boolean',
+    help: 'boolean',
+  });
   if (args.flags.help) {
     console.log(PREDICT_USAGE);
     return 0;
   }
   rejectOptions(args, argv, 'predict');
-  const { model, table, targets } = loadModelAndRows(args, 'predict', { sources: 'mnist | idx:DIR | idx:FILE | csv:FILE', needLabels: false, outputs: args.flags.out !== undefined ? [{ flag: 'out', path: args.flags.out as string }] : [] });
+  const { model, table, targets } = loadModelAndRows(args, 'predict', {
+    sources: 'mnist | idx:DIR | idx:FILE | csv:FILE',
+    needLabels: false,
+    outputs: args.flags.out !== undefined ? [{ flag: 'out', path: args.flags.out as string }] : [],
+  });
   const X = { rows: table.rows, cols: table.cols, data: table.X };
   let text: string;
   if (model instanceof FFNNRegressor) {
@@ -53,12 +67,19 @@ export function predict(argv: string[]): number {
     if (clf.targetKind === 'multilabel') throw new FfnnError('INVALID_PARAM', 'predict --proba: not supported for multilabel models', {});
     const rows: number[][] = [];
     for (let r = 0; r < p.rows; r++) rows.push([r, ...Array.from(p.data.subarray(r * p.cols, (r + 1) * p.cols))]);
-    text = args.flags.json ? JSON.stringify({ classes, probabilities: rows.map((r) => r.slice(1)) }) + '\n' : formatCsv(['row', ...classes.map((c) => `p_${c}`)], rows);
+    text = args.flags.json
+      ? `${JSON.stringify({ classes, probabilities: rows.map((r) => r.slice(1)) })}\n`
+      : formatCsv(['row', ...classes.map((c) => `p_${c}`)], rows);
   } else {
     const clf = model;
     const classes = clf.classes;
     const labels = clf.predict(X) as (number | string)[];
-    text = args.flags.json ? JSON.stringify({ classes, predictions: labels }) + '\n' : formatCsv(['row', 'label'], labels.map((l, r) => [r, Array.isArray(l) ? (l as number[]).join(' ') : l]));
+    text = args.flags.json
+      ? `${JSON.stringify({ classes, predictions: labels })}\n`
+      : formatCsv(
+          ['row', 'label'],
+          labels.map((l, r) => [r, Array.isArray(l) ? (l as number[]).join(' ') : l]),
+        );
   }
   if (args.flags.out) {
     writeFileAtomic(args.flags.out as string, text, '--out');
@@ -73,6 +94,9 @@ function regressionText(reg: FFNNRegressor, X: { rows: number; cols: number; dat
   // name the columns after the targets when the flags named as many as the model has outputs
   const outputs = k === 1 ? ['prediction'] : targets.length === k ? [...targets] : Array.from({ length: k }, (_, j) => `output_${j}`);
   const pred = reg.predict(X);
-  if (json) return JSON.stringify({ outputs, predictions: pred }) + '\n';
-  return formatCsv(['row', ...outputs], (pred as (number | number[])[]).map((p, r) => [r, ...(Array.isArray(p) ? p : [p])]));
+  if (json) return `${JSON.stringify({ outputs, predictions: pred })}\n`;
+  return formatCsv(
+    ['row', ...outputs],
+    (pred as (number | number[])[]).map((p, r) => [r, ...(Array.isArray(p) ? p : [p])]),
+  );
 }

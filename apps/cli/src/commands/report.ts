@@ -1,12 +1,12 @@
 /** `ffnn report MODEL --out report.html`: one self-contained HTML page about a saved model. */
 import { FfnnError } from '@ffnn/core';
-import { writeFileAtomic, readInputText } from '@ffnn/core/node';
-import { checkHistorySummary, modelReport, modelReportCharts, type HistorySummary, type ModelLike } from '@ffnn/viz';
-import { UsageError, intFlag, parseArgs } from '../flags.ts';
-import { rejectOptions } from '../reject-options.ts';
+import { readInputText, writeFileAtomic } from '@ffnn/core/node';
+import { checkHistorySummary, type HistorySummary, type ModelLike, modelReport, modelReportCharts } from '@ffnn/viz';
+import { intFlag, parseArgs, UsageError } from '../flags.ts';
+import { MAX_HISTORY_BINS, MAX_REPORT_NODES } from '../limits.ts';
 import { loadModelArg, modelFiles } from '../model-input.ts';
 import { checkOutputs } from '../outputs.ts';
-import { MAX_HISTORY_BINS, MAX_REPORT_NODES } from '../limits.ts';
+import { rejectOptions } from '../reject-options.ts';
 
 const REPORT_USAGE = `usage: ffnn report MODEL --out report.html [flags]
 
@@ -34,7 +34,16 @@ record a history summary when training and pass it here:
   --help                this text`;
 
 export async function report(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { out: 'value', history: 'value', layers: 'value', bins: 'value', 'max-nodes': 'value', title: 'value', json: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, {
+    out: 'value',
+    history: 'value',
+    layers: 'value',
+    bins: 'value',
+    'max-nodes': 'value',
+    title: 'value',
+    json: 'boolean',
+    help: 'boolean',
+  });
   if (args.flags.help) {
     console.log(REPORT_USAGE);
     return 0;
@@ -53,7 +62,10 @@ export async function report(argv: string[]): Promise<number> {
         return v;
       });
   }
-  checkOutputs([{ flag: 'out', path: args.flags.out as string }], [...modelFiles(args.positionals), ...(args.flags.history ? [{ flag: 'history', path: args.flags.history as string }] : [])]);
+  checkOutputs(
+    [{ flag: 'out', path: args.flags.out as string }],
+    [...modelFiles(args.positionals), ...(args.flags.history ? [{ flag: 'history', path: args.flags.history as string }] : [])],
+  );
   // a classifier or a regressor: the page reads the model's JSON document, which says which
   const clf = loadModelArg(args.positionals, 'report');
   const model = clf.toJSON() as unknown as ModelLike;
@@ -67,13 +79,27 @@ export async function report(argv: string[]): Promise<number> {
     try {
       history = checkHistorySummary(JSON.parse(text), `--history ${path}`);
     } catch (err) {
-      throw new FfnnError('INVALID_DATA', err instanceof SyntaxError ? `--history ${path}: not valid JSON (${err.message})` : (err as Error).message, { file: path });
+      throw new FfnnError('INVALID_DATA', err instanceof SyntaxError ? `--history ${path}: not valid JSON (${err.message})` : (err as Error).message, {
+        file: path,
+      });
     }
     if (JSON.stringify(history.layerSizes) !== JSON.stringify(model.layerSizes)) {
-      throw new FfnnError('SHAPE_MISMATCH', `--history ${path}: recorded for layers [${history.layerSizes.join(', ')}], the model has [${model.layerSizes.join(', ')}]`, { file: path });
+      throw new FfnnError(
+        'SHAPE_MISMATCH',
+        `--history ${path}: recorded for layers [${history.layerSizes.join(', ')}], the model has [${model.layerSizes.join(', ')}]`,
+        { file: path },
+      );
     }
   }
-  const input = { model, history, layers, bins, maxNodes, source: args.positionals[0], title: (args.flags.title as string | undefined) ?? `ffnn model report: ${args.positionals[0]}` };
+  const input = {
+    model,
+    history,
+    layers,
+    bins,
+    maxNodes,
+    source: args.positionals[0],
+    title: (args.flags.title as string | undefined) ?? `ffnn model report: ${args.positionals[0]}`,
+  };
   const html = await modelReport(input);
   writeFileAtomic(args.flags.out as string, html, '--out');
   const charts = modelReportCharts(input);

@@ -5,19 +5,29 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFNNClassifier, FFNNRegressor, FfnnError, type HistoryEntry, type TargetInput, OPTIONS, RandomState, selectBackend, type FFNNOptions } from '@ffnn/core';
+import {
+  FFNNClassifier,
+  type FFNNOptions,
+  FFNNRegressor,
+  FfnnError,
+  type HistoryEntry,
+  OPTIONS,
+  RandomState,
+  selectBackend,
+  type TargetInput,
+} from '@ffnn/core';
 import { readInputText, saveModel, writeFileAtomic } from '@ffnn/core/node';
 import { historySummarizer } from '@ffnn/viz';
-import { MAX_BYTES_FLAG, MAX_BYTES_HELP, SOURCE_HELP, type Table, alignFeatures, holdOut, labelsOf, loadTrainSource, parseSource } from '../data-source.ts';
-import { OPTION_FLAGS, type ParsedArgs, SHORT_FORMS, UsageError, intFlag, noPositionals, parseArgs, parseNumber } from '../flags.ts';
-import { createProgress } from '../progress.ts';
-import { type Interrupt, catchInterrupts } from '../interrupt.ts';
+import { alignFeatures, holdOut, labelsOf, loadTrainSource, MAX_BYTES_FLAG, MAX_BYTES_HELP, parseSource, SOURCE_HELP, type Table } from '../data-source.ts';
+import { intFlag, noPositionals, OPTION_FLAGS, type ParsedArgs, parseArgs, parseNumber, SHORT_FORMS, UsageError } from '../flags.ts';
+import { catchInterrupts, type Interrupt } from '../interrupt.ts';
 import { MAX_HISTORY_BINS } from '../limits.ts';
-import { type NamedPath, checkOutputs, inputFiles } from '../outputs.ts';
-import { TARGET_HELP, TASK_HELP, checkRegressionSource, parseTask, refuseTargetColumnsFor, targetColumns } from '../task.ts';
+import { checkOutputs, inputFiles, type NamedPath } from '../outputs.ts';
+import { createProgress } from '../progress.ts';
 import { loadRegressionSource } from '../regression-data.ts';
 import { formatScoresLine, scoreRegressor } from '../regression-metrics.ts';
-import { STREAM_HELP, type StreamedTrain, checkStreamFlags, openTrainStream, refuseIfOverMemory, suggestStream, withFlagAsync } from '../stream-source.ts';
+import { checkStreamFlags, openTrainStream, refuseIfOverMemory, STREAM_HELP, type StreamedTrain, suggestStream, withFlagAsync } from '../stream-source.ts';
+import { checkRegressionSource, parseTask, refuseTargetColumnsFor, TARGET_HELP, TASK_HELP, targetColumns } from '../task.ts';
 
 /** What `ffnn train` uses when a flag is not given: the project's standard net, a short run. */
 export const TRAIN_DEFAULTS: Partial<FFNNOptions> = {
@@ -41,7 +51,6 @@ export const REGRESSION_DEFAULTS: Partial<FFNNOptions> = {
   maxIter: 200,
   randomState: 0,
 };
-
 
 const TRAIN_FLAGS = {
   out: 'value',
@@ -119,10 +128,15 @@ export function readConfig(path: string): Partial<FFNNOptions> {
   } catch (err) {
     throw new FfnnError('INVALID_DATA', `--config ${path}: not valid JSON (${(err as Error).message})`, { file: path });
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FfnnError('INVALID_DATA', `--config ${path}: expected a JSON object of option names`, { file: path });
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new FfnnError('INVALID_DATA', `--config ${path}: expected a JSON object of option names`, { file: path });
   for (const key of Object.keys(json)) {
     if (!(key in OPTIONS) || ['onEpoch', 'onWarning', 'log'].includes(key)) {
-      throw new FfnnError('INVALID_PARAM', `--config ${path}: unknown option "${key}" (keys are the library's option names, e.g. hiddenLayerSizes, learningRateInit)`, { file: path });
+      throw new FfnnError(
+        'INVALID_PARAM',
+        `--config ${path}: unknown option "${key}" (keys are the library's option names, e.g. hiddenLayerSizes, learningRateInit)`,
+        { file: path },
+      );
     }
   }
   return json as Partial<FFNNOptions>;
@@ -146,7 +160,11 @@ function saveOrRecover(clf: FFNNClassifier | FFNNRegressor, out: string): void {
     try {
       saveModel(clf, recovery);
     } catch (again) {
-      throw new FfnnError('IO_ERROR', `${err.message}; saving a recovery copy to ${recovery} failed too (${(again as Error).message.replace(/^save: /, '')}), so the trained model is lost`, err.details);
+      throw new FfnnError(
+        'IO_ERROR',
+        `${err.message}; saving a recovery copy to ${recovery} failed too (${(again as Error).message.replace(/^save: /, '')}), so the trained model is lost`,
+        err.details,
+      );
     }
     throw new FfnnError('IO_ERROR', `${err.message}; the trained model was saved to ${recovery} instead`, { ...err.details, recovery });
   }
@@ -190,15 +208,21 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const streamed = args.flags.stream === true;
   const shuffleBuffer = intFlag(args.flags, 'shuffle-buffer', 0, 0);
   if (task === 'regression') {
-    if (args.flags.data === undefined) throw new UsageError('--data: --task regression needs csv:FILE data (the default, the bundled digits, is classification data)');
+    if (args.flags.data === undefined)
+      throw new UsageError('--data: --task regression needs csv:FILE data (the default, the bundled digits, is classification data)');
     checkRegressionSource(source, 'data');
     if (testSource) checkRegressionSource(testSource, 'test-data');
-    for (const f of ['train-size', 'test-size']) if (args.flags[f] !== undefined) throw new UsageError(`--${f}: sizes the bundled digits, not a regression's CSV (use --validation-split)`);
+    for (const f of ['train-size', 'test-size'])
+      if (args.flags[f] !== undefined) throw new UsageError(`--${f}: sizes the bundled digits, not a regression's CSV (use --validation-split)`);
   }
   // before any data is read or any epoch trained: every output can be written and is none of the inputs
   checkOutputs(
     [...(out !== undefined ? [{ flag: 'out', path: out }] : []), ...(historyOut !== undefined ? [{ flag: 'history-out', path: historyOut }] : [])],
-    [...sourceFiles(source, 'data'), ...(testSource ? sourceFiles(testSource, 'test-data') : []), ...(args.flags.config ? [{ flag: 'config', path: args.flags.config as string }] : [])],
+    [
+      ...sourceFiles(source, 'data'),
+      ...(testSource ? sourceFiles(testSource, 'test-data') : []),
+      ...(args.flags.config ? [{ flag: 'config', path: args.flags.config as string }] : []),
+    ],
   );
   const config = args.flags.config ? readConfig(args.flags.config as string) : {};
 
@@ -215,7 +239,14 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
       if (args.flags.json !== true) console.error(`scanning ${source.text}: every row is checked before training ...`);
       stream = await openTrainStream(source, { task, labelColumn, targets, batchRows, targetFlag: '--target-columns or --label-column' });
       // a table of the scan's shape, no rows: what the messages and the test's alignment need
-      tr = { X: new Float64Array(0), y: null, rows: stream.rows, cols: stream.cols, name: stream.name, ...(stream.featureNames ? { featureNames: stream.featureNames } : {}) };
+      tr = {
+        X: new Float64Array(0),
+        y: null,
+        rows: stream.rows,
+        cols: stream.cols,
+        name: stream.name,
+        ...(stream.featureNames ? { featureNames: stream.featureNames } : {}),
+      };
       test = stream.test;
       if (testSource) {
         test =
@@ -230,7 +261,13 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
       test = testSource ? loadRegressionSource(testSource, read, 'test-data') : null;
     } else {
       refuseIfOverMemory(source, 'data');
-      ({ train: tr, test } = loadTrainSource(source, { trainSize: intFlag(args.flags, 'train-size', 8000), testSize: intFlag(args.flags, 'test-size', 2000), splitSeed, labelColumn, maxBytes }));
+      ({ train: tr, test } = loadTrainSource(source, {
+        trainSize: intFlag(args.flags, 'train-size', 8000),
+        testSize: intFlag(args.flags, 'test-size', 2000),
+        splitSeed,
+        labelColumn,
+        maxBytes,
+      }));
       if (testSource) {
         const t = loadTrainSource(testSource, { labelColumn, maxBytes }, 'test-data');
         test = testSource.kind === 'idx' ? t.test : t.train;
@@ -288,8 +325,13 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
   const o = clf.getOptions();
   const hidden = typeof o.hiddenLayerSizes === 'number' ? [o.hiddenLayerSizes] : [...o.hiddenLayerSizes];
   const nOutputs = task === 'regression' ? targets.length : stream ? stream.classes!.length : new Set<number | string>(labelsOf(tr)).size;
-  const how = stream ? ` (streamed in batches of ${10 * (typeof o.batchSize === 'number' ? o.batchSize : 200)} rows${shuffleBuffer ? `, shuffle buffer ${shuffleBuffer}` : ''})` : '';
-  if (!json) console.log(`training ${task === 'regression' ? 'a regressor ' : ''}${tr.cols}-${hidden.join('-')}-${nOutputs} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${how}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`);
+  const how = stream
+    ? ` (streamed in batches of ${10 * (typeof o.batchSize === 'number' ? o.batchSize : 200)} rows${shuffleBuffer ? `, shuffle buffer ${shuffleBuffer}` : ''})`
+    : '';
+  if (!json)
+    console.log(
+      `training ${task === 'regression' ? 'a regressor ' : ''}${tr.cols}-${hidden.join('-')}-${nOutputs} ${JSON.stringify(o.activation)} ${o.solver} on ${tr.rows} rows of ${tr.name}${how}${validation ? ` (${validation.rows} held out for validation)` : ''} (${o.dtype}, ${selectBackend(o.backend).name} backend)`,
+    );
   // streamed, the epochs done are counted here (the model's nIter is its last partialFit call's)
   const epochsDone = () => (stream ? epochs.length : clf.nIter);
   try {
@@ -318,14 +360,25 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
         else await (clf as FFNNRegressor).fitStream(s.batches, fitOptions);
       });
     } else {
-      await clf.fitAsync(asInput(tr), targetsOf(tr), { signal: interrupt.signal, ...(tr.featureNames ? { featureNames: tr.featureNames } : {}), ...(validation ? { validationData: { X: asInput(validation), y: targetsOf(validation) } } : {}) });
+      await clf.fitAsync(asInput(tr), targetsOf(tr), {
+        signal: interrupt.signal,
+        ...(tr.featureNames ? { featureNames: tr.featureNames } : {}),
+        ...(validation ? { validationData: { X: asInput(validation), y: targetsOf(validation) } } : {}),
+      });
     }
   } catch (err) {
     if (!(err instanceof FfnnError) || err.code !== 'ABORTED') throw err;
     progress?.end();
     const kept = out ? `; nothing saved (${out} is as it was)` : '';
     console.error(`ffnn train: interrupted by ${interrupt.received()} after ${epochsDone()} complete epoch${epochsDone() === 1 ? '' : 's'}${kept}`);
-    if (json) console.log(JSON.stringify({ error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() }, epochs, nIter: epochsDone() }));
+    if (json)
+      console.log(
+        JSON.stringify({
+          error: { code: 'ABORTED', message: `interrupted by ${interrupt.received()}`, exitCode: interrupt.exitCode() },
+          epochs,
+          nIter: epochsDone(),
+        }),
+      );
     return interrupt.exitCode();
   }
   progress?.end();
@@ -336,18 +389,36 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
     writeFileAtomic(historyOut, JSON.stringify(summary!.result()), '--history-out');
   }
   if (clf instanceof FFNNRegressor) {
-    reportRegression(clf, test, validation, { json, epochs, nIter: epochsDone(), out: args.flags.out as string | undefined, historyOut, testName: test?.name ?? '', targets });
+    reportRegression(clf, test, validation, {
+      json,
+      epochs,
+      nIter: epochsDone(),
+      out: args.flags.out as string | undefined,
+      historyOut,
+      testName: test?.name ?? '',
+      targets,
+    });
     return 0;
   }
   const accuracy = test && test.rows > 0 ? clf.score(asInput(test), labelsOf(test)) : null;
   const validationAccuracy = validation ? clf.score(asInput(validation), labelsOf(validation)) : null;
   if (json) {
     console.log(
-      JSON.stringify({ epochs, testAccuracy: accuracy, validationAccuracy, nIter: epochsDone(), ...(stream ? { streamed: true } : {}), backend: clf.backendName, model: args.flags.out ?? null, history: historyOut ?? null }),
+      JSON.stringify({
+        epochs,
+        testAccuracy: accuracy,
+        validationAccuracy,
+        nIter: epochsDone(),
+        ...(stream ? { streamed: true } : {}),
+        backend: clf.backendName,
+        model: args.flags.out ?? null,
+        history: historyOut ?? null,
+      }),
     );
   } else {
     if (validationAccuracy !== null) console.log(`validation accuracy ${(validationAccuracy * 100).toFixed(2)}% on ${validation!.rows} rows`);
-    if (accuracy !== null) console.log(`test accuracy ${(accuracy * 100).toFixed(2)}% on ${test!.rows} ${source.kind === 'mnist' ? 'digits' : `rows of ${test!.name}`}`);
+    if (accuracy !== null)
+      console.log(`test accuracy ${(accuracy * 100).toFixed(2)}% on ${test!.rows} ${source.kind === 'mnist' ? 'digits' : `rows of ${test!.name}`}`);
     if (args.flags.out) console.log(`model saved to ${args.flags.out}`);
     if (historyOut) console.log(`history summary saved to ${historyOut}`);
   }
@@ -356,7 +427,6 @@ async function runTraining(args: ParsedArgs, interrupt: Interrupt): Promise<numb
 
 /** A table's labels or regression targets, as the estimators' fit takes them. */
 const targetsOf = (t: Table): TargetInput => (t.y && Array.isArray(t.y) && Array.isArray(t.y[0]) ? (t.y as number[][]) : labelsOf(t));
-
 
 /** The end of a regression's training: R², MSE and MAE on the test rows and the held-out rows. */
 function reportRegression(
@@ -368,7 +438,18 @@ function reportRegression(
   const testScores = test ? scoreRegressor(reg, test, o.targets) : null;
   const validationScores = validation ? scoreRegressor(reg, validation, o.targets) : null;
   if (o.json) {
-    console.log(JSON.stringify({ task: 'regression', epochs: o.epochs, test: testScores, validation: validationScores, nIter: o.nIter, backend: reg.backendName, model: o.out ?? null, history: o.historyOut ?? null }));
+    console.log(
+      JSON.stringify({
+        task: 'regression',
+        epochs: o.epochs,
+        test: testScores,
+        validation: validationScores,
+        nIter: o.nIter,
+        backend: reg.backendName,
+        model: o.out ?? null,
+        history: o.historyOut ?? null,
+      }),
+    );
     return;
   }
   if (validationScores) console.log(`validation ${formatScoresLine(validationScores, `${validation!.rows} held-out rows`)}`);

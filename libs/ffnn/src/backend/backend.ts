@@ -45,18 +45,7 @@ export interface Backend {
    * A is stored m x k (or k x m when transA), B is k x n (or n x k when transB), C is m x n.
    * beta = 0 means C is overwritten (its old contents, even NaN, are ignored).
    */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: FloatArray,
-    b: FloatArray,
-    beta: number,
-    c: FloatArray,
-  ): void;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: FloatArray, b: FloatArray, beta: number, c: FloatArray): void;
 
   /** x[i, j] += v[j] for a rows x cols matrix x. */
   addRowVector(rows: number, cols: number, x: FloatArray, v: FloatArray): void;
@@ -97,17 +86,7 @@ export interface Backend {
    *   v = beta2 * v + (1 - beta2) * (g * g)
    *   p += ((-lrT) * m) / (sqrt(v) + epsilon)
    */
-  adamStep(
-    length: number,
-    p: FloatArray,
-    g: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    lrT: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-  ): void;
+  adamStep(length: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, epsilon: number): void;
 
   /** Sum of x[i] * x[i] over the first `length` entries (the L2 penalty's np.dot(w, w)). */
   sumSquares(length: number, x: FloatArray): number;

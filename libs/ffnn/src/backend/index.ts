@@ -5,9 +5,9 @@
  *
  * @module @ffnn/core/backend
  */
-export type { Backend, FloatArray, DType, ActivationName } from './backend.ts';
+export type { ActivationName, Backend, DType, FloatArray } from './backend.ts';
 export { jsBackend } from './js.ts';
-export { loadNativeBackend, wrapNativeAddon, nativeLoadReason, type NativeLoad, type GemmKernel } from './native.ts';
-export { loadWasmBackend, wasmBackendStatus, wrapWasmExports, type WasmLoad } from './wasm.ts';
+export { type GemmKernel, loadNativeBackend, type NativeLoad, nativeLoadReason, wrapNativeAddon } from './native.ts';
+export { type BackendChoice, backendStatus, selectBackend } from './select.ts';
+export { loadWasmBackend, type WasmLoad, wasmBackendStatus, wrapWasmExports } from './wasm.ts';
 export { loadWasmBackendSync } from './wasm-sync.ts';
-export { selectBackend, backendStatus, type BackendChoice } from './select.ts';

@@ -178,7 +178,17 @@ function sgdStep(length: number, p: FloatArray, g: FloatArray, v: FloatArray, lr
   }
 }
 
-function adamStep(length: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, epsilon: number): void {
+function adamStep(
+  length: number,
+  p: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  lrT: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+): void {
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   for (let i = 0; i < length; i++) {

@@ -60,7 +60,9 @@ function pair<K extends KernelName>(addon: NativeAddon, name: K): readonly [Back
   const f64 = addon[`${name}F64`];
   const f32 = addon[`${name}F32`];
   if (typeof f64 !== 'function' || typeof f32 !== 'function') {
-    throw new Error(`@ffnn/native has no ${name}F64/${name}F32: it is older or newer than this @ffnn/core expects (install the @ffnn/native version @ffnn/core lists: npm install @ffnn/core)`);
+    throw new Error(
+      `@ffnn/native has no ${name}F64/${name}F32: it is older or newer than this @ffnn/core expects (install the @ffnn/native version @ffnn/core lists: npm install @ffnn/core)`,
+    );
   }
   return [f64 as Backend[K], f32 as Backend[K]];
 }

@@ -25,7 +25,6 @@ export function kernelError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-
 /**
  * One call's arrays, laid out in the arena. Fixed-size fields reused by every call: staging a
  * call allocates nothing but the short-lived views `set` needs for a part of an array.

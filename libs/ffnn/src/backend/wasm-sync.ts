@@ -3,7 +3,7 @@
  * thread refuses to compile a module this size synchronously: there, `await loadWasmBackend()`).
  * Not in the root entry: importing this module brings the embedded bytes along statically.
  */
-import { adoptWasm, decodeBase64, wasmBackendStatus, webAssembly, type WasmLoad } from './wasm.ts';
+import { adoptWasm, decodeBase64, type WasmLoad, wasmBackendStatus, webAssembly } from './wasm.ts';
 import { WASM_BASE64 } from './wasm-bytes.ts';
 
 /** loadWasmBackend without the wait: the same state, the same never-throwing result. */

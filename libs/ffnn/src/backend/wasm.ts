@@ -28,7 +28,7 @@
  */
 import type { Backend, FloatArray } from './backend.ts';
 import { jsBackend } from './js.ts';
-import { Arena, IN, INOUT, OUT, kernelError, overlaps, type WasmExports } from './wasm-arena.ts';
+import { Arena, IN, INOUT, kernelError, OUT, overlaps, type WasmExports } from './wasm-arena.ts';
 
 type Kernel = (...args: number[]) => number;
 
@@ -58,7 +58,8 @@ export function wrapWasmExports(exports: WasmExports): Backend {
   const pair = (name: string): readonly [Kernel, Kernel] => {
     const f64 = exports[`${name}_f64`];
     const f32 = exports[`${name}_f32`];
-    if (typeof f64 !== 'function' || typeof f32 !== 'function') throw new Error(`the ffnn wasm module has no ${name}_f64/${name}_f32: wasm-bytes.ts is stale (node scripts/build-wasm.mjs)`);
+    if (typeof f64 !== 'function' || typeof f32 !== 'function')
+      throw new Error(`the ffnn wasm module has no ${name}_f64/${name}_f32: wasm-bytes.ts is stale (node scripts/build-wasm.mjs)`);
     return [f64 as Kernel, f32 as Kernel];
   };
   const [gemm64, gemm32] = pair('gemm');
@@ -157,9 +158,7 @@ export function wrapWasmExports(exports: WasmExports): Backend {
       arena.add(m, length, INOUT);
       arena.add(v, length, INOUT);
       arena.stage();
-      arena.finish(
-        f(length, ptrs[0], counts[0], ptrs[1], counts[1], ptrs[2], counts[2], ptrs[3], counts[3], lrT, beta1, beta2, epsilon),
-      );
+      arena.finish(f(length, ptrs[0], counts[0], ptrs[1], counts[1], ptrs[2], counts[2], ptrs[3], counts[3], lrT, beta1, beta2, epsilon));
     },
     sumSquares(length, x) {
       return sum(is32('sumSquares', x) ? sq32 : sq64, length, x);
@@ -178,7 +177,11 @@ export function wrapWasmExports(exports: WasmExports): Backend {
 /** ops.rs's gather_rows checks, in its order and words (this kernel runs in JS, see above). */
 function checkGatherRows(cols: number, src: FloatArray, indices: Int32Array, start: number, count: number, dst: FloatArray): void {
   const fail = (code: string, detail: string) => kernelError(code, `${code}: gatherRows: ${detail}`);
-  for (const [name, x] of [['cols', cols], ['start', start], ['count', count]] as const) {
+  for (const [name, x] of [
+    ['cols', cols],
+    ['start', start],
+    ['count', count],
+  ] as const) {
     if (!(Number.isFinite(x) && x >= 0 && Number.isInteger(x) && x <= 2 ** 31 - 1)) {
       throw fail('INVALID_PARAM', `expected ${name} to be an integer in [0, 2^31), got ${rustNumber(x)}`);
     }
@@ -196,7 +199,7 @@ function checkGatherRows(cols: number, src: FloatArray, indices: Int32Array, sta
 
 // ---------- loading ----------
 
-const NOT_LOADED = "the wasm module is not loaded yet: call `await loadWasmBackend()` (from @ffnn/core) first";
+const NOT_LOADED = 'the wasm module is not loaded yet: call `await loadWasmBackend()` (from @ffnn/core) first';
 let loaded: WasmLoad = { backend: null, reason: NOT_LOADED, description: null };
 let loading: Promise<WasmLoad> | undefined;
 

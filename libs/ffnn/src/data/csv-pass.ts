@@ -5,11 +5,11 @@
  * csv.ts's error for it.
  */
 import { Buffer } from 'node:buffer';
-import { FfnnError } from '../errors.ts';
-import { type ByteSource, openByteSource } from './byte-source.ts';
-import { CANONICAL_INT, badCell, headerColumns, readHeader, splitLine, unpad } from './csv.ts';
 import type { DType } from '../backend/backend.ts';
+import { FfnnError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
+import { type ByteSource, openByteSource } from './byte-source.ts';
+import { badCell, CANONICAL_INT, headerColumns, readHeader, splitLine, unpad } from './csv.ts';
 import { parseDecimal } from './decimal.ts';
 
 /** Options of readCsvStream: the same label and number rules as readCsvFile, plus batch and chunk sizes. */
@@ -55,7 +55,7 @@ export interface CsvStreamStats {
   bytesRead: number;
 }
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 export type PassOptions = Required<Omit<CsvStreamOptions, 'labels'>> & { labels: 'number' | 'string' };
 
@@ -137,11 +137,15 @@ export class CsvPass {
     if (this.end === this.buf.length) {
       // one line fills the buffer: grow it (bounded by maxLineBytes)
       if (this.buf.length >= this.o.maxLineBytes) {
-        throw new FfnnError('SIZE_LIMIT', `${this.file}:${this.lineNo + 1}: a line longer than ${this.o.maxLineBytes} bytes (maxLineBytes); is this a CSV file?`, {
-          file: this.file,
-          line: this.lineNo + 1,
-          limit: this.o.maxLineBytes,
-        });
+        throw new FfnnError(
+          'SIZE_LIMIT',
+          `${this.file}:${this.lineNo + 1}: a line longer than ${this.o.maxLineBytes} bytes (maxLineBytes); is this a CSV file?`,
+          {
+            file: this.file,
+            line: this.lineNo + 1,
+            limit: this.o.maxLineBytes,
+          },
+        );
       }
       const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.o.maxLineBytes));
       this.buf.copy(bigger, 0, 0, this.end);
@@ -355,7 +359,12 @@ export class CsvPass {
     const header = this.header!;
     const fields = splitLine(line, file, lineNo);
     if (fields.length !== header.length) {
-      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, { file, line: lineNo, expected: header.length, got: fields.length });
+      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, {
+        file,
+        line: lineNo,
+        expected: header.length,
+        got: fields.length,
+      });
     }
     let at = this.rows * this.nFeatures;
     const X = this.X!;
@@ -367,7 +376,12 @@ export class CsvPass {
     const li = this.labelIdx;
     if (li >= 0) {
       const raw = unpad(fields[li]);
-      if (raw === '') throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${li + 1} ("${this.o.labelColumn}"): the label is empty`, { file, line: lineNo, column: li + 1 });
+      if (raw === '')
+        throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${li + 1} ("${this.o.labelColumn}"): the label is empty`, {
+          file,
+          line: lineNo,
+          column: li + 1,
+        });
       if (this.o.labels === 'number') {
         if (!CANONICAL_INT.test(raw) || !Number.isSafeInteger(Number(raw))) {
           throw new FfnnError(

@@ -13,10 +13,10 @@
  * goes through csv.ts's own line parser, which reads it or throws csv.ts's error for it. So a file
  * gives the same numbers and the same errors streamed or not.
  */
-import { FfnnError, describeValue } from '../errors.ts';
+import { describeValue, FfnnError } from '../errors.ts';
 import { MAX_CLASSES } from '../labels.ts';
-import { type CsvBatch, CsvPass, type CsvStreamOptions, type CsvStreamStats } from './csv-pass.ts';
 import { readLabels } from './csv.ts';
+import { type CsvBatch, CsvPass, type CsvStreamOptions, type CsvStreamStats } from './csv-pass.ts';
 
 export type { CsvBatch, CsvStreamOptions, CsvStreamStats };
 
@@ -53,9 +53,11 @@ export class CsvStream implements AsyncIterable<CsvBatch> {
   constructor(path: string, options: CsvStreamOptions = {}) {
     this.path = path;
     const labels = options.labels ?? 'auto';
-    if (!['auto', 'number', 'string'].includes(labels)) throw new FfnnError('INVALID_PARAM', `labels: expected 'auto', 'number' or 'string', got ${describeValue(labels)}`, { param: 'labels' });
+    if (!['auto', 'number', 'string'].includes(labels))
+      throw new FfnnError('INVALID_PARAM', `labels: expected 'auto', 'number' or 'string', got ${describeValue(labels)}`, { param: 'labels' });
     const dtype = options.dtype ?? 'float64';
-    if (dtype !== 'float64' && dtype !== 'float32') throw new FfnnError('INVALID_PARAM', `dtype: expected 'float64' or 'float32', got ${describeValue(dtype)}`, { param: 'dtype' });
+    if (dtype !== 'float64' && dtype !== 'float32')
+      throw new FfnnError('INVALID_PARAM', `dtype: expected 'float64' or 'float32', got ${describeValue(dtype)}`, { param: 'dtype' });
     this.o = {
       labelColumn: options.labelColumn ?? 'label',
       requireLabel: options.requireLabel ?? true,
@@ -88,9 +90,13 @@ export class CsvStream implements AsyncIterable<CsvBatch> {
         if (b.y) {
           for (const label of b.y as string[]) seen.add(label);
           if (seen.size > MAX_CLASSES) {
-            throw new FfnnError('INVALID_DATA', `${this.path}: more than ${MAX_CLASSES} distinct labels in "${this.o.labelColumn}" (MAX_CLASSES); a classifier has one output per class: is this column an ID or a continuous value?`, {
-              file: this.path,
-            });
+            throw new FfnnError(
+              'INVALID_DATA',
+              `${this.path}: more than ${MAX_CLASSES} distinct labels in "${this.o.labelColumn}" (MAX_CLASSES); a classifier has one output per class: is this column an ID or a continuous value?`,
+              {
+                file: this.path,
+              },
+            );
           }
         }
       }
@@ -103,7 +109,14 @@ export class CsvStream implements AsyncIterable<CsvBatch> {
       const typed = readLabels([...seen]);
       classes = typeof typed[0] === 'number' ? (typed as number[]).sort((a, b) => a - b) : (typed as string[]).sort();
     }
-    this.scanned = { rows, featureNames: header!.featureNames, labelColumn, classes, labels: classes === null ? null : typeof classes[0] === 'number' ? 'number' : 'string', bytes };
+    this.scanned = {
+      rows,
+      featureNames: header!.featureNames,
+      labelColumn,
+      classes,
+      labels: classes === null ? null : typeof classes[0] === 'number' ? 'number' : 'string',
+      bytes,
+    };
     return this.scanned;
   }
 

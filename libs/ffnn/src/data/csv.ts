@@ -6,10 +6,11 @@
  * follow the rule of readLabels. Every bad value is reported with the file, the 1-based line and
  * the column (name and 1-based number), so a user can jump straight to it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+
 import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { describeValue, FfnnError } from '../errors.ts';
 import { statRegularFile } from '../io/read-file.ts';
-import { FfnnError, describeValue } from '../errors.ts';
 import { DECIMAL_HINT, parseDecimal } from './decimal.ts';
 
 /** A parsed CSV: the feature matrix, the labels (or targets) and the header's column names. */
@@ -50,7 +51,12 @@ export function splitLine(line: string, file: string, lineNo: number): string[] 
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: unterminated quoted field in column ${out.length + 1}`, { file, line: lineNo, column: out.length + 1 });
+        if (q < 0)
+          throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: unterminated quoted field in column ${out.length + 1}`, {
+            file,
+            line: lineNo,
+            column: out.length + 1,
+          });
         value += line.slice(i, q);
         if (line[q + 1] === '"') {
           value += '"';
@@ -62,7 +68,12 @@ export function splitLine(line: string, file: string, lineNo: number): string[] 
       }
       out.push(value);
       if (i >= line.length) return out;
-      if (line[i] !== ',') throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: unexpected text after the closing quote in column ${out.length}`, { file, line: lineNo, column: out.length });
+      if (line[i] !== ',')
+        throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: unexpected text after the closing quote in column ${out.length}`, {
+          file,
+          line: lineNo,
+          column: out.length,
+        });
       i++;
     } else {
       const c = line.indexOf(',', i);
@@ -144,7 +155,12 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
     }
     const fields = splitLine(line, file, lineNo);
     if (fields.length !== header.length) {
-      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, { file, line: lineNo, expected: header.length, got: fields.length });
+      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, {
+        file,
+        line: lineNo,
+        expected: header.length,
+        got: fields.length,
+      });
     }
     for (const j of featureIdx) {
       const v = parseDecimal(unpad(fields[j]));
@@ -153,7 +169,12 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
     }
     if (labelIdx >= 0) {
       const raw = unpad(fields[labelIdx]);
-      if (raw === '') throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${labelIdx + 1} ("${labelName}"): the label is empty`, { file, line: lineNo, column: labelIdx + 1 });
+      if (raw === '')
+        throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${labelIdx + 1} ("${labelName}"): the label is empty`, {
+          file,
+          line: lineNo,
+          column: labelIdx + 1,
+        });
       labels.push(raw);
     }
     rows++;
@@ -174,10 +195,14 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
 export function headerColumns(header: readonly string[], labelName: string, requireLabel: boolean, file: string): { labelIdx: number; featureIdx: number[] } {
   const labelIdx = header.indexOf(labelName);
   if (labelIdx < 0 && requireLabel) {
-    throw new FfnnError('INVALID_DATA', `${file}: no label column "${labelName}" in the header (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}); name it with --label-column`, {
-      file,
-      param: 'labelColumn',
-    });
+    throw new FfnnError(
+      'INVALID_DATA',
+      `${file}: no label column "${labelName}" in the header (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', ...' : ''}); name it with --label-column`,
+      {
+        file,
+        param: 'labelColumn',
+      },
+    );
   }
   const featureIdx = header.map((_, j) => j).filter((j) => j !== labelIdx);
   if (featureIdx.length === 0) throw new FfnnError('INVALID_DATA', `${file}: no feature columns besides the label column "${labelName}"`, { file });
@@ -188,8 +213,10 @@ export function readHeader(line: string, file: string, lineNo: number): string[]
   const header = splitLine(line, file, lineNo).map(unpad);
   const seen = new Set<string>();
   header.forEach((h, j) => {
-    if (h === '') throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${j + 1} has an empty name in the header row`, { file, line: lineNo, column: j + 1 });
-    if (seen.has(h)) throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column name "${h}" appears twice in the header row`, { file, line: lineNo, column: j + 1 });
+    if (h === '')
+      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column ${j + 1} has an empty name in the header row`, { file, line: lineNo, column: j + 1 });
+    if (seen.has(h))
+      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: column name "${h}" appears twice in the header row`, { file, line: lineNo, column: j + 1 });
     seen.add(h);
   });
   return header;
@@ -256,11 +283,15 @@ function forEachFileLine(fd: number, path: string, maxBytes: number, visit: (lin
 const fmtBytes = (n: number) => `${n.toLocaleString('en-US')} bytes${n >= 1024 ** 2 ? ` (${(n / 1024 ** 2).toFixed(1)} MiB)` : ''}`;
 
 export function sizeError(path: string, size: number, maxBytes: number): FfnnError {
-  return new FfnnError('SIZE_LIMIT', `${path}: the file is ${fmtBytes(size)}, more than the limit of ${fmtBytes(maxBytes)} for a CSV file; raise it with the maxBytes option`, {
-    file: path,
-    limit: maxBytes,
-    got: size,
-  });
+  return new FfnnError(
+    'SIZE_LIMIT',
+    `${path}: the file is ${fmtBytes(size)}, more than the limit of ${fmtBytes(maxBytes)} for a CSV file; raise it with the maxBytes option`,
+    {
+      file: path,
+      limit: maxBytes,
+      got: size,
+    },
+  );
 }
 
 /**
@@ -298,5 +329,5 @@ export function formatCsv(header: readonly string[], rows: readonly (readonly (s
     const s = String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+  return `${[header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n')}\n`;
 }

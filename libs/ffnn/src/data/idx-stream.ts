@@ -4,7 +4,7 @@
  * to [0, 1] as idxDataset does. Memory: one batch of bytes and the batch handed out.
  */
 import type { DType } from '../backend/backend.ts';
-import { FfnnError, describeValue } from '../errors.ts';
+import { describeValue, FfnnError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { type ByteSource, openByteSource } from './byte-source.ts';
 import { findIdxFile } from './idx.ts';
@@ -60,15 +60,18 @@ async function readHeader(src: ByteSource, name: string): Promise<Header> {
   const head = new Uint8Array(4 + 4 * 4);
   const got = await src.read(head, 0, 4);
   if (got < 4 || head[0] !== 0 || head[1] !== 0) throw new FfnnError('INVALID_DATA', `${name}: not an IDX file (bad magic number)`, { file: name });
-  if (head[2] !== 0x08) throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${head[2].toString(16)}`, { file: name });
+  if (head[2] !== 0x08)
+    throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${head[2].toString(16)}`, { file: name });
   const dims = head[3];
-  if (dims < 1 || dims > 4 || (await src.read(head, 4, 4 * dims)) < 4 * dims) throw new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
+  if (dims < 1 || dims > 4 || (await src.read(head, 4, 4 * dims)) < 4 * dims)
+    throw new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
   const view = new DataView(head.buffer);
   const shape: number[] = [];
   let count = 1;
   for (let d = 0; d < dims; d++) {
     const size = view.getUint32(4 + 4 * d, false);
-    if (size === 0) throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
+    if (size === 0)
+      throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
     shape.push(size);
     count *= size;
   }
@@ -100,7 +103,8 @@ export class IdxStream implements AsyncIterable<IdxBatch> {
   ) {
     this.batchRows = wholeNumber(options.batchRows, 'batchRows', 1000);
     this.dtype = options.dtype ?? 'float64';
-    if (this.dtype !== 'float64' && this.dtype !== 'float32') throw new FfnnError('INVALID_PARAM', `dtype: expected 'float64' or 'float32', got ${describeValue(this.dtype)}`, { param: 'dtype' });
+    if (this.dtype !== 'float64' && this.dtype !== 'float32')
+      throw new FfnnError('INVALID_PARAM', `dtype: expected 'float64' or 'float32', got ${describeValue(this.dtype)}`, { param: 'dtype' });
   }
 
   /** The shapes and the distinct labels (a pass over the labels file only; remembered). */
@@ -134,10 +138,17 @@ export class IdxStream implements AsyncIterable<IdxBatch> {
       const ih = await readHeader(imagesSrc, this.imagesPath);
       labelsSrc = await openByteSource(this.labelsPath, 'IDX file');
       const lh = await readHeader(labelsSrc, this.labelsPath);
-      if (ih.shape.length < 2) throw new FfnnError('SHAPE_MISMATCH', `${this.imagesPath}: expected images of shape n x rows x cols, got ${ih.shape.join(' x ')}`, { file: this.imagesPath });
+      if (ih.shape.length < 2)
+        throw new FfnnError('SHAPE_MISMATCH', `${this.imagesPath}: expected images of shape n x rows x cols, got ${ih.shape.join(' x ')}`, {
+          file: this.imagesPath,
+        });
       const n = ih.shape[0];
       if (lh.shape.length !== 1 || lh.shape[0] !== n) {
-        throw new FfnnError('SHAPE_MISMATCH', `${this.imagesPath}: ${n} images but ${lh.shape.join(' x ')} labels in ${this.labelsPath} (expected a 1-D array of ${n})`, { file: this.labelsPath });
+        throw new FfnnError(
+          'SHAPE_MISMATCH',
+          `${this.imagesPath}: ${n} images but ${lh.shape.join(' x ')} labels in ${this.labelsPath} (expected a 1-D array of ${n})`,
+          { file: this.labelsPath },
+        );
       }
       return { images: { src: imagesSrc, h: ih }, labels: { src: labelsSrc, h: lh }, n, cols: ih.count / n };
     } catch (err) {

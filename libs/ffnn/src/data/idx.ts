@@ -7,8 +7,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { describeValue, FfnnError } from '../errors.ts';
 import { statRegularFile } from '../io/read-file.ts';
-import { FfnnError, describeValue } from '../errors.ts';
 import { checkMatrixSize } from '../matrix.ts';
 import type { Dataset, TrainTestSplit } from './mnist.ts';
 
@@ -42,7 +42,11 @@ function maxBytesOf(options: IdxOptions): number {
 function sizeError(name: string, what: string, got: number | undefined, max: number): FfnnError {
   const details: Record<string, unknown> = { file: name, limit: max };
   if (got !== undefined) details.got = got;
-  return new FfnnError('SIZE_LIMIT', `${name}: ${what} the limit of ${max.toLocaleString('en-US')} bytes for IDX data; raise it with the maxBytes option`, details);
+  return new FfnnError(
+    'SIZE_LIMIT',
+    `${name}: ${what} the limit of ${max.toLocaleString('en-US')} bytes for IDX data; raise it with the maxBytes option`,
+    details,
+  );
 }
 
 /** Parses IDX bytes (uint8 data only, which is what MNIST-format files hold), gzipped or not. */
@@ -60,7 +64,8 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file', options: IdxOptio
     }
   } else if (bytes.length > max) throw sizeError(name, `the data is ${bytes.length.toLocaleString('en-US')} bytes, more than`, bytes.length, max);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new FfnnError('INVALID_DATA', `${name}: not an IDX file (bad magic number)`, { file: name });
-  if (bytes[2] !== 0x08) throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${bytes[2].toString(16)}`, { file: name });
+  if (bytes[2] !== 0x08)
+    throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${bytes[2].toString(16)}`, { file: name });
   const dims = bytes[3];
   if (dims < 1 || dims > 4 || bytes.length < 4 + 4 * dims) throw new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -69,14 +74,17 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file', options: IdxOptio
   for (let d = 0; d < dims; d++) {
     const size = view.getUint32(4 + 4 * d, false);
     // a zero size would give an empty dataset, or rows of zero features that fail much later
-    if (size === 0) throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
+    if (size === 0)
+      throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
     shape.push(size);
     count *= size; // a double: at most 4 factors below 2^32, so never Infinity, and checked before any use
   }
   if (count > max) throw sizeError(name, `the header declares ${shape.join(' x ')} = ${count.toExponential(2)} values, more than`, count, max);
   const offset = 4 + 4 * dims;
   if (bytes.length - offset !== count) {
-    throw new FfnnError('INVALID_DATA', `${name}: header declares ${count} values (${shape.join(' x ')}), the file holds ${bytes.length - offset}`, { file: name });
+    throw new FfnnError('INVALID_DATA', `${name}: header declares ${count} values (${shape.join(' x ')}), the file holds ${bytes.length - offset}`, {
+      file: name,
+    });
   }
   return { shape, data: bytes.subarray(offset) };
 }
@@ -121,7 +129,11 @@ export function readIdxFile(path: string, options: IdxOptions = {}): IdxArray {
 export function idxDataset(images: IdxArray, labels: IdxArray, name = 'IDX data'): Dataset {
   const { shape } = images;
   if (shape.length < 2 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new FfnnError('SHAPE_MISMATCH', `${name}: expected images of shape n x rows x cols (every size at least 1), got ${shape.join(' x ') || 'no dimensions'}`, { file: name });
+    throw new FfnnError(
+      'SHAPE_MISMATCH',
+      `${name}: expected images of shape n x rows x cols (every size at least 1), got ${shape.join(' x ') || 'no dimensions'}`,
+      { file: name },
+    );
   }
   const n = shape[0];
   if (labels.shape.length !== 1 || labels.shape[0] !== n) {
@@ -130,7 +142,11 @@ export function idxDataset(images: IdxArray, labels: IdxArray, name = 'IDX data'
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);
   checkMatrixSize(n, cols, `${name} (images)`, 'images');
   if (images.data.length !== n * cols || labels.data.length !== n) {
-    throw new FfnnError('SHAPE_MISMATCH', `${name}: shapes ${shape.join(' x ')} and ${n} need ${n * cols} pixels and ${n} labels, got ${images.data.length} and ${labels.data.length}`, { file: name });
+    throw new FfnnError(
+      'SHAPE_MISMATCH',
+      `${name}: shapes ${shape.join(' x ')} and ${n} need ${n * cols} pixels and ${n} labels, got ${images.data.length} and ${labels.data.length}`,
+      { file: name },
+    );
   }
   const X = new Float64Array(n * cols);
   for (let i = 0; i < X.length; i++) X[i] = images.data[i] / 255;

@@ -2,10 +2,11 @@
  * @ffnn/core/data: dataset loaders and preprocessing (Node, Bun, Deno: uses node:fs; also in @ffnn/core/node).
  * @module @ffnn/core/data
  */
-export { loadMnist, loadMnistDigits, splitTrainTest, takeRows, MNIST_FEATURES, type Dataset, type TrainTestSplit } from './mnist.ts';
-export { normalize, fitStandardizer, oneHot, type Standardizer } from './preprocess.ts';
-export { parseIdx, encodeIdx, readIdxFile, idxDataset, loadIdxDir, findIdxFile, MAX_DECOMPRESSED_BYTES, type IdxArray, type IdxOptions } from './idx.ts';
-export { parseCsv, readCsvFile, formatCsv, MAX_CSV_BYTES, type CsvDataset, type CsvOptions, type CsvFileOptions } from './csv.ts';
-export { parseDecimal, DECIMAL_HINT } from './decimal.ts';
-export { readCsvStream, CsvStream, type CsvStreamOptions, type CsvBatch, type CsvScan, type CsvStreamStats } from './csv-stream.ts';
-export { readIdxStream, readIdxDirStream, IdxStream, type IdxStreamOptions, type IdxBatch, type IdxScan, type IdxStreamStats } from './idx-stream.ts';
+
+export { type CsvDataset, type CsvFileOptions, type CsvOptions, formatCsv, MAX_CSV_BYTES, parseCsv, readCsvFile } from './csv.ts';
+export { type CsvBatch, type CsvScan, CsvStream, type CsvStreamOptions, type CsvStreamStats, readCsvStream } from './csv-stream.ts';
+export { DECIMAL_HINT, parseDecimal } from './decimal.ts';
+export { encodeIdx, findIdxFile, type IdxArray, type IdxOptions, idxDataset, loadIdxDir, MAX_DECOMPRESSED_BYTES, parseIdx, readIdxFile } from './idx.ts';
+export { type IdxBatch, type IdxScan, IdxStream, type IdxStreamOptions, type IdxStreamStats, readIdxDirStream, readIdxStream } from './idx-stream.ts';
+export { type Dataset, loadMnist, loadMnistDigits, MNIST_FEATURES, splitTrainTest, type TrainTestSplit, takeRows } from './mnist.ts';
+export { fitStandardizer, normalize, oneHot, type Standardizer } from './preprocess.ts';

@@ -5,7 +5,7 @@
  * the reference is `MLPClassifier.fit(X, y, sample_weight=compute_sample_weight(cw, y) * sw)`.
  */
 import type { DType, FloatArray } from '../backend/backend.ts';
-import { FfnnError, describeValue } from '../errors.ts';
+import { describeValue, FfnnError } from '../errors.ts';
 import { type Label, type TargetEncoding, type TargetInput, uniqueSorted } from '../labels.ts';
 import type { ClassWeight } from '../options.ts';
 import { checkSampleWeight } from './training-data.ts';
@@ -60,9 +60,13 @@ export function classSampleWeights(classWeight: Exclude<ClassWeight, null>, y: T
   }
   // multi-output: each column weighted on its own classes (0 and/or 1), then multiplied in column order
   if (classWeight !== 'balanced') {
-    throw new FfnnError('INVALID_PARAM', "classWeight: for multilabel targets (an indicator matrix) classWeight takes only 'balanced' (sklearn takes a list of maps, one per column; pass the product as sampleWeight)", {
-      param: 'classWeight',
-    });
+    throw new FfnnError(
+      'INVALID_PARAM',
+      "classWeight: for multilabel targets (an indicator matrix) classWeight takes only 'balanced' (sklearn takes a list of maps, one per column; pass the product as sampleWeight)",
+      {
+        param: 'classWeight',
+      },
+    );
   }
   const k = encoding.nOutputs;
   const out = new Float64Array(rows);
@@ -95,7 +99,9 @@ export function trainingWeights(
   const rows = y.length;
   if (classWeight === null) return checkSampleWeight(sampleWeight, rows, dtype);
   if (encoding.kind === 'continuous') {
-    throw new FfnnError('INVALID_PARAM', 'classWeight: a regressor has no classes to weight; leave classWeight null and weight rows with sampleWeight', { param: 'classWeight' });
+    throw new FfnnError('INVALID_PARAM', 'classWeight: a regressor has no classes to weight; leave classWeight null and weight rows with sampleWeight', {
+      param: 'classWeight',
+    });
   }
   if (incremental && classWeight === 'balanced') {
     throw new FfnnError(

@@ -6,9 +6,9 @@
  * mean (targets, output activation, loss, score) is the subclass's.
  */
 import { ACTIVATION_ALIASES } from '../activations.ts';
+import { type DriveOptions, driveAsync, driveSync } from '../async-fit.ts';
 import type { ActivationName } from '../backend/backend.ts';
 import { selectBackend } from '../backend/select.ts';
-import { type DriveOptions, driveAsync, driveSync } from '../async-fit.ts';
 import { FfnnError } from '../errors.ts';
 import { checkFeatureNames, columnOrder } from '../feature-names.ts';
 import { initLayer } from '../init.ts';
@@ -18,16 +18,16 @@ import type { ExportedModel, RestoredModel } from '../io/model-spec.ts';
 import type { Label, TargetEncoding, TargetInput } from '../labels.ts';
 import type { LossName } from '../losses.ts';
 import { type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
-import { Network, checkNetworkSize } from '../network.ts';
-import { type FFNNOptions, type FfnnWarning, checkOptionNames, defaultOptions, resolveArchitecture, validateOptions } from '../options.ts';
+import { checkNetworkSize, Network } from '../network.ts';
+import { checkOptionNames, defaultOptions, type FFNNOptions, type FfnnWarning, resolveArchitecture, validateOptions } from '../options.ts';
 import { RandomState } from '../random.ts';
-import { FittedAttributes } from './fitted-attributes.ts';
-import { type FittedModel, type FittedState, checkpoint, historyWanted, initialState, rollBack } from './fitted-state.ts';
-import type { OutputScorer } from './inference.ts';
-import { fitLbfgs } from './fit-lbfgs.ts';
-import { type FitOptions, type TrainingSteps, fitStochastic } from './training-loop.ts';
 import { trainingWeights } from './class-weight.ts';
+import { fitLbfgs } from './fit-lbfgs.ts';
+import { FittedAttributes } from './fitted-attributes.ts';
+import { checkpoint, type FittedModel, type FittedState, historyWanted, initialState, rollBack } from './fitted-state.ts';
+import type { OutputScorer } from './inference.ts';
 import { inDtype } from './training-data.ts';
+import { type FitOptions, fitStochastic, type TrainingSteps } from './training-loop.ts';
 
 /** What fitAsync and partialFitAsync take besides the data (see async-fit.ts). */
 export interface AsyncFitOptions extends FitOptions, DriveOptions {}
@@ -124,7 +124,9 @@ export abstract class FFNNEstimator extends FittedAttributes {
   /** sklearn refuses partial_fit for lbfgs, and early stopping in partial_fit (>= 1.3). */
   protected checkPartialFit(): void {
     if (this.opts.solver === 'lbfgs') {
-      throw new FfnnError('INVALID_PARAM', "solver: partialFit is only available for the stochastic solvers ('sgd', 'adam'); lbfgs is not stochastic", { param: 'solver' });
+      throw new FfnnError('INVALID_PARAM', "solver: partialFit is only available for the stochastic solvers ('sgd', 'adam'); lbfgs is not stochastic", {
+        param: 'solver',
+      });
     }
     if (this.opts.earlyStopping) {
       throw new FfnnError('INVALID_PARAM', 'earlyStopping: partialFit does not support early stopping; set earlyStopping to false', { param: 'earlyStopping' });
@@ -147,10 +149,20 @@ export abstract class FFNNEstimator extends FittedAttributes {
    * (sync or async) answers true to stop. `abortable` keeps a copy of each epoch's starting
    * weights so a stop can return to them.
    */
-  protected *train(Xin: MatrixInput, yIn: TargetInput, incremental: boolean, classes: readonly Label[] | undefined, fitOptions: FitOptions, abortable: boolean): TrainingSteps {
+  protected *train(
+    Xin: MatrixInput,
+    yIn: TargetInput,
+    incremental: boolean,
+    classes: readonly Label[] | undefined,
+    fitOptions: FitOptions,
+    abortable: boolean,
+  ): TrainingSteps {
     // two fits interleaving batches on one network would train neither: the second is refused
     if (this.training) {
-      throw new FfnnError('BUSY', 'fit: this model is still training (a fitAsync or partialFitAsync call has not finished); await it, or abort it with its signal, first');
+      throw new FfnnError(
+        'BUSY',
+        'fit: this model is still training (a fitAsync or partialFitAsync call has not finished); await it, or abort it with its signal, first',
+      );
     }
     this.training = true;
     try {
@@ -160,7 +172,14 @@ export abstract class FFNNEstimator extends FittedAttributes {
     }
   }
 
-  private *trainGuarded(Xin: MatrixInput, yIn: TargetInput, incremental: boolean, classes: readonly Label[] | undefined, fitOptions: FitOptions, abortable: boolean): TrainingSteps {
+  private *trainGuarded(
+    Xin: MatrixInput,
+    yIn: TargetInput,
+    incremental: boolean,
+    classes: readonly Label[] | undefined,
+    fitOptions: FitOptions,
+    abortable: boolean,
+  ): TrainingSteps {
     validateOptions(this.opts);
     this.warnings = [];
     const previous = this.model;
@@ -175,18 +194,28 @@ export abstract class FFNNEstimator extends FittedAttributes {
     const given = fitOptions.featureNames ?? X.featureNames; // an explicit list, or object rows' keys
     const names = given === undefined ? null : checkFeatureNames(given, X.cols);
     if (!firstPass && names && previous.state.featureNames && columnOrder(previous.state.featureNames, names, 'featureNames')) {
-      throw new FfnnError('SHAPE_MISMATCH', `featureNames: continuing training needs the model's columns in its order (${previous.state.featureNames.join(', ')})`, { param: 'featureNames' });
+      throw new FfnnError(
+        'SHAPE_MISMATCH',
+        `featureNames: continuing training needs the model's columns in its order (${previous.state.featureNames.join(', ')})`,
+        { param: 'featureNames' },
+      );
     }
     let encoding: TargetEncoding;
     if (firstPass) encoding = this.fitTargets(yIn, classes);
     else {
       encoding = previous.state.encoding;
       if (previous.net.layerSizes[0] !== X.cols) {
-        throw new FfnnError('SHAPE_MISMATCH', `X: the model was fitted with ${previous.net.layerSizes[0]} features, got ${X.cols}`, { param: 'X', expected: previous.net.layerSizes[0], got: X.cols });
+        throw new FfnnError('SHAPE_MISMATCH', `X: the model was fitted with ${previous.net.layerSizes[0]} features, got ${X.cols}`, {
+          param: 'X',
+          expected: previous.net.layerSizes[0],
+          got: X.cols,
+        });
       }
       this.checkContinuedTargets(encoding, yIn, incremental);
       if (previous.net.dtype !== o.dtype) {
-        throw new FfnnError('INVALID_PARAM', `dtype: the model was fitted in ${previous.net.dtype}; continuing in ${o.dtype} is not supported`, { param: 'dtype' });
+        throw new FfnnError('INVALID_PARAM', `dtype: the model was fitted in ${previous.net.dtype}; continuing in ${o.dtype} is not supported`, {
+          param: 'dtype',
+        });
       }
     }
     const Y64 = this.encode(encoding, yIn, 'y');
@@ -249,7 +278,11 @@ export abstract class FFNNEstimator extends FittedAttributes {
       throw new FfnnError('INVALID_DATA', `y: expected ${this.targetsExpected}`, { param: 'y' });
     }
     if (yIn.length !== rows) {
-      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${rows} targets (one per row of X), got ${yIn.length}`, { param: 'y', expected: rows, got: yIn.length });
+      throw new FfnnError('SHAPE_MISMATCH', `y: expected ${rows} targets (one per row of X), got ${yIn.length}`, {
+        param: 'y',
+        expected: rows,
+        got: yIn.length,
+      });
     }
   }
 
@@ -270,7 +303,9 @@ export abstract class FFNNEstimator extends FittedAttributes {
       // sklearn's glorot factor depends on the hidden activation option; with one activation per
       // layer, layer l uses the activation of the layer it feeds (the last hidden one for the output)
       const initAct =
-        hiddenActivations.length > 0 ? hiddenActivations[Math.min(l, hiddenActivations.length - 1)] : (ACTIVATION_ALIASES[typeof o.activation === 'string' ? o.activation : 'relu'] as ActivationName);
+        hiddenActivations.length > 0
+          ? hiddenActivations[Math.min(l, hiddenActivations.length - 1)]
+          : (ACTIVATION_ALIASES[typeof o.activation === 'string' ? o.activation : 'relu'] as ActivationName);
       const { weights, biases } = initLayer(rng, layerSizes[l], layerSizes[l + 1], initAct, o.init);
       net.coefs[l].set(weights);
       net.intercepts[l].set(biases);
@@ -285,7 +320,11 @@ export abstract class FFNNEstimator extends FittedAttributes {
     const { net, state } = this.fitted(name);
     const X = toMatrix(Xin, net.dtype, 'X', state.featureNames ?? undefined);
     if (X.cols !== net.layerSizes[0]) {
-      throw new FfnnError('SHAPE_MISMATCH', `X: the model expects ${net.layerSizes[0]} features per row, got ${X.cols}`, { param: 'X', expected: net.layerSizes[0], got: X.cols });
+      throw new FfnnError('SHAPE_MISMATCH', `X: the model expects ${net.layerSizes[0]} features per row, got ${X.cols}`, {
+        param: 'X',
+        expected: net.layerSizes[0],
+        got: X.cols,
+      });
     }
     return X;
   }

@@ -25,7 +25,16 @@ import { checkFinalWeights } from './stopping.ts';
 import { encodeValidationData } from './training-data.ts';
 import type { FitOptions, LoopContext, TrainingProgress, TrainingSteps } from './training-loop.ts';
 
-export function* fitLbfgs(ctx: LoopContext, X: Matrix, Y: FloatArray, W: FloatArray | null, _incremental: boolean, _rng: RandomState, fitOptions: FitOptions, abortable: boolean): TrainingSteps {
+export function* fitLbfgs(
+  ctx: LoopContext,
+  X: Matrix,
+  Y: FloatArray,
+  W: FloatArray | null,
+  _incremental: boolean,
+  _rng: RandomState,
+  fitOptions: FitOptions,
+  _abortable: boolean,
+): TrainingSteps {
   const o = ctx.options;
   const { net, state } = ctx.model;
   const loss = LOSSES[state.lossName];
@@ -84,7 +93,14 @@ export function* fitLbfgs(ctx: LoopContext, X: Matrix, Y: FloatArray, W: FloatAr
     }
     if (o.onEpoch) {
       // one L-BFGS iteration stands for an epoch; its learning rate is the step length taken
-      const metrics: EpochMetrics = { epoch: nit, loss: f, learningRate: stp, seconds: (performance.now() - started) / 1000, ...(validationLoss !== undefined ? { validationLoss } : {}), ...(validationScore !== undefined ? { validationScore } : {}) };
+      const metrics: EpochMetrics = {
+        epoch: nit,
+        loss: f,
+        learningRate: stp,
+        seconds: (performance.now() - started) / 1000,
+        ...(validationLoss !== undefined ? { validationLoss } : {}),
+        ...(validationScore !== undefined ? { validationScore } : {}),
+      };
       if (o.onEpoch(metrics) === false) stopped = true;
     }
     started = performance.now();

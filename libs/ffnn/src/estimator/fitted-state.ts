@@ -95,7 +95,13 @@ export function checkpoint(model: FittedModel | null): Checkpoint | null {
   return {
     model: {
       net: model.net,
-      state: { ...s, lossCurve: [...s.lossCurve], validationLossCurve: [...s.validationLossCurve], validationScores: [...s.validationScores], history: [...s.history] },
+      state: {
+        ...s,
+        lossCurve: [...s.lossCurve],
+        validationLossCurve: [...s.validationLossCurve],
+        validationScores: [...s.validationScores],
+        history: [...s.history],
+      },
       optimizer: model.optimizer,
     },
     params: model.net.snapshot(),

@@ -3,7 +3,7 @@
  * held-out evaluation (loss and score in one pass) the training loop does after every epoch.
  */
 import type { FloatArray } from '../backend/backend.ts';
-import { type Loss, clipEpsilon } from '../losses.ts';
+import { clipEpsilon, type Loss } from '../losses.ts';
 import type { Network } from '../network.ts';
 
 /** Rows processed at once when predicting. */
@@ -39,7 +39,15 @@ export type OutputScorer = (out: FloatArray, y: FloatArray, rows: number, nOutpu
  * Mean data loss (summed per chunk as chunk mean x rows, then divided by all rows) and the score
  * on encoded targets, from one forward pass.
  */
-export function evaluate(net: Network, x: FloatArray, y: FloatArray, rows: number, loss: Loss, score: OutputScorer, w: ArrayLike<number> | null = null): { loss: number; score: number } {
+export function evaluate(
+  net: Network,
+  x: FloatArray,
+  y: FloatArray,
+  rows: number,
+  loss: Loss,
+  score: OutputScorer,
+  w: ArrayLike<number> | null = null,
+): { loss: number; score: number } {
   const nOut = net.nOutputs;
   const eps = clipEpsilon(net.dtype);
   const all = new Float64Array(rows * nOut);

@@ -31,10 +31,14 @@ export function describeDivergedLoss(epochLoss: number): string {
 }
 
 export function nonFiniteLossError(epochLoss: number, epoch: number, learningRateInit: number): FfnnError {
-  return new FfnnError('NON_FINITE_LOSS', `training diverged: ${describeDivergedLoss(epochLoss)} in epoch ${epoch}; try a smaller learningRateInit (now ${learningRateInit}) or scale the inputs`, {
-    epoch,
-    loss: epochLoss,
-  });
+  return new FfnnError(
+    'NON_FINITE_LOSS',
+    `training diverged: ${describeDivergedLoss(epochLoss)} in epoch ${epoch}; try a smaller learningRateInit (now ${learningRateInit}) or scale the inputs`,
+    {
+      epoch,
+      loss: epochLoss,
+    },
+  );
 }
 
 /** sklearn >= 1.6 refuses non-finite final weights (`_fit`): the same check, after the loop. */
@@ -52,7 +56,14 @@ export function checkFinalWeights(net: Network, nIter: number, hint = 'try a sma
  * _update_no_improvement_count: with early stopping the validation score must beat the best by
  * tol (and a new best snapshots the weights), else the training loss must fall below the best by tol.
  */
-export function updateNoImprovement(state: FittedState, net: Network, tol: number, earlyStopping: boolean, epochLoss: number, validationScore: number | undefined): void {
+export function updateNoImprovement(
+  state: FittedState,
+  net: Network,
+  tol: number,
+  earlyStopping: boolean,
+  epochLoss: number,
+  validationScore: number | undefined,
+): void {
   if (earlyStopping) {
     const s = validationScore!;
     state.validationScores.push(s);

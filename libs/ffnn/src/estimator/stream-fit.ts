@@ -15,7 +15,7 @@
  * state included) and closes the source.
  */
 import type { DType } from '../backend/backend.ts';
-import { FfnnError, describeValue } from '../errors.ts';
+import { describeValue, FfnnError } from '../errors.ts';
 import type { TargetInput } from '../labels.ts';
 import { type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
 import { RandomState } from '../random.ts';
@@ -78,7 +78,7 @@ export interface StreamFitOptions {
   /** Called after every batch of the source. */
   onProgress?: (progress: StreamProgress) => void;
   /** Called after every pass; returning false stops after it. */
-  onEpoch?: (epoch: StreamEpoch) => void | boolean;
+  onEpoch?: (epoch: StreamEpoch) => undefined | boolean;
   /** Most milliseconds of training between two returns to the event loop (default 10). */
   yieldEveryMs?: number;
   /** Names of the columns (a CSV header): stored in the model and checked at predict time. */
@@ -88,8 +88,7 @@ export interface StreamFitOptions {
 /** A training call on one batch (the estimator's partialFit as a generator of steps). */
 export type BatchTrainer = (X: MatrixInput, y: TargetInput, fitOptions: FitOptions) => TrainingSteps;
 
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function wholeNumber(value: unknown, param: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -100,7 +99,11 @@ function wholeNumber(value: unknown, param: string, min: number, fallback: numbe
 }
 
 function aborted(epoch: number, batch: number): FfnnError {
-  return new FfnnError('ABORTED', `fitStream: stopped in epoch ${epoch} after ${batch} batch${batch === 1 ? '' : 'es'}; the model keeps every batch trained before the stop`, { epoch, batch });
+  return new FfnnError(
+    'ABORTED',
+    `fitStream: stopped in epoch ${epoch} after ${batch} batch${batch === 1 ? '' : 'es'}; the model keeps every batch trained before the stop`,
+    { epoch, batch },
+  );
 }
 
 /** The rows of a batch's X, without converting it (for progress). */
@@ -112,7 +115,13 @@ function rowsOf(X: MatrixInput): number {
  * Runs the stream fit: `trainBatch` is partialFit on one batch; `seed` seeds the shuffle buffer.
  * The source's iterator is closed on every way out (end, error, abort).
  */
-export async function runStreamFit(owner: object, source: StreamSource, options: StreamFitOptions, seed: number | null, trainBatch: BatchTrainer): Promise<void> {
+export async function runStreamFit(
+  owner: object,
+  source: StreamSource,
+  options: StreamFitOptions,
+  seed: number | null,
+  trainBatch: BatchTrainer,
+): Promise<void> {
   // between two batches no training generator runs, so the estimator's own guard does not see this call
   if (STREAMING.has(owner)) {
     throw new FfnnError('BUSY', 'fitStream: this model is still training (a fitStream call has not finished); await it, or abort it with its signal, first');
@@ -128,12 +137,15 @@ export async function runStreamFit(owner: object, source: StreamSource, options:
 const STREAMING = new WeakSet<object>();
 
 async function streamFit(source: StreamSource, options: StreamFitOptions, seed: number | null, trainBatch: BatchTrainer): Promise<void> {
-  if (options === null || typeof options !== 'object') throw new FfnnError('INVALID_PARAM', `fitStream: expected an options object, got ${describeValue(options)}`, { param: 'options' });
+  if (options === null || typeof options !== 'object')
+    throw new FfnnError('INVALID_PARAM', `fitStream: expected an options object, got ${describeValue(options)}`, { param: 'options' });
   const epochs = wholeNumber(options.epochs, 'epochs', 1, 1);
   const bufferRows = wholeNumber(options.shuffleBuffer, 'shuffleBuffer', 0, 0);
   const budget = options.yieldEveryMs ?? 10;
   if (!(typeof budget === 'number' && budget >= 0 && Number.isFinite(budget))) {
-    throw new FfnnError('INVALID_PARAM', `yieldEveryMs: expected a finite number of milliseconds >= 0, got ${describeValue(budget)}`, { param: 'yieldEveryMs' });
+    throw new FfnnError('INVALID_PARAM', `yieldEveryMs: expected a finite number of milliseconds >= 0, got ${describeValue(budget)}`, {
+      param: 'yieldEveryMs',
+    });
   }
   const { signal, onProgress, onEpoch } = options;
   const fitOptions: FitOptions = options.featureNames ? { featureNames: options.featureNames } : {};
@@ -148,7 +160,9 @@ async function streamFit(source: StreamSource, options: StreamFitOptions, seed: 
     const epochStarted = performance.now();
     const pass = openPass(source, epoch);
     const batches = rng ? shuffled(pass, bufferRows, rng) : pass;
-    const it = (Symbol.asyncIterator in batches ? (batches as AsyncIterable<StreamBatch>)[Symbol.asyncIterator]() : (batches as Iterable<StreamBatch>)[Symbol.iterator]()) as AsyncIterator<StreamBatch> | Iterator<StreamBatch>;
+    const it = (
+      Symbol.asyncIterator in batches ? (batches as AsyncIterable<StreamBatch>)[Symbol.asyncIterator]() : (batches as Iterable<StreamBatch>)[Symbol.iterator]()
+    ) as AsyncIterator<StreamBatch> | Iterator<StreamBatch>;
     let batch = 0;
     let samples = 0;
     let lossSum = 0;
@@ -160,7 +174,11 @@ async function streamFit(source: StreamSource, options: StreamFitOptions, seed: 
         if (r.done) break;
         const b = r.value;
         if (!b || typeof b !== 'object' || !('X' in b) || !('y' in b)) {
-          throw new FfnnError('INVALID_DATA', `fitStream: batch ${batch + 1} of epoch ${epoch}: expected an object {X, y}, got ${describeValue(b)}`, { param: 'source', epoch, batch: batch + 1 });
+          throw new FfnnError('INVALID_DATA', `fitStream: batch ${batch + 1} of epoch ${epoch}: expected an object {X, y}, got ${describeValue(b)}`, {
+            param: 'source',
+            epoch,
+            batch: batch + 1,
+          });
         }
         const steps = trainBatch(b.X, b.y as TargetInput, b.sampleWeight == null ? fitOptions : { ...fitOptions, sampleWeight: b.sampleWeight });
         let last: { loss: number; samples: number } | null = null;
@@ -210,7 +228,9 @@ async function streamFit(source: StreamSource, options: StreamFitOptions, seed: 
 function openPass(source: StreamSource, epoch: number): Batches {
   const pass = typeof source === 'function' ? source(epoch) : source;
   if (pass === null || typeof pass !== 'object' || !(Symbol.asyncIterator in pass || Symbol.iterator in pass)) {
-    throw new FfnnError('INVALID_PARAM', `source: expected an async iterable of {X, y} batches or a function returning one, got ${describeValue(pass)}`, { param: 'source' });
+    throw new FfnnError('INVALID_PARAM', `source: expected an async iterable of {X, y} batches or a function returning one, got ${describeValue(pass)}`, {
+      param: 'source',
+    });
   }
   return pass;
 }
@@ -277,7 +297,11 @@ export async function* shuffled(batches: Batches, size: number, rng: RandomState
   };
   for await (const b of batches as AsyncIterable<StreamBatch>) {
     if (b?.sampleWeight != null) {
-      throw new FfnnError('INVALID_PARAM', 'shuffleBuffer: batches with sampleWeight are not shuffled (the weights would not follow their rows); drop shuffleBuffer or the weights', { param: 'shuffleBuffer' });
+      throw new FfnnError(
+        'INVALID_PARAM',
+        'shuffleBuffer: batches with sampleWeight are not shuffled (the weights would not follow their rows); drop shuffleBuffer or the weights',
+        { param: 'shuffleBuffer' },
+      );
     }
     const first: DType = (b.X as { data?: unknown })?.data instanceof Float32Array ? 'float32' : 'float64';
     const X = toMatrix(b.X, dtype ?? first, 'X');

@@ -5,7 +5,7 @@
 import type { DType, FloatArray } from '../backend/backend.ts';
 import { FfnnError } from '../errors.ts';
 import type { TargetInput } from '../labels.ts';
-import { type Matrix, type MatrixInput, allocate, toMatrix } from '../matrix.ts';
+import { allocate, type Matrix, type MatrixInput, toMatrix } from '../matrix.ts';
 import type { Network } from '../network.ts';
 import type { FfnnWarning } from '../options.ts';
 import type { RandomState } from '../random.ts';
@@ -53,7 +53,12 @@ export function splitForEarlyStopping(
   const nOut = net.nOutputs;
   // the weights follow their rows (sklearn passes them to train_test_split; the split's draws do not depend on them)
   const s = trainValidationSplit(X.rows, Y, split.stratify, split.validationFraction, rng, split.classes);
-  const rowsOf = (rows: Int32Array): EncodedRows => ({ X: take(net, X.data, X.cols, rows), Y: take(net, Y, nOut, rows), rows: rows.length, W: W ? take(net, W, 1, rows) : null });
+  const rowsOf = (rows: Int32Array): EncodedRows => ({
+    X: take(net, X.data, X.cols, rows),
+    Y: take(net, Y, nOut, rows),
+    rows: rows.length,
+    W: W ? take(net, W, 1, rows) : null,
+  });
   return { train: rowsOf(s.train), validation: rowsOf(s.validation) };
 }
 
@@ -67,7 +72,11 @@ export function encodeValidationData(
 ): EncodedRows {
   const vx = toMatrix(data.X, dtype, 'validationData.X', featureNames ?? undefined);
   if (vx.cols !== nFeatures) {
-    throw new FfnnError('SHAPE_MISMATCH', `validationData.X: expected ${nFeatures} features, got ${vx.cols}`, { param: 'validationData.X', expected: nFeatures, got: vx.cols });
+    throw new FfnnError('SHAPE_MISMATCH', `validationData.X: expected ${nFeatures} features, got ${vx.cols}`, {
+      param: 'validationData.X',
+      expected: nFeatures,
+      got: vx.cols,
+    });
   }
   if (data.y.length !== vx.rows) {
     throw new FfnnError('SHAPE_MISMATCH', `validationData.y: expected ${vx.rows} targets, got ${data.y.length}`, { param: 'validationData.y' });
@@ -81,11 +90,13 @@ export function checkSampleWeight(w: ArrayLike<number> | null | undefined, rows:
   if (!(Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView)))) {
     throw new FfnnError('INVALID_PARAM', `${param}: expected an array of numbers (one weight per row), got ${typeof w}`, { param });
   }
-  if (w.length !== rows) throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${rows} weights (one per row of X), got ${w.length}`, { param, expected: rows, got: w.length });
+  if (w.length !== rows)
+    throw new FfnnError('SHAPE_MISMATCH', `${param}: expected ${rows} weights (one per row of X), got ${w.length}`, { param, expected: rows, got: w.length });
   const out = allocate(dtype, rows);
   for (let i = 0; i < rows; i++) {
     const v = w[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${v} at index ${i}`, { param, index: i });
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new FfnnError('INVALID_DATA', `${param}: expected finite numbers, got ${v} at index ${i}`, { param, index: i });
     out[i] = v;
   }
   // every loss and gradient is divided by the weights' sum: a zero sum is 0/0, which would surface

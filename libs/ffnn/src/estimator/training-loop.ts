@@ -13,8 +13,8 @@ import { OPTIMIZERS, type StochasticSolverName } from '../optimizers.ts';
 import type { EpochMetrics, FFNNOptions, FfnnWarning } from '../options.ts';
 import type { RandomState } from '../random.ts';
 import { type FittedModel, historyWanted } from './fitted-state.ts';
-import { type OutputScorer, evaluate } from './inference.ts';
-import { EXPLODING_FACTOR, allFinite, checkFinalWeights, describeDivergedLoss, lossDiverged, nonFiniteLossError, updateNoImprovement } from './stopping.ts';
+import { evaluate, type OutputScorer } from './inference.ts';
+import { allFinite, checkFinalWeights, describeDivergedLoss, EXPLODING_FACTOR, lossDiverged, nonFiniteLossError, updateNoImprovement } from './stopping.ts';
 import { encodeValidationData, resolveBatchSize, splitForEarlyStopping } from './training-data.ts';
 
 /** fit's third argument: validation data, feature names, sample weights. */
@@ -79,7 +79,14 @@ export function* fitStochastic(
   const optimizer = model.optimizer;
 
   const earlyStopping = o.earlyStopping && !incremental;
-  const data = splitForEarlyStopping(net, X, Y, earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify, classes: state.encoding.classes } : null, rng, W);
+  const data = splitForEarlyStopping(
+    net,
+    X,
+    Y,
+    earlyStopping ? { validationFraction: o.validationFraction, stratify: ctx.stratify, classes: state.encoding.classes } : null,
+    rng,
+    W,
+  );
   const { X: trainX, Y: trainY, rows: nTrain, W: trainW } = data.train;
   const val = data.validation;
   const extraVal = fitOptions.validationData ? encodeValidationData(fitOptions.validationData, X.cols, o.dtype, state.featureNames, ctx.encode) : null;
@@ -127,7 +134,9 @@ export function* fitStochastic(
         // moments moved with the discarded batches, so the next call starts them afresh
         net.restore(lastGood!);
         model.optimizer = null;
-        throw new FfnnError('ABORTED', `training stopped in epoch ${state.nIter + 1}; the model keeps the weights after epoch ${state.nIter}`, { epoch: state.nIter });
+        throw new FfnnError('ABORTED', `training stopped in epoch ${state.nIter + 1}; the model keeps the weights after epoch ${state.nIter}`, {
+          epoch: state.nIter,
+        });
       }
     }
     state.nIter += 1;

@@ -14,7 +14,21 @@
  *   killed mid-write (kill -9) cannot clean up; the next write to that folder removes temporaries
  *   whose process is gone (`removeStaleTemporaries`).
  */
-import { type Stats, chmodSync, chownSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FfnnError } from '../errors.ts';
 import { fileKind } from './file-kind.ts';
@@ -45,12 +59,19 @@ export function resolveOutputPath(path: string, label = 'output'): string {
     try {
       target = realpathSync(target);
     } catch {
-      throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: a symbolic link to a file that does not exist; give the file's own path`, { param: label, path });
+      throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: a symbolic link to a file that does not exist; give the file's own path`, {
+        param: label,
+        path,
+      });
     }
     st = statSync(target);
   }
   if (st && !st.isFile()) {
-    throw new FfnnError('OUTPUT_CONFLICT', `${label} ${path}: is ${fileKind(st)}; ffnn writes only regular files (give a file name${st.isDirectory() ? ' inside it' : ''})`, { param: label, path });
+    throw new FfnnError(
+      'OUTPUT_CONFLICT',
+      `${label} ${path}: is ${fileKind(st)}; ffnn writes only regular files (give a file name${st.isDirectory() ? ' inside it' : ''})`,
+      { param: label, path },
+    );
   }
   const folder = dirname(target);
   let dirStat: Stats;

@@ -1,32 +1,18 @@
-/**
- * The binary model file (format "ffnn-model", version 2): a safetensors file (safetensors.ts)
- * whose tensors are the weights and whose `__metadata__` describes everything else. See
- * io/README.md for the layout and a numpy-only Python reader.
- *
- *   tensors     coefs.0 .. coefs.{L-1}        shape [fanIn, fanOut], row-major
- *               intercepts.0 .. intercepts.{L-1}  shape [fanOut]
- *               dtype F64 (float64 models) or F32 (float32 models), little-endian
- *   metadata    format          "ffnn-model"
- *               format_version  "2"
- *               library         the ffnn version that wrote the file
- *               model           JSON: dtype, layerSizes, activations, loss, target, options, training
- *               sha256_model    SHA-256 (hex) of the UTF-8 bytes of `model`
- *               sha256_tensors  SHA-256 (hex) of the tensor bytes in the order listed above
- *                               (for files ffnn writes, exactly the data section)
- *
- * Loading checks, in order: the container (lengths against the file size, tiling), format and
- * version, the model checksum, the description (layer count and sizes bounded by the bytes
- * present), each tensor's name, dtype and shape against the declared layers, the tensor checksum,
- * and finally that every weight is finite. Each failure is an FfnnError MODEL_FORMAT naming it.
- * Only bytes here (any runtime, browsers too); reading and writing paths is model-store.ts (Node).
- */
-import type { FloatArray } from '../backend/backend.ts';
-import { FfnnError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { sha256, tensorChecksum, textChecksum } from './checksums.ts';
 import { readModelJson } from './model-json.ts';
-import { MODEL_FORMAT, type ModelSource, type RestoredModel, checkFiniteWeights, describeModel, fail, parameterCount, restoredModel, validateDescription } from './model-spec.ts';
-import { DTYPE_SIZES, type SafeDType, type TensorToWrite, encodeSafetensors, parseSafetensors, readTensor } from './safetensors.ts';
+import {
+  checkFiniteWeights,
+  describeModel,
+  fail,
+  MODEL_FORMAT,
+  type ModelSource,
+  parameterCount,
+  type RestoredModel,
+  restoredModel,
+  validateDescription,
+} from './model-spec.ts';
+import { DTYPE_SIZES, encodeSafetensors, parseSafetensors, readTensor, type SafeDType, type TensorToWrite } from './safetensors.ts';
 
 export const MODEL_FILE_VERSION = 2;
 
@@ -61,7 +47,8 @@ export function modelToBytes(source: ModelSource, path = 'the model'): Uint8Arra
 export function modelFromBytes(bytes: Uint8Array): RestoredModel {
   const file = parseSafetensors(bytes);
   const meta = file.metadata;
-  if (meta.format !== MODEL_FORMAT) fail(`expected __metadata__.format "${MODEL_FORMAT}", got ${JSON.stringify(meta.format)} (a safetensors file, but not an ffnn model)`);
+  if (meta.format !== MODEL_FORMAT)
+    fail(`expected __metadata__.format "${MODEL_FORMAT}", got ${JSON.stringify(meta.format)} (a safetensors file, but not an ffnn model)`);
   if (meta.format_version !== String(MODEL_FILE_VERSION)) {
     fail(`unsupported version ${JSON.stringify(meta.format_version)} (this library reads binary version ${MODEL_FILE_VERSION} and JSON version 1)`);
   }
@@ -83,7 +70,8 @@ export function modelFromBytes(bytes: Uint8Array): RestoredModel {
   if (parameterCount(sizes) * DTYPE_SIZES[dtype] !== file.data.length) {
     fail(`layerSizes [${sizes.join(', ')}] need ${parameterCount(sizes) * DTYPE_SIZES[dtype]} bytes of ${dtype} weights, the file has ${file.data.length}`);
   }
-  for (const name of file.tensors.keys()) if (!names.includes(name)) fail(`unexpected tensor "${name}" (layerSizes [${sizes.join(', ')}] give ${names.join(', ')})`);
+  for (const name of file.tensors.keys())
+    if (!names.includes(name)) fail(`unexpected tensor "${name}" (layerSizes [${sizes.join(', ')}] give ${names.join(', ')})`);
   const L = sizes.length - 1;
   const entries = names.map((name, i) => {
     const t = file.tensors.get(name);

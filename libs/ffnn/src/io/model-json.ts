@@ -12,7 +12,16 @@
 import type { DType, FloatArray } from '../backend/backend.ts';
 import { VERSION } from '../version.ts';
 import { tensorChecksum, textChecksum } from './checksums.ts';
-import { type ModelDescription, type ModelSource, MODEL_FORMAT, type RestoredModel, describeModel, fail, restoredModel, validateDescription } from './model-spec.ts';
+import {
+  describeModel,
+  fail,
+  MODEL_FORMAT,
+  type ModelDescription,
+  type ModelSource,
+  type RestoredModel,
+  restoredModel,
+  validateDescription,
+} from './model-spec.ts';
 
 export { MODEL_FORMAT };
 /** Version of the JSON document; the binary format is MODEL_FILE_VERSION (2) in model-file.ts. */
@@ -59,31 +68,41 @@ export function modelToJSON(model: ModelSource): ModelJson {
   };
 }
 
-const typedAs = (dtype: DType) => (a: number[]): FloatArray => (dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a));
+const typedAs =
+  (dtype: DType) =>
+  (a: number[]): FloatArray =>
+    dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a);
 
 const isNumArray = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number' && Number.isFinite(v));
 
 /** Reads and checks a JSON document (parsed): the fitted state for an estimator's `restore`. */
 export function readModelJson(json: unknown): RestoredModel {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) fail(`expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    fail(`expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   const m = json as Partial<ModelJson>;
   if (m.format !== MODEL_FORMAT) fail(`expected format "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}`);
-  if (m.version !== MODEL_VERSION) fail(`unsupported version ${JSON.stringify(m.version)} (this library reads JSON version ${MODEL_VERSION} and binary version 2)`);
+  if (m.version !== MODEL_VERSION)
+    fail(`unsupported version ${JSON.stringify(m.version)} (this library reads JSON version ${MODEL_VERSION} and binary version 2)`);
   const d = validateDescription(m);
   const sizes = d.layerSizes;
   const L = sizes.length - 1;
-  if (!Array.isArray(m.coefs) || m.coefs.length !== L || !Array.isArray(m.intercepts) || m.intercepts.length !== L) fail(`expected ${L} weight matrices and ${L} bias vectors`);
+  if (!Array.isArray(m.coefs) || m.coefs.length !== L || !Array.isArray(m.intercepts) || m.intercepts.length !== L)
+    fail(`expected ${L} weight matrices and ${L} bias vectors`);
   for (let l = 0; l < L; l++) {
     const c = m.coefs[l];
     const b = m.intercepts[l];
-    if (!isNumArray(c) || c.length !== sizes[l] * sizes[l + 1]) fail(`coefs[${l}] must hold ${sizes[l] * sizes[l + 1]} finite numbers (${sizes[l]} x ${sizes[l + 1]})`);
+    if (!isNumArray(c) || c.length !== sizes[l] * sizes[l + 1])
+      fail(`coefs[${l}] must hold ${sizes[l] * sizes[l + 1]} finite numbers (${sizes[l]} x ${sizes[l + 1]})`);
     if (!isNumArray(b) || b.length !== sizes[l + 1]) fail(`intercepts[${l}] must hold ${sizes[l + 1]} finite numbers`);
   }
   const checked = m.sha256_model !== undefined || m.sha256_tensors !== undefined;
   if (checked) {
-    if (typeof m.sha256_model !== 'string' || typeof m.sha256_tensors !== 'string') fail('expected both checksums, sha256_model and sha256_tensors (one is missing or not a string)');
-    if (m.sha256_model !== textChecksum(descriptionText(m as Record<string, unknown>))) fail('the model description does not match its checksum (sha256_model): the file is corrupted');
-    if (m.sha256_tensors !== tensorChecksum(m.coefs.map(typedAs(d.dtype)), m.intercepts.map(typedAs(d.dtype)))) fail('the weights do not match their checksum (sha256_tensors): the file is corrupted');
+    if (typeof m.sha256_model !== 'string' || typeof m.sha256_tensors !== 'string')
+      fail('expected both checksums, sha256_model and sha256_tensors (one is missing or not a string)');
+    if (m.sha256_model !== textChecksum(descriptionText(m as Record<string, unknown>)))
+      fail('the model description does not match its checksum (sha256_model): the file is corrupted');
+    if (m.sha256_tensors !== tensorChecksum(m.coefs.map(typedAs(d.dtype)), m.intercepts.map(typedAs(d.dtype))))
+      fail('the weights do not match their checksum (sha256_tensors): the file is corrupted');
   }
   const warnings = checked
     ? []

@@ -6,8 +6,8 @@
  */
 import { ACTIVATION_ALIASES } from '../activations.ts';
 import type { ActivationName, DType, FloatArray } from '../backend/backend.ts';
+import { describeValue, FfnnError } from '../errors.ts';
 import type { FittedState } from '../estimator/fitted-state.ts';
-import { FfnnError, describeValue } from '../errors.ts';
 import { checkFeatureNames } from '../feature-names.ts';
 import { type Label, type TargetEncoding, type TargetKind, uniqueSorted } from '../labels.ts';
 import { LOSSES, type LossName } from '../losses.ts';
@@ -82,7 +82,8 @@ export function describeModel(model: ModelSource): { description: ModelDescripti
   const { net, state, options } = model.exportState();
   const serialisable: Record<string, unknown> = {};
   // JSON has no Infinity (nIterNoChange: Infinity would come back as null): such values are written as text
-  for (const [k, v] of Object.entries(options)) if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  for (const [k, v] of Object.entries(options))
+    if (typeof v !== 'function' && v !== null && v !== undefined) serialisable[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
   return {
     description: {
       dtype: net.dtype,
@@ -117,11 +118,15 @@ export function checkFiniteWeights(coefs: readonly FloatArray[], intercepts: rea
     arrays.forEach((a, l) => {
       for (let i = 0; i < a.length; i++) {
         if (!Number.isFinite(a[i])) {
-          throw new FfnnError('MODEL_FORMAT', `save: refusing to write a model with non-finite weights (${name}[${l}][${i}] is ${a[i]}); ${path} was not changed`, {
-            path,
-            tensor: `${name}.${l}`,
-            index: i,
-          });
+          throw new FfnnError(
+            'MODEL_FORMAT',
+            `save: refusing to write a model with non-finite weights (${name}[${l}][${i}] is ${a[i]}); ${path} was not changed`,
+            {
+              path,
+              tensor: `${name}.${l}`,
+              index: i,
+            },
+          );
         }
       }
     });
@@ -145,13 +150,20 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
   }
   const params = parameterCount(sizes);
   if (!(params <= maxParameters)) {
-    fail(`layerSizes ${describeValue(sizes)} declare ${params} weights, more than ${maxParameters} (${maxParameters === MAX_PARAMETERS ? 'the library limit' : 'what the file holds'})`, {
-      expected: maxParameters,
-      got: params,
-    });
+    fail(
+      `layerSizes ${describeValue(sizes)} declare ${params} weights, more than ${maxParameters} (${maxParameters === MAX_PARAMETERS ? 'the library limit' : 'what the file holds'})`,
+      {
+        expected: maxParameters,
+        got: params,
+      },
+    );
   }
   const L = sizes.length - 1;
-  if (!Array.isArray(m.activations) || m.activations.length !== L || !m.activations.every((a) => typeof a === 'string' && Object.hasOwn(ACTIVATION_ALIASES, a))) {
+  if (
+    !Array.isArray(m.activations) ||
+    m.activations.length !== L ||
+    !m.activations.every((a) => typeof a === 'string' && Object.hasOwn(ACTIVATION_ALIASES, a))
+  ) {
     fail(`activations must name ${L} known activations, got ${describeValue(m.activations)}`);
   }
   if (typeof m.loss !== 'string' || !Object.hasOwn(LOSSES, m.loss)) fail(`unknown loss ${describeValue(m.loss)}`);

@@ -10,7 +10,7 @@ import { MAX_PARAMETERS } from '../network.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { modelToBytes } from './model-file.ts';
 import { modelToJSON } from './model-json.ts';
-import { type ModelSource, checkFiniteWeights, describeModel } from './model-spec.ts';
+import { checkFiniteWeights, describeModel, type ModelSource } from './model-spec.ts';
 import { MAX_HEADER_BYTES } from './safetensors.ts';
 
 /** Saves by extension: `.json` writes the JSON document, anything else the binary format. */
@@ -33,7 +33,9 @@ export function readModelFile(path: string): Uint8Array {
     const st = statSync(path);
     if (!st.isFile()) throw new FfnnError('IO_ERROR', `load: ${path} is not a regular file`, { path });
     if (st.size > maxModelFileBytes()) {
-      throw new FfnnError('MODEL_FORMAT', `model file ${path}: ${st.size} bytes, larger than any model this library loads (${maxModelFileBytes()} bytes)`, { path });
+      throw new FfnnError('MODEL_FORMAT', `model file ${path}: ${st.size} bytes, larger than any model this library loads (${maxModelFileBytes()} bytes)`, {
+        path,
+      });
     }
     const buf = readFileSync(path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -20,8 +20,8 @@
  */
 import type { ActivationName, FloatArray } from '../backend/backend.ts';
 import type { FFNNClassifier } from '../classifier.ts';
-import type { FFNNRegressor } from '../regressor.ts';
 import { FfnnError } from '../errors.ts';
+import type { FFNNRegressor } from '../regressor.ts';
 import { VERSION } from '../version.ts';
 import { checkFiniteWeights } from './model-spec.ts';
 
@@ -144,7 +144,15 @@ export function exportOnnx(model: Exportable, options: OnnxExportOptions = {}): 
 }
 
 /** Layers 0..L-1 as nodes and initializers; the last layer's activation writes `lastOut`. Returns the output's name. */
-function layerNodes(model: Exportable, dtype: 'float32' | 'float64', coefs: FloatArray[], nodes: Uint8Array[][], inits: Uint8Array[][], oneInit: Uint8Array[], lastOut: string): string {
+function layerNodes(
+  model: Exportable,
+  dtype: 'float32' | 'float64',
+  coefs: FloatArray[],
+  nodes: Uint8Array[][],
+  inits: Uint8Array[][],
+  oneInit: Uint8Array[],
+  lastOut: string,
+): string {
   const elem = dtype === 'float32' ? FLOAT : DOUBLE;
   const sizes = model.layerSizes;
   const acts = model.layerActivations;

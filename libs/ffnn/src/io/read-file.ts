@@ -4,7 +4,7 @@
  * would otherwise block or grow without end, and a file past the limit fails as a coded error
  * naming the limit instead of ENOMEM.
  */
-import { type Stats, readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { FfnnError } from '../errors.ts';
 import { fileKind } from './file-kind.ts';
 
@@ -31,7 +31,11 @@ export function statRegularFile(path: string, name: string, what = 'file'): Stat
 export function checkInputFile(path: string, label: string, maxBytes: number): number {
   const st = statRegularFile(path, `${label} ${path}`);
   if (st.size > maxBytes) {
-    throw new FfnnError('SIZE_LIMIT', `${label} ${path}: ${st.size} bytes, more than the limit of ${maxBytes} bytes`, { file: path, limit: maxBytes, size: st.size });
+    throw new FfnnError('SIZE_LIMIT', `${label} ${path}: ${st.size} bytes, more than the limit of ${maxBytes} bytes`, {
+      file: path,
+      limit: maxBytes,
+      size: st.size,
+    });
   }
   return st.size;
 }

@@ -56,7 +56,7 @@ export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: R
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = JSON.stringify(header);
+  const json = JSON.stringify(header);
   // pad with spaces so the data section starts 8-byte aligned (as the reference writer does)
   const enc = new TextEncoder();
   let headerBytes = enc.encode(json);
@@ -69,7 +69,8 @@ export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: R
   let at = 8 + headerBytes.length;
   for (const t of tensors) {
     if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    else for (let i = 0; i < t.data.length; i++) t.dtype === 'F64' ? view.setFloat64(at + i * 8, t.data[i], true) : view.setFloat32(at + i * 4, t.data[i], true);
+    else
+      for (let i = 0; i < t.data.length; i++) t.dtype === 'F64' ? view.setFloat64(at + i * 8, t.data[i], true) : view.setFloat32(at + i * 4, t.data[i], true);
     at += t.data.byteLength;
   }
   return out;
@@ -84,7 +85,10 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   const declared = view.getBigUint64(0, true);
   const available = bytes.length - 8;
   if (declared > BigInt(available)) {
-    bad(`the header declares ${declared} bytes but only ${available} follow the length field (truncated or corrupt file)`, { expected: String(declared), got: available });
+    bad(`the header declares ${declared} bytes but only ${available} follow the length field (truncated or corrupt file)`, {
+      expected: String(declared),
+      got: available,
+    });
   }
   const n = Number(declared);
   if (n > MAX_HEADER_BYTES) bad(`the header declares ${n} bytes, more than the ${MAX_HEADER_BYTES}-byte limit`);
@@ -117,17 +121,23 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) bad(`tensor "${name}": expected {dtype, shape, data_offsets}`);
     const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof t.dtype !== 'string' || !Object.hasOwn(DTYPE_SIZES, t.dtype)) bad(`tensor "${name}": unsupported dtype ${JSON.stringify(t.dtype)} (ffnn reads F64 and F32)`);
+    if (typeof t.dtype !== 'string' || !Object.hasOwn(DTYPE_SIZES, t.dtype))
+      bad(`tensor "${name}": unsupported dtype ${JSON.stringify(t.dtype)} (ffnn reads F64 and F32)`);
     const dtype = t.dtype as SafeDType;
     if (!Array.isArray(t.shape) || t.shape.length > 8 || !t.shape.every(isIndex)) bad(`tensor "${name}": shape must be a list of at most 8 whole numbers >= 0`);
     const off = t.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !isIndex(off[0]) || !isIndex(off[1]) || off[0] > off[1]) bad(`tensor "${name}": data_offsets must be [begin, end] with 0 <= begin <= end`);
+    if (!Array.isArray(off) || off.length !== 2 || !isIndex(off[0]) || !isIndex(off[1]) || off[0] > off[1])
+      bad(`tensor "${name}": data_offsets must be [begin, end] with 0 <= begin <= end`);
     const [begin, end] = off as [number, number];
-    if (end > data.length) bad(`tensor "${name}": data_offsets [${begin}, ${end}] run past the ${data.length} bytes of tensor data (truncated file?)`, { tensor: name });
+    if (end > data.length)
+      bad(`tensor "${name}": data_offsets [${begin}, ${end}] run past the ${data.length} bytes of tensor data (truncated file?)`, { tensor: name });
     // element count, compared against the bytes present before it is ever used to allocate
     const elements = (t.shape as number[]).reduce((a, b) => a * b, 1);
     if (elements * DTYPE_SIZES[dtype] !== end - begin) {
-      bad(`tensor "${name}": shape [${(t.shape as number[]).join(', ')}] of ${dtype} needs ${elements * DTYPE_SIZES[dtype]} bytes but data_offsets give ${end - begin}`, { tensor: name });
+      bad(
+        `tensor "${name}": shape [${(t.shape as number[]).join(', ')}] of ${dtype} needs ${elements * DTYPE_SIZES[dtype]} bytes but data_offsets give ${end - begin}`,
+        { tensor: name },
+      );
     }
     tensors.set(name, { name, dtype, shape: [...(t.shape as number[])], begin, end });
   }
@@ -138,7 +148,8 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (t.begin !== at) bad(`tensor "${t.name}" starts at byte ${t.begin} of the data, expected ${at} (tensors overlap or leave a gap)`, { tensor: t.name });
     at = t.end;
   }
-  if (at !== data.length) bad(`the tensors end at byte ${at} of the data but the file has ${data.length} bytes of data (${data.length > at ? 'trailing bytes' : 'truncated'})`);
+  if (at !== data.length)
+    bad(`the tensors end at byte ${at} of the data but the file has ${data.length} bytes of data (${data.length > at ? 'trailing bytes' : 'truncated'})`);
   return { tensors, metadata, data };
 }
 

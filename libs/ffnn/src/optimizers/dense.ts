@@ -87,7 +87,17 @@ export function dpotrfUpper(n: number, a: Float64Array, off: number, ld: number)
  * nrhs columns of b (at b[bo], leading dimension ldb), in place. Returns 0, or the 1-based index
  * of a zero diagonal element (singular U; nothing is solved), as LAPACK.
  */
-export function dtrtrsUpper(trans: boolean, n: number, nrhs: number, a: Float64Array, ao: number, lda: number, b: Float64Array, bo: number, ldb: number): number {
+export function dtrtrsUpper(
+  trans: boolean,
+  n: number,
+  nrhs: number,
+  a: Float64Array,
+  ao: number,
+  lda: number,
+  b: Float64Array,
+  bo: number,
+  ldb: number,
+): number {
   for (let i = 0; i < n; i++) if (a[ao + i + lda * i] === 0) return i + 1;
   for (let c = 0; c < nrhs; c++) {
     const x = bo + ldb * c;

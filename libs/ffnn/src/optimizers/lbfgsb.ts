@@ -54,7 +54,7 @@ export interface LbfgsbProgress {
 }
 
 /** Called at each new iterate (scipy's callback) with the step length taken; true stops the run. */
-export type IterationHook = (nit: number, f: number, stp: number) => boolean | void;
+export type IterationHook = (nit: number, f: number, stp: number) => boolean | undefined;
 
 /**
  * Minimises from x0 (copied). A generator: it yields after every evaluation of the objective (so a
@@ -62,11 +62,17 @@ export type IterationHook = (nit: number, f: number, stp: number) => boolean | v
  * `same(x)` tells whether x is the point the objective last saw, as ScalarFunction compares it
  * (in the caller's dtype): then f and g are reused and no evaluation is counted.
  */
-export function* minimizeLbfgsb(x0: ArrayLike<number>, fg: Objective, same: (x: Float64Array) => boolean, opts: Partial<LbfgsbOptions> = {}, onIteration?: IterationHook): Generator<LbfgsbProgress, LbfgsbResult, void> {
+export function* minimizeLbfgsb(
+  x0: ArrayLike<number>,
+  fg: Objective,
+  same: (x: Float64Array) => boolean,
+  opts: Partial<LbfgsbOptions> = {},
+  onIteration?: IterationHook,
+): Generator<LbfgsbProgress, LbfgsbResult, void> {
   const o = { ...LBFGSB_DEFAULTS, ...opts };
   const n = x0.length;
   const x = Float64Array.from(x0);
-  let g = new Float64Array(n);
+  const g = new Float64Array(n);
   // ScalarFunction evaluates f and g at x0 when it is built: the first request at x0 is memoised
   let f = fg(x, g);
   let nfev = 1;

@@ -90,7 +90,14 @@ export class LineSearch {
     let next: number;
     if (this.stage === 1 && f <= this.fx && f > ftest) {
       const fm = f - stp * this.gtest;
-      const s = { stx: this.stx, fx: this.fx - this.stx * this.gtest, dx: this.gx - this.gtest, sty: this.sty, fy: this.fy - this.sty * this.gtest, dy: this.gy - this.gtest };
+      const s = {
+        stx: this.stx,
+        fx: this.fx - this.stx * this.gtest,
+        dx: this.gx - this.gtest,
+        sty: this.sty,
+        fy: this.fy - this.sty * this.gtest,
+        dy: this.gy - this.gtest,
+      };
       next = this.dcstep(s, stp, fm, g - this.gtest, this.stmin, this.stmax);
       this.stx = s.stx;
       this.sty = s.sty;
@@ -137,7 +144,14 @@ export class LineSearch {
    * (secant) interpolations; updates the interval in `s` and returns the new trial step, kept
    * within [stpmin, stpmax] (dcsrch passes its current stmin and stmax, not the search's bounds).
    */
-  private dcstep(s: { stx: number; fx: number; dx: number; sty: number; fy: number; dy: number }, stp: number, fp: number, dp: number, stpmin: number, stpmax: number): number {
+  private dcstep(
+    s: { stx: number; fx: number; dx: number; sty: number; fy: number; dy: number },
+    stp: number,
+    fp: number,
+    dp: number,
+    stpmin: number,
+    stpmax: number,
+  ): number {
     const { stx, fx, dx, sty, fy, dy } = s;
     const sgnd = dp * (dx / Math.abs(dx));
     let stpf: number;

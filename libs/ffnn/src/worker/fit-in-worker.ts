@@ -18,9 +18,9 @@
  * restarts the optimizer), not `history`, and its initialCoefs are its final weights.
  */
 import { FFNNClassifier } from '../classifier.ts';
+import { FfnnError } from '../errors.ts';
 import type { AsyncFitOptions } from '../estimator/estimator.ts';
 import type { FitOptions } from '../estimator/training-loop.ts';
-import { FfnnError } from '../errors.ts';
 import type { TargetInput } from '../labels.ts';
 import type { MatrixInput } from '../matrix.ts';
 import type { FFNNOptions, FfnnWarning } from '../options.ts';
@@ -55,12 +55,27 @@ export interface FitInWorkerOptions {
 const LOCAL_CALLBACKS = ['onWarning', 'log'] as const;
 
 /** Fits an FFNNRegressor in a worker thread; resolves to the model with the same weights an in-thread fit gives. */
-export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run: FitInWorkerOptions & { kind: 'regressor' }): Promise<FFNNRegressor>;
+export function fitInWorker(
+  options: Partial<FFNNOptions>,
+  X: MatrixInput,
+  y: TargetInput,
+  run: FitInWorkerOptions & { kind: 'regressor' },
+): Promise<FFNNRegressor>;
 /** Fits an FFNNClassifier in a worker thread (node:worker_threads); resolves to the model with the same weights an in-thread fit gives. Aborting `signal` rejects with ABORTED, details.model holding the last completed epoch. */
-export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run?: FitInWorkerOptions & { kind?: 'classifier' }): Promise<FFNNClassifier>;
+export function fitInWorker(
+  options: Partial<FFNNOptions>,
+  X: MatrixInput,
+  y: TargetInput,
+  run?: FitInWorkerOptions & { kind?: 'classifier' },
+): Promise<FFNNClassifier>;
 /** Fits either estimator in a worker thread, as `run.kind` says. */
 export function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run?: FitInWorkerOptions): Promise<FFNNClassifier | FFNNRegressor>;
-export async function fitInWorker(options: Partial<FFNNOptions>, X: MatrixInput, y: TargetInput, run: FitInWorkerOptions = {}): Promise<FFNNClassifier | FFNNRegressor> {
+export async function fitInWorker(
+  options: Partial<FFNNOptions>,
+  X: MatrixInput,
+  y: TargetInput,
+  run: FitInWorkerOptions = {},
+): Promise<FFNNClassifier | FFNNRegressor> {
   const kind = run.kind ?? 'classifier';
   const sent = sendableOptions(kind, options, run);
   const data = wireData(X, y, options, run.transfer === true);
@@ -125,9 +140,13 @@ function sendableOptions(kind: EstimatorKind, options: Partial<FFNNOptions>, run
   for (const [name, value] of Object.entries(options ?? {})) {
     if ((LOCAL_CALLBACKS as readonly string[]).includes(name)) continue;
     if (name === 'onEpoch' && typeof value === 'function') {
-      throw new FfnnError('INVALID_PARAM', "onEpoch: fitInWorker cannot call it (it runs in the worker and may stop training by returning false); use fitInWorker's onProgress and signal", {
-        param: 'onEpoch',
-      });
+      throw new FfnnError(
+        'INVALID_PARAM',
+        "onEpoch: fitInWorker cannot call it (it runs in the worker and may stop training by returning false); use fitInWorker's onProgress and signal",
+        {
+          param: 'onEpoch',
+        },
+      );
     }
     if (typeof value === 'function') throw new FfnnError('INVALID_PARAM', `${name}: a function cannot be sent to the worker`, { param: name });
     sent[name] = value;

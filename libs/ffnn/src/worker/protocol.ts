@@ -63,10 +63,4 @@ export interface ErrorMessage {
   model: Uint8Array | null;
 }
 
-export type FromWorker =
-  | ProgressMessage
-  | DoneMessage
-  | ErrorMessage
-  | { type: 'warning'; warning: FfnnWarning }
-  | { type: 'log'; line: string };
-
+export type FromWorker = ProgressMessage | DoneMessage | ErrorMessage | { type: 'warning'; warning: FfnnWarning } | { type: 'log'; line: string };

@@ -7,12 +7,13 @@
  * fitAsync (not fit) so the worker's event loop turns between batches: that is how an 'abort'
  * message gets in while training runs.
  */
+
+import type { ProgressReport } from '../async-fit.ts';
 import { FFNNClassifier } from '../classifier.ts';
 import { FfnnError } from '../errors.ts';
 import type { FfnnWarning } from '../options.ts';
 import { FFNNRegressor } from '../regressor.ts';
 import type { FromWorker, StartMessage, ToWorker } from './protocol.ts';
-import type { ProgressReport } from '../async-fit.ts';
 
 // loaded here, not at the top of a shared module: only a worker_threads worker runs this file
 const { parentPort } = await import('node:worker_threads');
@@ -57,7 +58,6 @@ function progressSender(everyMs: number) {
   };
 }
 
-
 async function run(job: StartMessage): Promise<void> {
   // the callbacks the calling side kept become messages; it runs the caller's own functions
   const options = {
@@ -69,11 +69,15 @@ async function run(job: StartMessage): Promise<void> {
   try {
     est = job.kind === 'regressor' ? new FFNNRegressor(options) : new FFNNClassifier(options);
     if (job.aborted) controller.abort();
-    await est.fitAsync(job.X, job.y as never, {
-      ...job.fitOptions,
-      signal: controller.signal,
-      onProgress: job.progress ? progressSender(job.progressEveryMs) : undefined,
-    } as never);
+    await est.fitAsync(
+      job.X,
+      job.y as never,
+      {
+        ...job.fitOptions,
+        signal: controller.signal,
+        onProgress: job.progress ? progressSender(job.progressEveryMs) : undefined,
+      } as never,
+    );
     const model = est.toBytes();
     send({ type: 'done', model }, ownBuffer(model));
   } catch (err) {
