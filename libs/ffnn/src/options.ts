@@ -189,7 +189,7 @@ export interface FFNNOptions {
    */
   onDivergence: 'error' | 'warn';
   /** Called after every epoch with its metrics; returning false stops training. */
-  onEpoch: ((metrics: EpochMetrics) => undefined | boolean) | null;
+  onEpoch: ((metrics: EpochMetrics) => void | boolean) | null;
   /** Receives warnings (CONVERGENCE, BATCH_SIZE_CLIPPED, DIVERGED, ...); without it they go to console.warn. */
   onWarning: ((warning: FfnnWarning) => void) | null;
   /** Where verbose output goes (default console.log). */

@@ -48,7 +48,7 @@ function join8(header: unknown, data: Uint8Array): Uint8Array {
   return out;
 }
 /** Edits the model description and/or tensors, then fixes both checksums so only the semantic checks can object. */
-function edited(bytes: Uint8Array, edit: (model: any, header: any) => Uint8Array | undefined): Uint8Array {
+function edited(bytes: Uint8Array, edit: (model: any, header: any) => Uint8Array | void): Uint8Array {
   const { header, data } = split(bytes);
   const model = JSON.parse(header.__metadata__.model);
   const newData = edit(model, header) ?? data;

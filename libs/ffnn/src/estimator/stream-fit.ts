@@ -78,7 +78,7 @@ export interface StreamFitOptions {
   /** Called after every batch of the source. */
   onProgress?: (progress: StreamProgress) => void;
   /** Called after every pass; returning false stops after it. */
-  onEpoch?: (epoch: StreamEpoch) => undefined | boolean;
+  onEpoch?: (epoch: StreamEpoch) => void | boolean;
   /** Most milliseconds of training between two returns to the event loop (default 10). */
   yieldEveryMs?: number;
   /** Names of the columns (a CSV header): stored in the model and checked at predict time. */

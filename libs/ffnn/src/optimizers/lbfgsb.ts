@@ -54,7 +54,7 @@ export interface LbfgsbProgress {
 }
 
 /** Called at each new iterate (scipy's callback) with the step length taken; true stops the run. */
-export type IterationHook = (nit: number, f: number, stp: number) => boolean | undefined;
+export type IterationHook = (nit: number, f: number, stp: number) => boolean | void;
 
 /**
  * Minimises from x0 (copied). A generator: it yields after every evaluation of the objective (so a
