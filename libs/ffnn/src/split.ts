@@ -51,14 +51,19 @@ export function trainValidationSplit(
   if (nTrain <= 0) {
     throw new FfnnError('INVALID_DATA', `validationFraction: ${validationFraction} of ${n} rows leaves no training rows`, { param: 'validationFraction' });
   }
-  if (nTest < 2) {
-    throw new FfnnError(
-      'INVALID_DATA',
-      `validationFraction: the early-stopping validation set would have ${nTest} row(s) of ${n}; it needs at least 2 (raise validationFraction or give more rows)`,
-      { param: 'validationFraction', got: nTest },
-    );
-  }
+  // sklearn checks the validation set's size after train_test_split, so a stratified split's own
+  // errors (a class with one member, too few rows per class) come first
+  const checkValidationSize = (): void => {
+    if (nTest < 2) {
+      throw new FfnnError(
+        'INVALID_DATA',
+        `validationFraction: the early-stopping validation set would have ${nTest} row(s) of ${n}; it needs at least 2 (raise validationFraction or give more rows)`,
+        { param: 'validationFraction', got: nTest },
+      );
+    }
+  };
   if (!stratify) {
+    checkValidationSize();
     const p = rng.permutation(n);
     return { validation: p.slice(0, nTest), train: p.slice(nTest, n) };
   }
@@ -87,6 +92,7 @@ export function trainValidationSplit(
       },
     );
   }
+  checkValidationSize();
   const nI = approximateMode(counts, nTrain, rng);
   const tI = approximateMode(
     counts.map((c, i) => c - nI[i]),
