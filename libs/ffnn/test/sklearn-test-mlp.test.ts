@@ -36,8 +36,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FFNNClassifier, FFNNRegressor, FfnnError, RandomState, type FfnnWarning, type FFNNOptions, LOSSES, type Matrix } from '../src/index.ts';
 import type { FittedModel } from '../src/estimator/fitted-state.ts';
+import { FFNNClassifier, type FFNNOptions, FFNNRegressor, FfnnError, type FfnnWarning, LOSSES, type Matrix, RandomState } from '../src/index.ts';
 import { ROOT } from './helpers.ts';
 
 const FIX = JSON.parse(readFileSync(join(ROOT, 'fixtures/sklearn-test-mlp.json'), 'utf8'));
@@ -164,14 +164,28 @@ test('test_alpha', () => {
     const mlp = new FFNNClassifier({ hiddenLayerSizes: 10, alpha, randomState: 1, ...quiet }).fit(X, y);
     return [sumAbs(mlp.coefs[0].data), sumAbs(mlp.coefs[1].data)];
   });
-  for (let i = 0; i < alphaVectors.length - 1; i++) assert.ok(alphaVectors[i].every((v, j) => v > alphaVectors[i + 1][j]), `${alphaVectors}`);
+  for (let i = 0; i < alphaVectors.length - 1; i++)
+    assert.ok(
+      alphaVectors[i].every((v, j) => v > alphaVectors[i + 1][j]),
+      `${alphaVectors}`,
+    );
 });
 
 test('test_fit', () => {
   // the algorithm's solution equals a worked-out example
   const X = [[0.6, 0.8, 0.7]];
   const y = [0];
-  const options: Partial<FFNNOptions> = { solver: 'sgd', learningRateInit: 0.1, alpha: 0.1, activation: 'logistic', randomState: 1, maxIter: 1, hiddenLayerSizes: 2, momentum: 0, ...quiet };
+  const options: Partial<FFNNOptions> = {
+    solver: 'sgd',
+    learningRateInit: 0.1,
+    alpha: 0.1,
+    activation: 'logistic',
+    randomState: 1,
+    maxIter: 1,
+    hiddenLayerSizes: 2,
+    momentum: 0,
+    ...quiet,
+  };
   // sklearn assigns coefs_ and intercepts_ by hand and fresh optimizer state; ffnn: build the
   // network, set its weights, and reload it through the model document (no optimizer state)
   const shaped = new FFNNClassifier(options).partialFit(X, y, [0, 1]);
@@ -208,7 +222,16 @@ test('test_gradient', () => {
       else Y[i * nOut + classes.indexOf(v)] = 1;
     });
     for (const activation of ACTIVATION_TYPES) {
-      const mlp = new FFNNClassifier({ activation, hiddenLayerSizes: 10, solver: 'lbfgs', alpha: 1e-5, learningRateInit: 0.2, maxIter: 1, randomState: 1, ...quiet }).fit(X, y);
+      const mlp = new FFNNClassifier({
+        activation,
+        hiddenLayerSizes: 10,
+        solver: 'lbfgs',
+        alpha: 1e-5,
+        learningRateInit: 0.2,
+        maxIter: 1,
+        randomState: 1,
+        ...quiet,
+      }).fit(X, y);
       const { net, state } = internals(mlp);
       const params = net.params;
       const theta = params.flatMap((p) => Array.from(p));
@@ -242,20 +265,29 @@ for (const [name, X, y] of classification_datasets) {
     const yTrain = y.slice(0, 150);
     const XTest = X.slice(150);
     for (const activation of ACTIVATION_TYPES) {
-      const mlp = new FFNNClassifier({ solver: 'lbfgs', hiddenLayerSizes: 50, maxIter: 150, shuffle: true, randomState: 1, activation, ...quiet }).fit(XTrain, yTrain);
+      const mlp = new FFNNClassifier({ solver: 'lbfgs', hiddenLayerSizes: 50, maxIter: 150, shuffle: true, randomState: 1, activation, ...quiet }).fit(
+        XTrain,
+        yTrain,
+      );
       const yPredict = mlp.predict(XTest) as number[];
       const score = mlp.score(XTrain, yTrain);
       assert.ok(score > 0.95, `${activation}: score ${score}`);
       // (shape[0], dtype.kind) == (n_test, 'i'): one integer label per row, as y_train's
       assert.is(yPredict.length, XTest.length);
-      assert.ok(yPredict.every((v) => Number.isInteger(v)), `${activation}: labels are integers`);
+      assert.ok(
+        yPredict.every((v) => Number.isInteger(v)),
+        `${activation}: labels are integers`,
+      );
     }
   });
 }
 
 test('test_lbfgs_regression[X_reg-y_reg]', () => {
   for (const activation of ACTIVATION_TYPES) {
-    const mlp = new FFNNRegressor({ solver: 'lbfgs', hiddenLayerSizes: 50, maxIter: 200, tol: 1e-3, shuffle: true, randomState: 1, activation, ...quiet }).fit(X_reg, y_reg);
+    const mlp = new FFNNRegressor({ solver: 'lbfgs', hiddenLayerSizes: 50, maxIter: 200, tol: 1e-3, shuffle: true, randomState: 1, activation, ...quiet }).fit(
+      X_reg,
+      y_reg,
+    );
     const score = mlp.score(X_reg, y_reg);
     // non-linear models do much better than the linear bottleneck
     assert.ok(activation === 'identity' ? score > 0.8 : score > 0.98, `${activation}: score ${score}`);
@@ -267,7 +299,16 @@ for (const [name, X, y] of classification_datasets) {
     const maxFun = 10;
     for (const activation of ACTIVATION_TYPES) {
       const w = collector();
-      const mlp = new FFNNClassifier({ solver: 'lbfgs', hiddenLayerSizes: 50, maxIter: 150, maxFun, shuffle: true, randomState: 1, activation, onWarning: w.onWarning }).fit(X, y);
+      const mlp = new FFNNClassifier({
+        solver: 'lbfgs',
+        hiddenLayerSizes: 50,
+        maxIter: 150,
+        maxFun,
+        shuffle: true,
+        randomState: 1,
+        activation,
+        onWarning: w.onWarning,
+      }).fit(X, y);
       assert.ok(
         w.warnings.some((x) => x.code === 'CONVERGENCE'),
         `${activation}: ConvergenceWarning`,
@@ -281,7 +322,17 @@ test('test_lbfgs_regression_maxfun[X_reg-y_reg]', () => {
   const maxFun = 10;
   for (const activation of ACTIVATION_TYPES) {
     const w = collector();
-    const mlp = new FFNNRegressor({ solver: 'lbfgs', hiddenLayerSizes: 50, tol: 0, maxIter: 150, maxFun, shuffle: true, randomState: 1, activation, onWarning: w.onWarning }).fit(X_reg, y_reg);
+    const mlp = new FFNNRegressor({
+      solver: 'lbfgs',
+      hiddenLayerSizes: 50,
+      tol: 0,
+      maxIter: 150,
+      maxFun,
+      shuffle: true,
+      randomState: 1,
+      activation,
+      onWarning: w.onWarning,
+    }).fit(X_reg, y_reg);
     assert.ok(
       w.warnings.some((x) => x.code === 'CONVERGENCE'),
       `${activation}: ConvergenceWarning`,
@@ -292,7 +343,12 @@ test('test_lbfgs_regression_maxfun[X_reg-y_reg]', () => {
 
 test('test_learning_rate_warmstart', () => {
   // warm_start reuses past solutions
-  const X = [[3, 2], [1, 6], [5, 6], [-2, -4]];
+  const X = [
+    [3, 2],
+    [1, 6],
+    [5, 6],
+    [-2, -4],
+  ];
   const y = [1, 1, 1, 0];
   for (const learningRate of ['invscaling', 'constant'] as const) {
     const mlp = new FFNNClassifier({ solver: 'sgd', hiddenLayerSizes: 4, learningRate, maxIter: 1, powerT: 0.25, warmStart: true, ...quiet });
@@ -301,17 +357,35 @@ test('test_learning_rate_warmstart', () => {
     mlp.fit(X, y);
     const postEta = internals(mlp).optimizer!.learningRate;
     if (learningRate === 'constant') assert.is(prevEta, postEta);
-    else assert.is(mlp.getParams().learningRateInit / Math.pow(8 + 1, mlp.getParams().powerT), postEta);
+    else assert.is(mlp.getParams().learningRateInit / (8 + 1) ** mlp.getParams().powerT, postEta);
   }
 });
 
 test('test_multilabel_classification', () => {
   const X: Rows = D.multilabel.X;
   const y: Rows = D.multilabel.Y;
-  let mlp = new FFNNClassifier({ solver: 'lbfgs', hiddenLayerSizes: 50, alpha: 1e-5, maxIter: 150, randomState: 0, activation: 'logistic', learningRateInit: 0.2, ...quiet }).fit(X, y);
+  let mlp = new FFNNClassifier({
+    solver: 'lbfgs',
+    hiddenLayerSizes: 50,
+    alpha: 1e-5,
+    maxIter: 150,
+    randomState: 0,
+    activation: 'logistic',
+    learningRateInit: 0.2,
+    ...quiet,
+  }).fit(X, y);
   assert.ok(mlp.score(X, y) > 0.97, `lbfgs score ${mlp.score(X, y)}`);
   // partial fit
-  mlp = new FFNNClassifier({ solver: 'sgd', hiddenLayerSizes: 50, maxIter: 150, randomState: 0, activation: 'logistic', alpha: 1e-5, learningRateInit: 0.2, ...quiet });
+  mlp = new FFNNClassifier({
+    solver: 'sgd',
+    hiddenLayerSizes: 50,
+    maxIter: 150,
+    randomState: 0,
+    activation: 'logistic',
+    alpha: 1e-5,
+    learningRateInit: 0.2,
+    ...quiet,
+  });
   for (let i = 0; i < 100; i++) mlp.partialFit(X, y, [0, 1, 2, 3, 4]);
   assert.ok(mlp.score(X, y) > 0.9, `partialFit score ${mlp.score(X, y)}`);
   // early stopping still works (the stratified split is disabled for multilabel)
@@ -359,7 +433,16 @@ test('test_partial_fit_unseen_classes', () => {
 test('test_partial_fit_regression', () => {
   // partialFit yields the same results as fit for regression
   for (const momentum of [0, 0.9]) {
-    let mlp = new FFNNRegressor({ solver: 'sgd', maxIter: 100, activation: 'relu', randomState: 1, learningRateInit: 0.01, batchSize: X_reg.length, momentum, ...quiet }).fit(X_reg, y_reg);
+    let mlp = new FFNNRegressor({
+      solver: 'sgd',
+      maxIter: 100,
+      activation: 'relu',
+      randomState: 1,
+      learningRateInit: 0.01,
+      batchSize: X_reg.length,
+      momentum,
+      ...quiet,
+    }).fit(X_reg, y_reg);
     const pred1 = mlp.predict(X_reg) as number[];
     mlp = new FFNNRegressor({ solver: 'sgd', activation: 'relu', learningRateInit: 0.01, randomState: 1, batchSize: X_reg.length, momentum, ...quiet });
     for (let i = 0; i < 100; i++) mlp.partialFit(X_reg, y_reg);
@@ -371,12 +454,19 @@ test('test_partial_fit_regression', () => {
 });
 
 test('test_partial_fit_errors', () => {
-  const X = [[3, 2], [1, 6]];
+  const X = [
+    [3, 2],
+    [1, 6],
+  ];
   const y = [1, 0];
   // classes that do not hold y's labels
   raises(() => new FFNNClassifier({ solver: 'sgd', ...quiet }).partialFit(X, y, [2]), /./, 'classes=[2]');
   // lbfgs does not support partialFit (sklearn: the method is absent; ffnn: it refuses)
-  raises(() => new FFNNClassifier({ solver: 'lbfgs', ...quiet }).partialFit(X, y, [0, 1]), /partialFit is only available for the stochastic solvers/, 'lbfgs partialFit');
+  raises(
+    () => new FFNNClassifier({ solver: 'lbfgs', ...quiet }).partialFit(X, y, [0, 1]),
+    /partialFit is only available for the stochastic solvers/,
+    'lbfgs partialFit',
+  );
 });
 
 test('test_nonfinite_params', () => {
@@ -403,7 +493,13 @@ test('test_predict_proba_binary', () => {
   assert.equal([yProba.rows, yProba.cols], [y.length, 2]);
   assert.equal(argmaxRows(yProba), argmaxRows(yLogProba));
   allclose(yLogProba.data, Array.from(yProba.data, Math.log), 1e-7, 0, 'log proba');
-  assert.is(rocAuc(y, Array.from({ length: y.length }, (_, i) => yProba.data[i * 2 + 1])), 1.0);
+  assert.is(
+    rocAuc(
+      y,
+      Array.from({ length: y.length }, (_, i) => yProba.data[i * 2 + 1]),
+    ),
+    1.0,
+  );
 });
 
 test('test_predict_proba_multiclass', () => {
@@ -459,12 +555,21 @@ test('test_shuffle', () => {
 
 test('test_tolerance', () => {
   // tol ends the loop once converged
-  const clf = new FFNNClassifier({ tol: 0.5, maxIter: 3000, solver: 'sgd', ...quiet }).fit([[3, 2], [1, 6]], [1, 0]);
+  const clf = new FFNNClassifier({ tol: 0.5, maxIter: 3000, solver: 'sgd', ...quiet }).fit(
+    [
+      [3, 2],
+      [1, 6],
+    ],
+    [1, 0],
+  );
   assert.ok(clf.getParams().maxIter > clf.nIter, `nIter ${clf.nIter}`);
 });
 
 test('test_verbose_sgd', () => {
-  const X = [[3, 2], [1, 6]];
+  const X = [
+    [3, 2],
+    [1, 6],
+  ];
   const y = [1, 0];
   const clf = new FFNNClassifier({ solver: 'sgd', maxIter: 2, verbose: 10, hiddenLayerSizes: 2, ...quiet });
   // capsys: what verbose prints to stdout (console.log, its default destination)
@@ -503,7 +608,13 @@ for (const [name, Est] of ESTIMATORS) {
 }
 
 test('test_adaptive_learning_rate', () => {
-  const clf = new FFNNClassifier({ tol: 0.5, maxIter: 3000, solver: 'sgd', learningRate: 'adaptive', ...quiet }).fit([[3, 2], [1, 6]], [1, 0]);
+  const clf = new FFNNClassifier({ tol: 0.5, maxIter: 3000, solver: 'sgd', learningRate: 'adaptive', ...quiet }).fit(
+    [
+      [3, 2],
+      [1, 6],
+    ],
+    [1, 0],
+  );
   assert.ok(3000 > clf.nIter, `nIter ${clf.nIter}`);
   const lr = internals(clf).optimizer!.learningRate;
   assert.ok(1e-6 > lr, `learning rate ${lr}`);
@@ -513,11 +624,33 @@ test('test_warm_start', () => {
   const X = X_iris;
   const y = y_iris;
   const rep = (parts: [number, number][]) => parts.flatMap(([label, n]) => Array(n).fill(label) as number[]);
-  const y2 = rep([[0, 75], [1, 75]]);
-  const y3 = rep([[0, 40], [1, 40], [2, 70]]);
-  const y3alt = rep([[0, 50], [1, 50], [3, 50]]);
-  const y4 = rep([[0, 37], [1, 37], [2, 38], [3, 38]]);
-  const y5 = rep([[0, 30], [1, 30], [2, 30], [3, 30], [4, 30]]);
+  const y2 = rep([
+    [0, 75],
+    [1, 75],
+  ]);
+  const y3 = rep([
+    [0, 40],
+    [1, 40],
+    [2, 70],
+  ]);
+  const y3alt = rep([
+    [0, 50],
+    [1, 50],
+    [3, 50],
+  ]);
+  const y4 = rep([
+    [0, 37],
+    [1, 37],
+    [2, 38],
+    [3, 38],
+  ]);
+  const y5 = rep([
+    [0, 30],
+    [1, 30],
+    [2, 30],
+    [3, 30],
+    [4, 30],
+  ]);
   const opts = { hiddenLayerSizes: 2, solver: 'lbfgs', warmStart: true, randomState: 42, tol: 1e-2, ...quiet } as const;
   // no error
   const clf = new FFNNClassifier(opts).fit(X, y);
@@ -569,7 +702,12 @@ test('test_n_iter_no_change_inf', () => {
 
 test('test_early_stopping_stratified', () => {
   // the early-stopping split is stratified
-  const X = [[1, 2], [2, 3], [3, 4], [4, 5]];
+  const X = [
+    [1, 2],
+    [2, 3],
+    [3, 4],
+    [4, 5],
+  ];
   const y = [0, 0, 0, 1];
   const mlp = new FFNNClassifier({ earlyStopping: true, ...quiet });
   // sklearn: "The least populated classes in y have only 1 member ... Classes with too few members
@@ -617,7 +755,11 @@ for (const [name, Est] of ESTIMATORS) {
         'coefs dtype',
       );
       // pred.dtype == dtype: ffnn returns JS numbers, so a float32 prediction is one a float32 holds
-      if (name === 'MLPRegressor' && dtype === 'float32') assert.ok((pred as number[]).every((v) => Math.fround(v) === v), 'float32 predictions');
+      if (name === 'MLPRegressor' && dtype === 'float32')
+        assert.ok(
+          (pred as number[]).every((v) => Math.fround(v) === v),
+          'float32 predictions',
+        );
     });
   }
 }
@@ -669,14 +811,28 @@ for (const solver of ['sgd', 'adam', 'lbfgs'] as const) {
     test(`test_mlp_warm_start_no_convergence[${solver}-${name}]`, () => {
       // sklearn #24764: warm starting stops at maxIter
       let w = collector();
-      const model: Estimator = new Est({ solver, warmStart: true, earlyStopping: false, maxIter: 10, nIterNoChange: Infinity, randomState: 0, onWarning: w.onWarning });
+      const model: Estimator = new Est({
+        solver,
+        warmStart: true,
+        earlyStopping: false,
+        maxIter: 10,
+        nIterNoChange: Infinity,
+        randomState: 0,
+        onWarning: w.onWarning,
+      });
       model.fit(X_iris, y_iris);
-      assert.ok(w.warnings.some((x) => x.code === 'CONVERGENCE'), 'ConvergenceWarning');
+      assert.ok(
+        w.warnings.some((x) => x.code === 'CONVERGENCE'),
+        'ConvergenceWarning',
+      );
       assert.is(model.nIter, 10);
       w = collector();
       model.setParams({ maxIter: 20, onWarning: w.onWarning });
       model.fit(X_iris, y_iris);
-      assert.ok(w.warnings.some((x) => x.code === 'CONVERGENCE'), 'ConvergenceWarning');
+      assert.ok(
+        w.warnings.some((x) => x.code === 'CONVERGENCE'),
+        'ConvergenceWarning',
+      );
       assert.is(model.nIter, 20);
     });
   }
@@ -687,7 +843,11 @@ for (const [name, Est] of ESTIMATORS) {
     // sklearn gh-25693: partialFit after an early-stopping fit fails with a clear message
     const mlp: Estimator = new Est({ earlyStopping: true, randomState: 0, ...quiet }).fit(X_iris, y_iris);
     // sklearn: "partial_fit does not support early_stopping=True"
-    raises(() => (mlp instanceof FFNNClassifier ? mlp.partialFit(X_iris, y_iris) : mlp.partialFit(X_iris, y_iris)), /partialFit does not support early stopping/, 'partialFit');
+    raises(
+      () => (mlp instanceof FFNNClassifier ? mlp.partialFit(X_iris, y_iris) : mlp.partialFit(X_iris, y_iris)),
+      /partialFit does not support early stopping/,
+      'partialFit',
+    );
   });
 }
 
@@ -727,7 +887,16 @@ test('test_mlp_sample_weight_with_early_stopping', () => {
   const X: Rows = D.sample_weight_early_stopping.X;
   const y: number[] = D.sample_weight_early_stopping.y;
   const sw = y.map(() => 1);
-  const params = { hiddenLayerSizes: 10, solver: 'adam', earlyStopping: true, tol: 1e-2, learningRateInit: 0.01, batchSize: 10, randomState: 42, ...quiet } as const;
+  const params = {
+    hiddenLayerSizes: 10,
+    solver: 'adam',
+    earlyStopping: true,
+    tol: 1e-2,
+    learningRateInit: 0.01,
+    batchSize: 10,
+    randomState: 42,
+    ...quiet,
+  } as const;
   const m1 = new FFNNRegressor(params).fit(X, y, { sampleWeight: sw });
   const m2 = new FFNNRegressor(params).fit(X, y, { sampleWeight: null });
   allclose(m1.predict(X) as number[], m2.predict(X) as number[], 1e-7, 0, 'predictions');
@@ -739,10 +908,28 @@ test(`test_mlp_vs_poisson_glm_equivalent[${D.poisson_glm.global_random_seed}]`, 
   const X: Rows = P.X;
   const y: number[] = P.y;
   const glmPredict: number[] = P.glm_predict; // sklearn's PoissonRegressor(alpha=0, tol=1e-7)
-  let mlp = new FFNNRegressor({ loss: 'poisson', hiddenLayerSizes: [1], activation: 'identity', alpha: 0, solver: 'lbfgs', tol: 1e-7, randomState: P.mlp_random_state, ...quiet }).fit(X, y);
+  let mlp = new FFNNRegressor({
+    loss: 'poisson',
+    hiddenLayerSizes: [1],
+    activation: 'identity',
+    alpha: 0,
+    solver: 'lbfgs',
+    tol: 1e-7,
+    randomState: P.mlp_random_state,
+    ...quiet,
+  }).fit(X, y);
   allclose(mlp.predict(X) as number[], glmPredict, 1e-4, 0, 'poisson MLP vs GLM');
   // not with the squared error: its output activation is the identity, not exp
-  mlp = new FFNNRegressor({ loss: 'squared_error', hiddenLayerSizes: [1], activation: 'identity', alpha: 0, solver: 'lbfgs', tol: 1e-7, randomState: P.mlp_random_state, ...quiet }).fit(X, y);
+  mlp = new FFNNRegressor({
+    loss: 'squared_error',
+    hiddenLayerSizes: [1],
+    activation: 'identity',
+    alpha: 0,
+    solver: 'lbfgs',
+    tol: 1e-7,
+    randomState: P.mlp_random_state,
+    ...quiet,
+  }).fit(X, y);
   assert.not.ok(npAllclose(mlp.predict(X) as number[], glmPredict, 1e-4));
 });
 
@@ -750,7 +937,11 @@ test('test_minimum_input_sample_size', () => {
   // the message when the validation set is too small
   const model = new FFNNRegressor({ earlyStopping: true, randomState: 0, ...quiet });
   // sklearn: "The validation set is too small"
-  raises(() => model.fit(D.minimum_input.X, D.minimum_input.y), /the early-stopping validation set would have 1 row\(s\) of 2; it needs at least 2/, 'too small');
+  raises(
+    () => model.fit(D.minimum_input.X, D.minimum_input.y),
+    /the early-stopping validation set would have 1 row\(s\) of 2; it needs at least 2/,
+    'too small',
+  );
 });
 
 test.run();
