@@ -105,7 +105,7 @@ export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetE
   checkClassCount(seen.size, 'distinct labels', param);
   const cls = sortLabels(seen);
   if (cls.length < 2) {
-    throw new FfnnError('SINGLE_CLASS', `y: expected at least 2 classes, got ${cls.length} (${cls.map(describeValue).join(', ')})`, {
+    throw new FfnnError('SINGLE_CLASS', `${param}: expected at least 2 classes, got ${cls.length} (${cls.map(describeValue).join(', ')})`, {
       param,
       got: cls,
     });

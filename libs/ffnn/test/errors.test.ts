@@ -119,8 +119,10 @@ test('a single class', () => {
         y.map(() => 7),
       ),
     'SINGLE_CLASS',
-    /expected at least 2 classes, got 1 \(7\)/,
+    /^y: expected at least 2 classes, got 1 \(7\)/,
   );
+  // partialFit's classes argument names itself, not y
+  expectError(() => new FFNNClassifier(quiet).partialFit(X.slice(0, 2), [2, 2], [2]), 'SINGLE_CLASS', /^classes: expected at least 2 classes, got 1 \(2\)/);
 });
 
 test('mixed label types', () => {
