@@ -9,7 +9,7 @@ import type { DType } from '../backend/backend.ts';
 import { FfnnError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { type ByteSource, openByteSource } from './byte-source.ts';
-import { badCell, CANONICAL_INT, headerColumns, readHeader, splitLine, unpad } from './csv.ts';
+import { badCell, CANONICAL_INT, headerColumns, readHeader, splitRow, unpad } from './csv.ts';
 import { parseDecimal } from './decimal.ts';
 
 /** Options of readCsvStream: the same label and number rules as readCsvFile, plus batch and chunk sizes. */
@@ -357,15 +357,7 @@ export class CsvPass {
     const file = this.file;
     const lineNo = this.lineNo;
     const header = this.header!;
-    const fields = splitLine(line, file, lineNo);
-    if (fields.length !== header.length) {
-      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, {
-        file,
-        line: lineNo,
-        expected: header.length,
-        got: fields.length,
-      });
-    }
+    const fields = splitRow(line, header, file, lineNo);
     let at = this.rows * this.nFeatures;
     const X = this.X!;
     for (const j of this.featureIdx) {

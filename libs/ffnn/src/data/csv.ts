@@ -41,6 +41,20 @@ export interface CsvOptions {
   file?: string;
 }
 
+/** A data line's fields, refused unless it has as many as the header (the in-memory and the streaming reader share it). */
+export function splitRow(line: string, header: readonly string[], file: string, lineNo: number): string[] {
+  const fields = splitLine(line, file, lineNo);
+  if (fields.length !== header.length) {
+    throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, {
+      file,
+      line: lineNo,
+      expected: header.length,
+      got: fields.length,
+    });
+  }
+  return fields;
+}
+
 /** Splits one CSV line into fields; throws on an unterminated quote. */
 export function splitLine(line: string, file: string, lineNo: number): string[] {
   const out: string[] = [];
@@ -153,15 +167,7 @@ function parseLines(forEachLine: (visit: (line: string) => void) => void, option
       ({ labelIdx, featureIdx } = headerColumns(header, labelName, requireLabel, file));
       return;
     }
-    const fields = splitLine(line, file, lineNo);
-    if (fields.length !== header.length) {
-      throw new FfnnError('INVALID_DATA', `${file}:${lineNo}: expected ${header.length} fields (as in the header), got ${fields.length}`, {
-        file,
-        line: lineNo,
-        expected: header.length,
-        got: fields.length,
-      });
-    }
+    const fields = splitRow(line, header, file, lineNo);
     for (const j of featureIdx) {
       const v = parseDecimal(unpad(fields[j]));
       if (v === null) throw badCell(file, lineNo, j, header[j], fields[j]);
