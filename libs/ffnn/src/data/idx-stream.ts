@@ -7,7 +7,7 @@ import type { DType } from '../backend/backend.ts';
 import { describeValue, FfnnError } from '../errors.ts';
 import type { Matrix } from '../matrix.ts';
 import { type ByteSource, openByteSource } from './byte-source.ts';
-import { findIdxFile } from './idx.ts';
+import { badDimensions, findIdxFile, idxDimensions, idxShape } from './idx.ts';
 
 /** Options of readIdxStream / readIdxDirStream. */
 export interface IdxStreamOptions {
@@ -59,23 +59,9 @@ function wholeNumber(value: unknown, param: string, fallback: number): number {
 async function readHeader(src: ByteSource, name: string): Promise<Header> {
   const head = new Uint8Array(4 + 4 * 4);
   const got = await src.read(head, 0, 4);
-  if (got < 4 || head[0] !== 0 || head[1] !== 0) throw new FfnnError('INVALID_DATA', `${name}: not an IDX file (bad magic number)`, { file: name });
-  if (head[2] !== 0x08)
-    throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${head[2].toString(16)}`, { file: name });
-  const dims = head[3];
-  if (dims < 1 || dims > 4 || (await src.read(head, 4, 4 * dims)) < 4 * dims)
-    throw new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
-  const view = new DataView(head.buffer);
-  const shape: number[] = [];
-  let count = 1;
-  for (let d = 0; d < dims; d++) {
-    const size = view.getUint32(4 + 4 * d, false);
-    if (size === 0)
-      throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
-    shape.push(size);
-    count *= size;
-  }
-  return { shape, count };
+  const dims = idxDimensions(head, got, name);
+  if ((await src.read(head, 4, 4 * dims)) < 4 * dims) throw badDimensions(name, dims);
+  return idxShape(head, dims, name);
 }
 
 /** The header's promise not kept: the file ends early, or goes on after the declared values. */

@@ -49,6 +49,41 @@ function sizeError(name: string, what: string, got: number | undefined, max: num
   );
 }
 
+/**
+ * The first 4 bytes of an IDX file (`got` of them read): the magic number and the data type
+ * (unsigned bytes only); returns the number of dimensions, 1 to 4. The in-memory and the
+ * streaming reader share it, so a file is judged the same by both.
+ */
+export function idxDimensions(head: Uint8Array, got: number, name: string): number {
+  if (got < 4 || head[0] !== 0 || head[1] !== 0) throw new FfnnError('INVALID_DATA', `${name}: not an IDX file (bad magic number)`, { file: name });
+  if (head[2] !== 0x08)
+    throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${head[2].toString(16)}`, { file: name });
+  const dims = head[3];
+  if (dims < 1 || dims > 4) throw badDimensions(name, dims);
+  return dims;
+}
+
+/** The error for a dimension count outside 1 to 4, or a header shorter than its sizes. */
+export function badDimensions(name: string, dims: number): FfnnError {
+  return new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
+}
+
+/** The sizes after the first 4 bytes of the header (big-endian uint32 each, none 0) and their product. */
+export function idxShape(head: Uint8Array, dims: number, name: string): { shape: number[]; count: number } {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shape: number[] = [];
+  let count = 1;
+  for (let d = 0; d < dims; d++) {
+    const size = view.getUint32(4 + 4 * d, false);
+    // a zero size would give an empty dataset, or rows of zero features that fail much later
+    if (size === 0)
+      throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
+    shape.push(size);
+    count *= size; // a double: at most 4 factors below 2^32, so never Infinity, and checked before any use
+  }
+  return { shape, count };
+}
+
 /** Parses IDX bytes (uint8 data only, which is what MNIST-format files hold), gzipped or not. */
 export function parseIdx(bytes: Uint8Array, name = 'IDX file', options: IdxOptions = {}): IdxArray {
   const max = maxBytesOf(options);
@@ -63,22 +98,9 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file', options: IdxOptio
       throw new FfnnError('INVALID_DATA', `${name}: corrupt gzip data (${(err as Error).message})`, { file: name });
     }
   } else if (bytes.length > max) throw sizeError(name, `the data is ${bytes.length.toLocaleString('en-US')} bytes, more than`, bytes.length, max);
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new FfnnError('INVALID_DATA', `${name}: not an IDX file (bad magic number)`, { file: name });
-  if (bytes[2] !== 0x08)
-    throw new FfnnError('INVALID_DATA', `${name}: expected unsigned byte data (type 0x08), got type 0x${bytes[2].toString(16)}`, { file: name });
-  const dims = bytes[3];
-  if (dims < 1 || dims > 4 || bytes.length < 4 + 4 * dims) throw new FfnnError('INVALID_DATA', `${name}: bad number of dimensions ${dims}`, { file: name });
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shape: number[] = [];
-  let count = 1;
-  for (let d = 0; d < dims; d++) {
-    const size = view.getUint32(4 + 4 * d, false);
-    // a zero size would give an empty dataset, or rows of zero features that fail much later
-    if (size === 0)
-      throw new FfnnError('INVALID_DATA', `${name}: dimension ${d + 1} of ${dims} is 0 in the header; every size must be at least 1`, { file: name });
-    shape.push(size);
-    count *= size; // a double: at most 4 factors below 2^32, so never Infinity, and checked before any use
-  }
+  const dims = idxDimensions(bytes, bytes.length, name);
+  if (bytes.length < 4 + 4 * dims) throw badDimensions(name, dims);
+  const { shape, count } = idxShape(bytes, dims, name);
   if (count > max) throw sizeError(name, `the header declares ${shape.join(' x ')} = ${count.toExponential(2)} values, more than`, count, max);
   const offset = 4 + 4 * dims;
   if (bytes.length - offset !== count) {
