@@ -1,18 +1,25 @@
-//! ffnn's own gemm kernel, for the products the gemm crate is slow on (thin ones: the output layer
-//! and the small layers, see gemm::panel_takes and native/bench/README.md) and for every product
-//! when a lower instruction set is forced (isa.rs), so each SIMD path can be tested on one machine.
+//! ffnn's own gemm kernel: every product when the machine's best level is AVX-512 or a lower
+//! instruction set is forced (isa.rs, so each SIMD path can be tested on one machine), and the thin
+//! products elsewhere (see gemm::panel_takes and native/bench/README.md).
 //!
 //!   C (m x n) = alpha * op(A) * op(B) + beta * C,  row-major, beta = 0 overwrites C.
 //!
-//! op(B) is packed once into column panels of NR (zero-padded), p-major: panel[p * NR + j]. C is
-//! then computed in MR x NR tiles: for each p, MR values of op(A) are broadcast against one row of
-//! the panel and accumulated in MR * NR / lanes vector registers. op(A) is read where it lies
-//! through (row stride, column stride); only a last partial block of rows is copied, with zero
-//! padding. The tile is written once over a `Simd` trait (one register of a level: AVX-512, AVX2,
-//! SSE2, NEON, wasm simd128 intrinsics, or a plain scalar) and compiled once per level inside a
-//! `#[target_feature]` function. Row blocks are split between threads when the product is large.
-//! The packing buffers are per thread and reused: nothing is allocated per product once they have
-//! grown to the largest one.
+//! Blocked and packed, as the BLAS libraries do it (Goto's scheme, BLIS's loops): the sum over k
+//! is cut into blocks of at most kc values, sized so that one packed column panel of op(B)
+//! (kc x NR values) stays in the L1 cache while every row panel of op(A) (MR x kc) streams past it
+//! from L2. Both operands are packed once per product, each panel contiguous and p-major
+//! (zero-padded at the edges), so the tile reads memory in the order it uses it whatever the
+//! transposes. A thin product (few column panels, where a packed op(A) would be used only once or
+//! twice) reads op(A) where it lies instead; only a last partial row panel is copied.
+//!
+//! The tile: MR x NR of C in MR * NV vector registers; for each p, MR values of op(A) are
+//! broadcast against one row of the op(B) panel. It is written once over a `Simd` trait (one
+//! register of a level: AVX-512, AVX2, SSE2, NEON, wasm simd128 intrinsics, or a plain scalar) and
+//! compiled once per level inside a `#[target_feature]` function. With two threads both pack (each
+//! its share of the panels), then each computes its share of C's column panels (or row panels,
+//! whichever has more): two rayon scopes per product, no barrier inside a task (a pool shared by
+//! two callers cannot deadlock on it). The packing buffers belong to the calling thread and are
+//! reused: nothing is allocated per product once they have grown to the largest one.
 
 use crate::isa::Isa;
 use std::cell::RefCell;
@@ -21,6 +28,7 @@ use std::ops::{Add, Mul};
 /// The per-dtype parts: zero and the kernel table.
 pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
+    const ONE: Self;
     fn kernel(isa: Isa, n: usize) -> Kernel<Self>;
     /// This thread's scratch buffer `which`, grown to at least `len` values (never shrunk; its
     /// contents are whatever the last product left). The pointer stays valid until the next call
@@ -30,29 +38,29 @@ pub trait Elem: Copy + Send + Sync + 'static + Add<Output = Self> + Mul<Output =
     fn scratch(which: Scratch, len: usize) -> *mut Self;
 }
 
-/// The two scratch buffers of a thread: the packed op(B) (on the calling thread) and the padded
-/// last row block of op(A) (on each worker).
+/// The two scratch buffers of the calling thread: the packed op(B) and the packed op(A).
 #[derive(Clone, Copy)]
 pub enum Scratch {
     PackedB,
-    PaddedA,
+    PackedA,
 }
 
 macro_rules! elem {
     ($t:ty, $kernels:ident) => {
         impl Elem for $t {
             const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
             fn kernel(isa: Isa, n: usize) -> Kernel<Self> {
                 $kernels::kernel(isa, n)
             }
             fn scratch(which: Scratch, len: usize) -> *mut Self {
                 thread_local! {
                     static PACKED_B: RefCell<Vec<$t>> = const { RefCell::new(Vec::new()) };
-                    static PADDED_A: RefCell<Vec<$t>> = const { RefCell::new(Vec::new()) };
+                    static PACKED_A: RefCell<Vec<$t>> = const { RefCell::new(Vec::new()) };
                 }
                 let cell = match which {
                     Scratch::PackedB => &PACKED_B,
-                    Scratch::PaddedA => &PADDED_A,
+                    Scratch::PackedA => &PACKED_A,
                 };
                 cell.with_borrow_mut(|buf| {
                     if buf.len() < len {
@@ -68,7 +76,7 @@ macro_rules! elem {
 elem!(f64, f64_kernels);
 elem!(f32, f32_kernels);
 
-/// One product, as the row-block workers see it.
+/// One product, as the packing and the tile workers see it.
 pub struct Job<T> {
     m: usize,
     n: usize,
@@ -77,24 +85,49 @@ pub struct Job<T> {
     beta: T,
     /// beta == 0: C is overwritten, never read (NaN in C does not survive)
     beta_zero: bool,
+    /// the tile: MR rows, NR columns
+    mr: usize,
+    nr: usize,
     /// op(A)[i, p] = a[i * a_rs + p * a_cs]
     a: *const T,
     a_rs: usize,
     a_cs: usize,
-    /// op(B) packed in panels of NR columns: panel q at q * k * NR, [p * NR + j] within it.
-    b_packed: *const T,
+    /// op(B)[p, j] = b[p * b_rs + j * b_cs]
+    b: *const T,
+    b_rs: usize,
+    b_cs: usize,
+    /// every row panel of op(A) is packed; otherwise op(A) is read in place and only a last
+    /// partial row panel is packed (zero-padded, so the tile never reads past op(A))
+    a_packed: bool,
+    /// the sum over k in `blocks` blocks of kc values (the last one may be shorter)
+    kc: usize,
+    blocks: usize,
+    row_panels: usize,
+    col_panels: usize,
+    /// packed op(A): block b, row panel i at b * row_panels * MR * kc + i * MR * kcb, [p * MR + r]
+    pa: *mut T,
+    /// packed op(B): block b, column panel q at b * col_panels * NR * kc + q * NR * kcb, [p * NR + j]
+    pb: *mut T,
     c: *mut T,
 }
 
-// SAFETY: workers read a and b_packed and write disjoint row blocks of c.
+// SAFETY: the packing tasks write disjoint panels of pa and pb; the tile tasks read a, pa and pb
+// and write disjoint panels of c.
 unsafe impl<T: Sync> Sync for Job<T> {}
 
-/// A compiled kernel: its tile size and the worker for row blocks [from, to).
+/// A share of the work: row panels [rows.0, rows.1) and column panels [cols.0, cols.1).
+#[derive(Clone, Copy)]
+pub struct Part {
+    rows: (usize, usize),
+    cols: (usize, usize),
+}
+
+/// A compiled kernel: its tile size and the worker that computes a share of C.
 #[derive(Clone, Copy)]
 pub struct Kernel<T> {
     pub mr: usize,
     pub nr: usize,
-    run: unsafe fn(&Job<T>, usize, usize),
+    run: unsafe fn(&Job<T>, Part),
 }
 
 /// One SIMD register of an instruction set, as the tile sees it. Written with explicit vector
@@ -309,9 +342,11 @@ unsafe fn tile<V: Simd, const MR: usize, const NV: usize>(
 const MAX_NR: usize = 64;
 
 /// C[i0.., j0..] = alpha * acc + beta * C for the valid mr x nr corner of a tile (mul, mul, add:
-/// the same roundings on every level). A full-width tile is stored with vector stores: with k
-/// small (the output layer's D W^T, k = 10) the stores are a large part of the work.
+/// the same roundings on every level) on the first block of the sum over k, C += alpha * acc on
+/// the later ones. A full-width tile is stored with vector stores: with k small (the output
+/// layer's D W^T, k = 10) the stores are a large part of the work.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
     job: &Job<V::E>,
     i0: usize,
@@ -319,8 +354,10 @@ unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
     mr: usize,
     nr: usize,
     acc: &[[V; NV]; MR],
+    first: bool,
 ) {
-    let (alpha, beta) = (V::splat(job.alpha), V::splat(job.beta));
+    let (overwrite, beta_e) = if first { (job.beta_zero, job.beta) } else { (false, V::E::ONE) };
+    let (alpha, beta) = (V::splat(job.alpha), V::splat(beta_e));
     let full = nr == NV * V::LANES;
     for (r, row) in acc.iter().enumerate().take(mr) {
         let dst = job.c.add((i0 + r) * job.n + j0);
@@ -328,7 +365,7 @@ unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
             for (v, &x) in row.iter().enumerate() {
                 let d = dst.add(v * V::LANES);
                 let y = V::mul(alpha, x);
-                V::store(d, if job.beta_zero { y } else { V::add(y, V::mul(beta, V::load(d))) });
+                V::store(d, if overwrite { y } else { V::add(y, V::mul(beta, V::load(d))) });
             }
         } else {
             let mut tmp = [V::E::ZERO; MAX_NR];
@@ -337,69 +374,124 @@ unsafe fn store<V: Simd, const MR: usize, const NV: usize>(
             }
             for (j, &x) in tmp.iter().enumerate().take(nr) {
                 let d = dst.add(j);
-                *d = if job.beta_zero { job.alpha * x } else { job.alpha * x + job.beta * *d };
+                *d = if overwrite { job.alpha * x } else { job.alpha * x + beta_e * *d };
             }
         }
     }
 }
 
-/// Row blocks [from, to) of the product: every column panel of each block of MR rows.
+impl<T: Elem> Job<T> {
+    /// Values in block b (the last block may be shorter than kc).
+    #[inline(always)]
+    fn kcb(&self, b: usize) -> usize {
+        self.kc.min(self.k - b * self.kc)
+    }
+
+    /// Whether row panel i is read from the packed copy.
+    #[inline(always)]
+    fn a_from_pack(&self, i: usize) -> bool {
+        self.a_packed || (i + 1 == self.row_panels && self.m % self.mr != 0)
+    }
+
+    /// Where the tile reads row panel i of block b of op(A), and its (row, column) strides.
+    #[inline(always)]
+    unsafe fn a_panel(&self, b: usize, i: usize) -> (*const T, usize, usize) {
+        if self.a_from_pack(i) {
+            let at = b * self.row_panels * self.mr * self.kc + i * self.mr * self.kcb(b);
+            (self.pa.add(at) as *const T, 1, self.mr)
+        } else {
+            (self.a.add(i * self.mr * self.a_rs + b * self.kc * self.a_cs), self.a_rs, self.a_cs)
+        }
+    }
+
+    /// Column panel q of block b of the packed op(B).
+    #[inline(always)]
+    unsafe fn b_panel(&self, b: usize, q: usize) -> *const T {
+        self.pb.add(b * self.col_panels * self.nr * self.kc + q * self.nr * self.kcb(b)) as *const T
+    }
+
+    /// Packs this share's row panels of op(A) (those the tile reads from the pack) and column
+    /// panels of op(B), every block. The loops run along the operand's contiguous direction.
+    unsafe fn pack(&self, part: Part) {
+        let (mr, nr) = (self.mr, self.nr);
+        for b in 0..self.blocks {
+            let (p0, kcb) = (b * self.kc, self.kcb(b));
+            for i in part.rows.0..part.rows.1 {
+                if !self.a_from_pack(i) {
+                    continue;
+                }
+                let dst = self.pa.add(b * self.row_panels * mr * self.kc + i * mr * kcb);
+                let rows = mr.min(self.m - i * mr);
+                let src = self.a.add(i * mr * self.a_rs + p0 * self.a_cs);
+                pack_panel(dst, src, kcb, mr, rows, self.a_rs, self.a_cs);
+            }
+            for q in part.cols.0..part.cols.1 {
+                let dst = self.pb.add(b * self.col_panels * nr * self.kc + q * nr * kcb);
+                let cols = nr.min(self.n - q * nr);
+                let src = self.b.add(p0 * self.b_rs + q * nr * self.b_cs);
+                pack_panel(dst, src, kcb, nr, cols, self.b_cs, self.b_rs);
+            }
+        }
+    }
+}
+
+/// dst[p * w + x] = src[x * x_stride + p * p_stride] for p < kcb, x < valid; zero for x >= valid
+/// (the tile computes those lanes and the store drops them).
 #[inline(always)]
-unsafe fn rows<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, from: usize, to: usize) {
+unsafe fn pack_panel<T: Elem>(dst: *mut T, src: *const T, kcb: usize, w: usize, valid: usize, x_stride: usize, p_stride: usize) {
+    if p_stride == 1 && x_stride != 1 {
+        // each x is contiguous along p: read along p
+        for x in 0..w {
+            for p in 0..kcb {
+                *dst.add(p * w + x) = if x < valid { *src.add(x * x_stride + p) } else { T::ZERO };
+            }
+        }
+    } else {
+        for p in 0..kcb {
+            let row = src.add(p * p_stride);
+            let out = dst.add(p * w);
+            for x in 0..valid {
+                *out.add(x) = *row.add(x * x_stride);
+            }
+            for x in valid..w {
+                *out.add(x) = T::ZERO;
+            }
+        }
+    }
+}
+
+/// A share of C: for each block of the sum over k, each column panel of the share (its packed
+/// op(B) panel stays in L1) against each row panel of the share.
+#[inline(always)]
+unsafe fn compute<V: Simd, const MR: usize, const NV: usize>(job: &Job<V::E>, part: Part) {
     let nr = NV * V::LANES;
-    let panels = job.n.div_ceil(nr);
-    let full_blocks = (to.min(job.m / MR)).max(from);
-    for rb in from..full_blocks {
-        let i0 = rb * MR;
-        row_block::<V, MR, NV>(job, i0, MR, job.a.add(i0 * job.a_rs), job.a_rs, job.a_cs, panels, nr);
-    }
-    if full_blocks < to {
-        // the last, partial row block is copied (p-major, zero-padded) so the tile never reads
-        // past op(A)
-        let i0 = full_blocks * MR;
-        let mr = job.m - i0;
-        let pad = V::E::scratch(Scratch::PaddedA, job.k * MR);
-        for p in 0..job.k {
-            for r in 0..MR {
-                *pad.add(p * MR + r) = if r < mr { *job.a.add((i0 + r) * job.a_rs + p * job.a_cs) } else { V::E::ZERO };
+    for b in 0..job.blocks {
+        let kcb = job.kcb(b);
+        for q in part.cols.0..part.cols.1 {
+            let panel = job.b_panel(b, q);
+            let j0 = q * nr;
+            for i in part.rows.0..part.rows.1 {
+                let i0 = i * MR;
+                let (a, rs, cs) = job.a_panel(b, i);
+                let acc = tile::<V, MR, NV>(kcb, a, rs, cs, panel);
+                store::<V, MR, NV>(job, i0, j0, MR.min(job.m - i0), nr.min(job.n - j0), &acc, b == 0);
             }
         }
-        row_block::<V, MR, NV>(job, i0, mr, pad, 1, MR, panels, nr);
     }
 }
 
-/// Every column panel of one block of mr <= MR rows starting at row i0, op(A) read at `a`.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn row_block<V: Simd, const MR: usize, const NV: usize>(
-    job: &Job<V::E>,
-    i0: usize,
-    mr: usize,
-    a: *const V::E,
-    rs: usize,
-    cs: usize,
-    panels: usize,
-    nr: usize,
-) {
-    for q in 0..panels {
-        let j0 = q * nr;
-        let acc = tile::<V, MR, NV>(job.k, a, rs, cs, job.b_packed.add(q * job.k * nr));
-        store::<V, MR, NV>(job, i0, j0, mr, nr.min(job.n - j0), &acc);
-    }
-}
-
-/// Declares the worker of one (vector type, MR, NV), compiled for `$feat`, and returns its Kernel.
+/// Declares the tile worker of one (vector type, MR, NV), compiled for `$feat`, and returns its Kernel.
 macro_rules! worker {
     ($v:ty, $mr:expr, $nv:expr, $feat:literal) => {{
         #[target_feature(enable = $feat)]
-        unsafe fn run(job: &Job<<$v as Simd>::E>, from: usize, to: usize) {
-            rows::<$v, $mr, $nv>(job, from, to)
+        unsafe fn run(job: &Job<<$v as Simd>::E>, part: Part) {
+            compute::<$v, $mr, $nv>(job, part)
         }
         Kernel { mr: $mr, nr: $nv * <$v as Simd>::LANES, run }
     }};
     ($v:ty, $mr:expr, $nv:expr) => {{
-        unsafe fn run(job: &Job<<$v as Simd>::E>, from: usize, to: usize) {
-            rows::<$v, $mr, $nv>(job, from, to)
+        unsafe fn run(job: &Job<<$v as Simd>::E>, part: Part) {
+            compute::<$v, $mr, $nv>(job, part)
         }
         Kernel { mr: $mr, nr: $nv * <$v as Simd>::LANES, run }
     }};
@@ -454,6 +546,15 @@ kernels!(f64_kernels, f64, avx512 __m512d: 8, 2, thin 6, 2; avx2 __m256d: 6, 2, 
 kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4;
     simd128 F32x4: 4, 2);
 
+/// Bytes of one packed op(B) panel (kc x NR values): half of a 48 KiB L1 data cache, leaving the
+/// other half to the op(A) panel streaming past it and to C.
+const B_PANEL_BYTES: usize = 24 << 10;
+
+/// op(A) is packed when C has at least this many column panels: each packed row panel is then
+/// read this many times. Below it (the output layer, n = 10) packing would cost as much as it
+/// saves, and the tile reads op(A) in place.
+const PACK_A_MIN_PANELS: usize = 4;
+
 /// Runs one product on `threads` threads of `pool` (1: the calling thread). Lengths were checked
 /// by the caller (ops.rs); m, n, k >= 1.
 #[allow(clippy::too_many_arguments)]
@@ -474,66 +575,69 @@ pub fn gemm<T: Elem>(
     pool: Option<&rayon::ThreadPool>,
 ) {
     let kern = T::kernel(isa, n);
-    let nr = kern.nr;
-    let panels = n.div_ceil(nr);
-    let len = panels * k * nr;
-    // SAFETY: scratch() returns len values owned by this thread, asked for once in this product.
-    let packed = unsafe { std::slice::from_raw_parts_mut(T::scratch(Scratch::PackedB, len), len) };
-    for q in 0..panels {
-        let dst = &mut packed[q * k * nr..(q + 1) * k * nr];
-        let cols = nr.min(n - q * nr);
-        for p in 0..k {
-            for j in 0..nr {
-                let col = q * nr + j;
-                // columns past n are zero: the tile computes them and the store drops them
-                dst[p * nr + j] = if j >= cols {
-                    T::ZERO
-                } else if tb {
-                    b[col * k + p]
-                } else {
-                    b[p * n + col]
-                };
-            }
-        }
-    }
-    run_job(kern, ta, m, n, k, alpha, a, beta, beta_zero, c, packed, threads, pool);
-}
-
-/// Runs the kernel over every row block of C, on the calling thread or split between threads.
-#[allow(clippy::too_many_arguments)]
-fn run_job<T: Elem>(
-    kern: Kernel<T>,
-    ta: bool,
-    m: usize,
-    n: usize,
-    k: usize,
-    alpha: T,
-    a: &[T],
-    beta: T,
-    beta_zero: bool,
-    c: &mut [T],
-    packed: &[T],
-    threads: usize,
-    pool: Option<&rayon::ThreadPool>,
-) {
-    let mr = kern.mr;
+    let (mr, nr) = (kern.mr, kern.nr);
+    let (row_panels, col_panels) = (m.div_ceil(mr), n.div_ceil(nr));
+    let kc_max = (B_PANEL_BYTES / (nr * std::mem::size_of::<T>())).max(16);
+    let blocks = k.div_ceil(kc_max);
+    let kc = k.div_ceil(blocks);
     let (a_rs, a_cs) = if ta { (1, m) } else { (k, 1) };
-    let job = Job { m, n, k, alpha, beta, beta_zero, a: a.as_ptr(), a_rs, a_cs, b_packed: packed.as_ptr(), c: c.as_mut_ptr() };
-    let blocks = m.div_ceil(mr);
+    let (b_rs, b_cs) = if tb { (1, k) } else { (n, 1) };
+    let a_packed = col_panels >= PACK_A_MIN_PANELS;
+    // the full layout even when only a last partial row panel is packed: its offsets stay valid
+    let a_len = row_panels * mr * kc * blocks;
+    let b_len = col_panels * nr * kc * blocks;
+    let job = Job {
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        beta_zero,
+        mr,
+        nr,
+        a: a.as_ptr(),
+        a_rs,
+        a_cs,
+        b: b.as_ptr(),
+        b_rs,
+        b_cs,
+        a_packed,
+        kc,
+        blocks,
+        row_panels,
+        col_panels,
+        // SAFETY (both): this thread's buffers, asked for once each in this product
+        pa: T::scratch(Scratch::PackedA, a_len),
+        pb: T::scratch(Scratch::PackedB, b_len),
+        c: c.as_mut_ptr(),
+    };
+    let all = Part { rows: (0, row_panels), cols: (0, col_panels) };
+    let parts = threads.min(row_panels.max(col_panels));
     match pool {
-        Some(pool) if threads > 1 && blocks >= 2 => {
-            let parts = threads.min(blocks);
+        Some(pool) if parts > 1 => {
             let job = &job;
+            let share = |total: usize, t: usize| (total * t / parts, total * (t + 1) / parts);
             pool.scope(|s| {
                 for t in 0..parts {
-                    let (from, to) = (blocks * t / parts, blocks * (t + 1) / parts);
-                    // SAFETY: the parts cover disjoint row blocks, so disjoint rows of C.
-                    s.spawn(move |_| unsafe { (kern.run)(job, from, to) });
+                    let part = Part { rows: share(row_panels, t), cols: share(col_panels, t) };
+                    // SAFETY: the shares cover disjoint panels of the packs.
+                    s.spawn(move |_| unsafe { job.pack(part) });
+                }
+            });
+            let by_cols = col_panels >= row_panels;
+            pool.scope(|s| {
+                for t in 0..parts {
+                    let part = if by_cols { Part { rows: all.rows, cols: share(col_panels, t) } } else { Part { rows: share(row_panels, t), cols: all.cols } };
+                    // SAFETY: the shares cover disjoint panels of C; the kernel's instruction set
+                    // was checked to be supported (isa.rs).
+                    s.spawn(move |_| unsafe { (kern.run)(job, part) });
                 }
             });
         }
-        // SAFETY: the kernel's instruction set was checked to be supported (isa.rs); the caller
-        // checked every length.
-        _ => unsafe { (kern.run)(&job, 0, blocks) },
+        // SAFETY: as above, on the calling thread.
+        _ => unsafe {
+            job.pack(all);
+            (kern.run)(&job, all)
+        },
     }
 }

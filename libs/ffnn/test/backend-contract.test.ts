@@ -191,6 +191,7 @@ const GEMM_SHAPES: [number, number, number][] = [
   [17, 33, 65], // not a multiple of any SIMD width
   [200, 128, 784], // a forward pass of MNIST's first layer (m = batch, k = fan-in)
   [1500, 10, 300], // a thin output (n = 10) big enough to be split between threads
+  [203, 70, 401], // packed op(A) with a partial last row panel, k in uneven blocks, two threads
 ];
 const TRANSPOSES: [boolean, boolean][] = [
   [false, false],
