@@ -5,6 +5,10 @@
 //!   FFNN_GEMM_ISA=sse2 cargo run --release --example blas -- panel    the panel on a forced level
 //!   cargo run --release --example blas --features openblas,matrixmultiply   adds those two
 //!
+//! BLAS_CLOCK=cpu times by the process's CPU time instead of the wall clock (Linux): on a machine
+//! shared with other work it still measures the kernel's work per CPU-second (what a tile or a
+//! block size changes), though not what a second thread gains.
+//!
 //! matrixmultiply reads its thread count once from MATMUL_NUM_THREADS, so its row is labelled with
 //! that variable (run twice for 1 and 2). The math modules are included by path so this binary
 //! does not link the Node-API glue.
@@ -76,6 +80,39 @@ fn fill<T: real::Real>(len: usize, seed: u64) -> Vec<T> {
         .collect()
 }
 
+#[cfg(target_os = "linux")]
+fn cpu_seconds() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: a valid clock id and a pointer to a timespec-shaped struct
+    unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.sec as f64 + ts.nsec as f64 * 1e-9
+}
+
+/// Seconds since `t0` on the chosen clock: the wall clock, or with BLAS_CLOCK=cpu the process's CPU time.
+fn elapsed(t0: (Instant, f64)) -> f64 {
+    #[cfg(target_os = "linux")]
+    if std::env::var("BLAS_CLOCK").as_deref() == Ok("cpu") {
+        return cpu_seconds() - t0.1;
+    }
+    t0.0.elapsed().as_secs_f64()
+}
+
+fn start() -> (Instant, f64) {
+    #[cfg(target_os = "linux")]
+    return (Instant::now(), cpu_seconds());
+    #[cfg(not(target_os = "linux"))]
+    (Instant::now(), 0.0)
+}
+
 /// Best-of-several GFLOP/s, each sample running the product long enough (~40 ms) to time.
 fn measure<T: Scalar>(c: &Case, mut f: impl FnMut(&[T], &[T], &mut [T])) -> f64 {
     let a = fill::<T>(c.m * c.k, 1);
@@ -83,20 +120,20 @@ fn measure<T: Scalar>(c: &Case, mut f: impl FnMut(&[T], &[T], &mut [T])) -> f64 
     let mut out = fill::<T>(c.m * c.n, 3);
     let flops = 2.0 * (c.m * c.n * c.k) as f64;
     f(&a, &b, &mut out);
-    let t0 = Instant::now();
+    let t0 = start();
     let mut reps = 0usize;
-    while t0.elapsed().as_secs_f64() < 0.03 {
+    while elapsed(t0) < 0.03 {
         f(&a, &b, &mut out);
         reps += 1;
     }
     let reps = reps.max(1);
     let mut best = f64::INFINITY;
     for _ in 0..5 {
-        let t = Instant::now();
+        let t = start();
         for _ in 0..reps {
             f(&a, &b, &mut out);
         }
-        best = best.min(t.elapsed().as_secs_f64() / reps as f64);
+        best = best.min(elapsed(t) / reps as f64);
     }
     flops / best / 1e9
 }

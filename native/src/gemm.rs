@@ -100,20 +100,34 @@ pub fn threads_for(m: usize, n: usize, k: usize) -> usize {
 /// falls in, so the result does not depend on the thread count.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 16;
 
-/// How many contiguous chunks an elementwise kernel over `len` values runs in (1: the calling
-/// thread), and the chunk length.
-pub fn elementwise_split(len: usize) -> (usize, usize) {
+/// The chunk length an elementwise kernel over `len` values is split into: `len` itself (one part,
+/// the calling thread) below PARALLEL_MIN_VALUES, else one chunk per thread. Never 0 (chunks_mut).
+pub fn elementwise_chunk(len: usize) -> usize {
     let threads = if len < PARALLEL_MIN_VALUES { 1 } else { max_threads() };
-    (threads, len.div_ceil(threads.max(1)).max(1))
+    len.div_ceil(threads.max(1)).max(1)
 }
 
-/// Runs `f` on our pool (for the elementwise kernels' parallel chunks).
-pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    pool().install(f)
+/// Runs `f` on each part, the first on the calling thread and the others on our pool, and returns
+/// when all are done. The caller works instead of waiting: two parts on two cores wake one pool
+/// thread, never more threads than cores (a caller parked while every pool thread ran would leave a
+/// core idle; one running beside them all would oversubscribe). A single part runs inline.
+pub fn run_parts<X: Send>(parts: impl Iterator<Item = X>, f: impl Fn(X) + Sync) {
+    let mut parts = parts.peekable();
+    let Some(first) = parts.next() else { return };
+    if parts.peek().is_none() {
+        return f(first);
+    }
+    let f = &f;
+    pool().in_place_scope(|s| {
+        for x in parts {
+            s.spawn(move |_| f(x));
+        }
+        f(first);
+    });
 }
 
-/// Our one thread pool, as many threads as cores. The calling thread waits while a product runs
-/// on it, so a product never has more threads running than `max_threads()`.
+/// Our one thread pool, as many threads as cores (the gemm crate runs its products inside it; ffnn's
+/// own kernels use it through run_parts, the caller taking the first part).
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
     POOL.get_or_init(|| {
@@ -136,9 +150,12 @@ pub enum Large {
     OpenBlas,
 }
 
-/// The crate's SIMD levels: AVX-512 (built with its `x86-v4` feature), AVX2+FMA, NEON.
+/// The levels where the gemm crate computes the large products: AVX2+FMA and NEON, where ffnn's
+/// blocked panel kernel has not been measured against it on real hardware. On AVX-512 the panel
+/// kernel takes every product: measured faster than the crate's AVX-512 kernels on the training
+/// shapes (native/bench/README.md). `FFNN_GEMM_ROUTE=crate` still sends them to the crate.
 fn crate_has(isa: Isa) -> bool {
-    matches!(isa, Isa::Avx512 | Isa::Avx2Fma | Isa::Neon)
+    matches!(isa, Isa::Avx2Fma | Isa::Neon) || (isa == Isa::Avx512 && route() == Route::Crate)
 }
 
 pub fn large_route(active: Isa) -> Large {
@@ -417,7 +434,7 @@ pub fn panel_gemm<T: Scalar>(
     threads: usize,
 ) {
     let beta_zero = beta.to_f64() == 0.0;
-    panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads, if threads > 1 { Some(pool()) } else { None });
+    panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads);
 }
 
 /// C = alpha * op(A) * op(B) + beta * C. Lengths must have been checked by the caller:
@@ -446,7 +463,7 @@ pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: 
     // wasm32: large_route is always Panel there (no simd128 level in the crate, one thread); the
     // cfg! makes that visible to the compiler, which then drops the crate's code (379 -> 115 KB)
     if large == Large::Panel || panel_takes(ta, n, k) || cfg!(target_arch = "wasm32") {
-        panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads, if threads > 1 { Some(pool()) } else { None });
+        panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads);
         return;
     }
     #[cfg(feature = "openblas")]

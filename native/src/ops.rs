@@ -5,7 +5,6 @@ use crate::activations;
 use crate::gemm::{self, Scalar};
 use crate::kernels;
 use crate::real::Real;
-use rayon::prelude::*;
 
 /// Stable error codes, shared with FfnnError's codes in libs/ffnn/src/errors.ts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,16 +164,10 @@ pub fn finish_weight_gradient<T: Real>(length: f64, g: &mut [T], w: &[T], alpha:
     len_at_least(OP, "g", g.len(), len, "length")?;
     len_at_least(OP, "w", w.len(), len, "length")?;
     disjoint(OP, "g", g, "w", w)?;
-    let (parts, chunk) = gemm::elementwise_split(len);
-    if parts == 1 {
-        kernels::finish_weight_gradient(len, g, w, alpha, l1, divisor);
-    } else {
-        gemm::install(|| {
-            g[..len].par_chunks_mut(chunk).zip(w[..len].par_chunks(chunk)).for_each(|(g, w)| {
-                kernels::finish_weight_gradient(g.len(), g, w, alpha, l1, divisor);
-            })
-        });
-    }
+    let chunk = gemm::elementwise_chunk(len);
+    gemm::run_parts(g[..len].chunks_mut(chunk).zip(w[..len].chunks(chunk)), |(g, w)| {
+        kernels::finish_weight_gradient(g.len(), g, w, alpha, l1, divisor)
+    });
     Ok(())
 }
 
@@ -187,16 +180,10 @@ pub fn sgd_step<T: Real>(length: f64, p: &mut [T], g: &[T], v: &mut [T], lr: f64
     disjoint(OP, "p", p, "g", g)?;
     disjoint(OP, "p", p, "v", v)?;
     disjoint(OP, "v", v, "g", g)?;
-    let (parts, chunk) = gemm::elementwise_split(len);
-    if parts == 1 {
-        kernels::sgd_step(len, p, g, v, lr, momentum, nesterov);
-    } else {
-        gemm::install(|| {
-            p[..len].par_chunks_mut(chunk).zip(g[..len].par_chunks(chunk)).zip(v[..len].par_chunks_mut(chunk)).for_each(|((p, g), v)| {
-                kernels::sgd_step(p.len(), p, g, v, lr, momentum, nesterov);
-            })
-        });
-    }
+    let chunk = gemm::elementwise_chunk(len);
+    gemm::run_parts(p[..len].chunks_mut(chunk).zip(g[..len].chunks(chunk)).zip(v[..len].chunks_mut(chunk)), |((p, g), v)| {
+        kernels::sgd_step(p.len(), p, g, v, lr, momentum, nesterov)
+    });
     Ok(())
 }
 
@@ -223,17 +210,11 @@ pub fn adam_step<T: Real>(
     disjoint(OP, "m", m, "g", g)?;
     disjoint(OP, "m", m, "v", v)?;
     disjoint(OP, "v", v, "g", g)?;
-    let (parts, chunk) = gemm::elementwise_split(len);
-    if parts == 1 {
-        kernels::adam_step(len, p, g, m, v, lr_t, beta1, beta2, epsilon);
-    } else {
-        gemm::install(|| {
-            let chunks = p[..len].par_chunks_mut(chunk).zip(g[..len].par_chunks(chunk));
-            chunks.zip(m[..len].par_chunks_mut(chunk)).zip(v[..len].par_chunks_mut(chunk)).for_each(|(((p, g), m), v)| {
-                kernels::adam_step(p.len(), p, g, m, v, lr_t, beta1, beta2, epsilon);
-            })
-        });
-    }
+    let chunk = gemm::elementwise_chunk(len);
+    let chunks = p[..len].chunks_mut(chunk).zip(g[..len].chunks(chunk));
+    gemm::run_parts(chunks.zip(m[..len].chunks_mut(chunk)).zip(v[..len].chunks_mut(chunk)), |(((p, g), m), v)| {
+        kernels::adam_step(p.len(), p, g, m, v, lr_t, beta1, beta2, epsilon)
+    });
     Ok(())
 }
 

@@ -21,6 +21,7 @@
 //! two callers cannot deadlock on it). The packing buffers belong to the calling thread and are
 //! reused: nothing is allocated per product once they have grown to the largest one.
 
+use crate::gemm;
 use crate::isa::Isa;
 use std::cell::RefCell;
 use std::ops::{Add, Mul};
@@ -390,7 +391,7 @@ impl<T: Elem> Job<T> {
     /// Whether row panel i is read from the packed copy.
     #[inline(always)]
     fn a_from_pack(&self, i: usize) -> bool {
-        self.a_packed || (i + 1 == self.row_panels && self.m % self.mr != 0)
+        self.a_packed || (i + 1 == self.row_panels && !self.m.is_multiple_of(self.mr))
     }
 
     /// Where the tile reads row panel i of block b of op(A), and its (row, column) strides.
@@ -540,10 +541,11 @@ macro_rules! kernels {
     };
 }
 
-// MR x NV (NR = NV * lanes): f64 AVX-512 8 x 16, thin 6 x 16; AVX2 6 x 8, thin 3 x 12; ...
-kernels!(f64_kernels, f64, avx512 __m512d: 8, 2, thin 6, 2; avx2 __m256d: 6, 2, thin 3, 3; sse2 __m128d: 4, 2; neon float64x2_t: 4, 4;
+// MR x NV (NR = NV * lanes): f64 AVX-512 6 x 32 (24 accumulators: measured best of 8x16, 12x16,
+// 8x24, 6x32 on the training shapes), thin 6 x 16; f32 AVX-512 12 x 32; AVX2 6 x 8, thin 3 x 12; ...
+kernels!(f64_kernels, f64, avx512 __m512d: 6, 4, thin 6, 2; avx2 __m256d: 6, 2, thin 3, 3; sse2 __m128d: 4, 2; neon float64x2_t: 4, 4;
     simd128 F64x2: 4, 2);
-kernels!(f32_kernels, f32, avx512 __m512: 12, 1, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4;
+kernels!(f32_kernels, f32, avx512 __m512: 12, 2, thin 12, 1; avx2 __m256: 6, 2, thin 6, 2; sse2 __m128: 4, 2; neon float32x4_t: 4, 4;
     simd128 F32x4: 4, 2);
 
 /// Bytes of one packed op(B) panel (kc x NR values): half of a 48 KiB L1 data cache, leaving the
@@ -555,7 +557,7 @@ const B_PANEL_BYTES: usize = 24 << 10;
 /// saves, and the tile reads op(A) in place.
 const PACK_A_MIN_PANELS: usize = 4;
 
-/// Runs one product on `threads` threads of `pool` (1: the calling thread). Lengths were checked
+/// Runs one product on `threads` threads (1: the calling thread; more: gemm::run_parts). Lengths were checked
 /// by the caller (ops.rs); m, n, k >= 1.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm<T: Elem>(
@@ -572,7 +574,6 @@ pub fn gemm<T: Elem>(
     beta_zero: bool,
     c: &mut [T],
     threads: usize,
-    pool: Option<&rayon::ThreadPool>,
 ) {
     let kern = T::kernel(isa, n);
     let (mr, nr) = (kern.mr, kern.nr);
@@ -612,32 +613,19 @@ pub fn gemm<T: Elem>(
         c: c.as_mut_ptr(),
     };
     let all = Part { rows: (0, row_panels), cols: (0, col_panels) };
-    let parts = threads.min(row_panels.max(col_panels));
-    match pool {
-        Some(pool) if parts > 1 => {
-            let job = &job;
-            let share = |total: usize, t: usize| (total * t / parts, total * (t + 1) / parts);
-            pool.scope(|s| {
-                for t in 0..parts {
-                    let part = Part { rows: share(row_panels, t), cols: share(col_panels, t) };
-                    // SAFETY: the shares cover disjoint panels of the packs.
-                    s.spawn(move |_| unsafe { job.pack(part) });
-                }
-            });
-            let by_cols = col_panels >= row_panels;
-            pool.scope(|s| {
-                for t in 0..parts {
-                    let part = if by_cols { Part { rows: all.rows, cols: share(col_panels, t) } } else { Part { rows: share(row_panels, t), cols: all.cols } };
-                    // SAFETY: the shares cover disjoint panels of C; the kernel's instruction set
-                    // was checked to be supported (isa.rs).
-                    s.spawn(move |_| unsafe { (kern.run)(job, part) });
-                }
-            });
+    let parts = threads.min(row_panels.max(col_panels)).max(1);
+    let share = |total: usize, t: usize| (total * t / parts, total * (t + 1) / parts);
+    // SAFETY: the packing shares cover disjoint panels of the packs.
+    gemm::run_parts((0..parts).map(|t| Part { rows: share(row_panels, t), cols: share(col_panels, t) }), |part| unsafe { job.pack(part) });
+    let by_cols = col_panels >= row_panels;
+    let tiles = (0..parts).map(|t| {
+        if by_cols {
+            Part { rows: all.rows, cols: share(col_panels, t) }
+        } else {
+            Part { rows: share(row_panels, t), cols: all.cols }
         }
-        // SAFETY: as above, on the calling thread.
-        _ => unsafe {
-            job.pack(all);
-            (kern.run)(&job, all)
-        },
-    }
+    });
+    // SAFETY: the shares cover disjoint panels of C; the kernel's instruction set was checked to
+    // be supported (isa.rs).
+    gemm::run_parts(tiles, |part| unsafe { (kern.run)(&job, part) });
 }
