@@ -19,6 +19,7 @@ mod gemm;
 #[allow(dead_code)]
 mod isa;
 #[path = "../src/panel.rs"]
+#[allow(dead_code)]
 mod panel;
 #[path = "../src/real.rs"]
 mod real;

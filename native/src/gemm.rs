@@ -434,16 +434,36 @@ pub fn panel_gemm<T: Scalar>(
     threads: usize,
 ) {
     let beta_zero = beta.to_f64() == 0.0;
-    panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads);
+    panel::gemm(isa::active(), ta, tb, m, n, k, alpha, a, b, beta, beta_zero, c, threads, None);
 }
 
 /// C = alpha * op(A) * op(B) + beta * C. Lengths must have been checked by the caller:
 /// a.len() >= m*k, b.len() >= k*n, c.len() >= m*n.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: f64, a: &[T], b: &[T], beta: f64, c: &mut [T]) {
+    gemm_then(ta, tb, m, n, k, alpha, a, b, beta, c, None)
+}
+
+/// gemm, then `epilogue` over all of C: in the panel kernel per share, on the thread that computed
+/// it; after the product for the crate and OpenBLAS, which do not expose their shares.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_then<T: Scalar>(
+    ta: bool,
+    tb: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f64,
+    a: &[T],
+    b: &[T],
+    beta: f64,
+    c: &mut [T],
+    epilogue: Option<panel::Epilogue<T>>,
+) {
     if m == 0 || n == 0 {
         return;
     }
+    let whole = panel::Region { rows: (0, m), cols: (0, n), n };
     if alpha == 0.0 || k == 0 {
         // Nothing to add: C = beta * C (beta = 0 overwrites, so NaN in C does not survive).
         let c = &mut c[..m * n];
@@ -454,6 +474,9 @@ pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: 
                 *x = T::from_f64(x.to_f64() * beta);
             }
         }
+        if let Some(epilogue) = epilogue {
+            epilogue(c.as_mut_ptr(), whole);
+        }
         return;
     }
     let threads = threads_for(m, n, k);
@@ -463,7 +486,7 @@ pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: 
     // wasm32: large_route is always Panel there (no simd128 level in the crate, one thread); the
     // cfg! makes that visible to the compiler, which then drops the crate's code (379 -> 115 KB)
     if large == Large::Panel || panel_takes(ta, n, k) || cfg!(target_arch = "wasm32") {
-        panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads);
+        panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads, epilogue);
         return;
     }
     #[cfg(feature = "openblas")]
@@ -473,5 +496,8 @@ pub fn gemm<T: Scalar>(ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: 
     #[cfg(not(feature = "openblas"))]
     {
         T::gemm_crate(ta, tb, m, n, k, alpha_t, a, b, beta_t, c, threads);
+    }
+    if let Some(epilogue) = epilogue {
+        epilogue(c.as_mut_ptr(), whole);
     }
 }

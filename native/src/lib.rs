@@ -269,6 +269,63 @@ pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, coun
 #[cfg(feature = "napi")]
 #[napi]
 #[allow(clippy::too_many_arguments)]
+pub fn linear_forward_f64(
+    rows: f64,
+    fan_in: f64,
+    fan_out: f64,
+    a: &[f64],
+    w: &[f64],
+    bias: &[f64],
+    activation: f64,
+    mut out: Float64ArraySlice,
+) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::linear_forward(rows, fan_in, fan_out, a, w, bias, activation, out).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn linear_backward_f64(
+    rows: f64,
+    fan_in: f64,
+    fan_out: f64,
+    delta: &[f64],
+    w: &[f64],
+    activation: f64,
+    a: &[f64],
+    mut out: Float64ArraySlice,
+) -> Result<()> {
+    // SAFETY: as in linear_forward_f64.
+    let out = unsafe { out.as_mut() };
+    ops::linear_backward(rows, fan_in, fan_out, delta, w, activation, a, out).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn weight_gradient_f64(
+    fan_in: f64,
+    fan_out: f64,
+    rows: f64,
+    a: &[f64],
+    delta: &[f64],
+    w: &[f64],
+    alpha: f64,
+    l1: f64,
+    divisor: f64,
+    mut out: Float64ArraySlice,
+) -> Result<()> {
+    // SAFETY: as in linear_forward_f64.
+    let out = unsafe { out.as_mut() };
+    ops::weight_gradient(fan_in, fan_out, rows, a, delta, w, alpha, l1, divisor, out).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
 pub fn gemm_f32(
     trans_a: bool,
     trans_b: bool,
@@ -400,4 +457,61 @@ pub fn gather_rows_f32(cols: f64, src: &[f32], indices: &[i32], start: f64, coun
     // overlaps another argument before reading or writing.
     let dst = unsafe { dst.as_mut() };
     ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn linear_forward_f32(
+    rows: f64,
+    fan_in: f64,
+    fan_out: f64,
+    a: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    activation: f64,
+    mut out: Float32ArraySlice,
+) -> Result<()> {
+    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+    // overlaps another argument before reading or writing.
+    let out = unsafe { out.as_mut() };
+    ops::linear_forward(rows, fan_in, fan_out, a, w, bias, activation, out).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn linear_backward_f32(
+    rows: f64,
+    fan_in: f64,
+    fan_out: f64,
+    delta: &[f32],
+    w: &[f32],
+    activation: f64,
+    a: &[f32],
+    mut out: Float32ArraySlice,
+) -> Result<()> {
+    // SAFETY: as in linear_forward_f32.
+    let out = unsafe { out.as_mut() };
+    ops::linear_backward(rows, fan_in, fan_out, delta, w, activation, a, out).map_err(js)
+}
+
+#[cfg(feature = "napi")]
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn weight_gradient_f32(
+    fan_in: f64,
+    fan_out: f64,
+    rows: f64,
+    a: &[f32],
+    delta: &[f32],
+    w: &[f32],
+    alpha: f64,
+    l1: f64,
+    divisor: f64,
+    mut out: Float32ArraySlice,
+) -> Result<()> {
+    // SAFETY: as in linear_forward_f32.
+    let out = unsafe { out.as_mut() };
+    ops::weight_gradient(fan_in, fan_out, rows, a, delta, w, alpha, l1, divisor, out).map_err(js)
 }

@@ -4,6 +4,7 @@
 use crate::activations;
 use crate::gemm::{self, Scalar};
 use crate::kernels;
+use crate::panel::Region;
 use crate::real::Real;
 
 /// Stable error codes, shared with FfnnError's codes in libs/ffnn/src/errors.ts.
@@ -143,6 +144,127 @@ pub fn activation_backward<T: Real>(code: f64, rows: f64, cols: f64, a: &[T], de
     len_at_least(OP, "delta", delta.len(), len, "rows*cols")?;
     disjoint(OP, "delta", delta, "a", a)?;
     activations::backward(code, rows, cols, a, delta);
+    Ok(())
+}
+
+/// An activation code, or -1 for none (the fused layer ops: the caller applies an activation
+/// that has no kernel, such as 'exp', itself).
+fn optional_activation(op: &str, code: f64) -> Res<Option<u32>> {
+    if code == -1.0 {
+        Ok(None)
+    } else {
+        activation_code(op, code).map(Some)
+    }
+}
+
+/// The row segments of a block of C: (row, C[row, cols]).
+///
+/// # Safety
+/// `c` points at a matrix with row stride `r.n` holding every row and column of `r`, and no other
+/// reference to that block is alive while the segments are.
+unsafe fn segments<'a, T: 'a>(c: *mut T, r: Region) -> impl Iterator<Item = (usize, &'a mut [T])> {
+    let (c0, c1) = r.cols;
+    (r.rows.0..r.rows.1).map(move |i| (i, std::slice::from_raw_parts_mut(c.add(i * r.n + c0), c1 - c0)))
+}
+
+/// out = f(A W + b): gemm, addRowVector and activate in one call, the bias and the activation
+/// applied to each share of the product on the thread that computed it, while it is in cache.
+/// The same roundings as the three calls (each value is stored after the product, after the
+/// bias, after the activation), so the same numbers. Softmax needs whole rows: it runs after.
+#[allow(clippy::too_many_arguments)]
+pub fn linear_forward<T: Scalar>(rows: f64, fan_in: f64, fan_out: f64, a: &[T], w: &[T], bias: &[T], code: f64, out: &mut [T]) -> Res {
+    const OP: &str = "linearForward";
+    let code = optional_activation(OP, code)?;
+    let (rows, fan_in, fan_out) = (dim(OP, "rows", rows)?, dim(OP, "fanIn", fan_in)?, dim(OP, "fanOut", fan_out)?);
+    len_at_least(OP, "a", a.len(), product(OP, "rows*fanIn", rows, fan_in)?, "rows*fanIn")?;
+    len_at_least(OP, "w", w.len(), product(OP, "fanIn*fanOut", fan_in, fan_out)?, "fanIn*fanOut")?;
+    len_at_least(OP, "bias", bias.len(), fan_out, "fanOut")?;
+    len_at_least(OP, "out", out.len(), product(OP, "rows*fanOut", rows, fan_out)?, "rows*fanOut")?;
+    disjoint(OP, "out", out, "a", a)?;
+    disjoint(OP, "out", out, "w", w)?;
+    disjoint(OP, "out", out, "bias", bias)?;
+    let elementwise = code.filter(|&c| c != activations::SOFTMAX);
+    let epilogue = |c: *mut T, r: Region| {
+        let bias = &bias[r.cols.0..r.cols.1];
+        // SAFETY: gemm_then hands each share's block to one call, on disjoint blocks of out.
+        for (_, seg) in unsafe { segments(c, r) } {
+            kernels::add_row_vector(1, seg.len(), seg, bias);
+            if let Some(code) = elementwise {
+                activations::forward(code, 1, seg.len(), seg);
+            }
+        }
+    };
+    gemm::gemm_then(false, false, rows, fan_out, fan_in, 1.0, a, w, 0.0, out, Some(&epilogue));
+    if code == Some(activations::SOFTMAX) {
+        activations::forward(activations::SOFTMAX, rows, fan_out, out);
+    }
+    Ok(())
+}
+
+/// out = (D W^T) * f'(a): the delta of the layer below, gemm and activationBackward in one call,
+/// the derivative applied per share as in linear_forward (softmax's, by row, after).
+#[allow(clippy::too_many_arguments)]
+pub fn linear_backward<T: Scalar>(rows: f64, fan_in: f64, fan_out: f64, delta: &[T], w: &[T], code: f64, a: &[T], out: &mut [T]) -> Res {
+    const OP: &str = "linearBackward";
+    let code = optional_activation(OP, code)?;
+    let (rows, fan_in, fan_out) = (dim(OP, "rows", rows)?, dim(OP, "fanIn", fan_in)?, dim(OP, "fanOut", fan_out)?);
+    let below = product(OP, "rows*fanIn", rows, fan_in)?;
+    len_at_least(OP, "delta", delta.len(), product(OP, "rows*fanOut", rows, fan_out)?, "rows*fanOut")?;
+    len_at_least(OP, "w", w.len(), product(OP, "fanIn*fanOut", fan_in, fan_out)?, "fanIn*fanOut")?;
+    len_at_least(OP, "a", a.len(), below, "rows*fanIn")?;
+    len_at_least(OP, "out", out.len(), below, "rows*fanIn")?;
+    disjoint(OP, "out", out, "delta", delta)?;
+    disjoint(OP, "out", out, "w", w)?;
+    disjoint(OP, "out", out, "a", a)?;
+    let elementwise = code.filter(|&c| c != activations::SOFTMAX);
+    let epilogue = |c: *mut T, r: Region| {
+        let Some(code) = elementwise else { return };
+        // SAFETY: as in linear_forward.
+        for (i, seg) in unsafe { segments(c, r) } {
+            let from = i * r.n + r.cols.0;
+            activations::backward(code, 1, seg.len(), &a[from..from + seg.len()], seg);
+        }
+    };
+    gemm::gemm_then(false, true, rows, fan_in, fan_out, 1.0, delta, w, 0.0, out, Some(&epilogue));
+    if code == Some(activations::SOFTMAX) {
+        activations::backward(activations::SOFTMAX, rows, fan_in, a, out);
+    }
+    Ok(())
+}
+
+/// out = (A^T D + alpha W [+ l1 sign W]) / divisor: gemm and finishWeightGradient in one call,
+/// the finish applied per share as in linear_forward.
+#[allow(clippy::too_many_arguments)]
+pub fn weight_gradient<T: Scalar>(
+    fan_in: f64,
+    fan_out: f64,
+    rows: f64,
+    a: &[T],
+    delta: &[T],
+    w: &[T],
+    alpha: f64,
+    l1: f64,
+    divisor: f64,
+    out: &mut [T],
+) -> Res {
+    const OP: &str = "weightGradient";
+    let (fan_in, fan_out, rows) = (dim(OP, "fanIn", fan_in)?, dim(OP, "fanOut", fan_out)?, dim(OP, "rows", rows)?);
+    let size = product(OP, "fanIn*fanOut", fan_in, fan_out)?;
+    len_at_least(OP, "a", a.len(), product(OP, "rows*fanIn", rows, fan_in)?, "rows*fanIn")?;
+    len_at_least(OP, "delta", delta.len(), product(OP, "rows*fanOut", rows, fan_out)?, "rows*fanOut")?;
+    len_at_least(OP, "w", w.len(), size, "fanIn*fanOut")?;
+    len_at_least(OP, "out", out.len(), size, "fanIn*fanOut")?;
+    disjoint(OP, "out", out, "a", a)?;
+    disjoint(OP, "out", out, "delta", delta)?;
+    disjoint(OP, "out", out, "w", w)?;
+    let epilogue = |c: *mut T, r: Region| {
+        // SAFETY: as in linear_forward.
+        for (i, seg) in unsafe { segments(c, r) } {
+            let from = i * r.n + r.cols.0;
+            kernels::finish_weight_gradient(seg.len(), seg, &w[from..from + seg.len()], alpha, l1, divisor);
+        }
+    };
+    gemm::gemm_then(true, false, fan_in, fan_out, rows, 1.0, a, delta, 0.0, out, Some(&epilogue));
     Ok(())
 }
 

@@ -123,6 +123,19 @@ pub struct Part {
     cols: (usize, usize),
 }
 
+/// A block of C: rows [rows.0, rows.1) x columns [cols.0, cols.1), C's row stride n.
+#[derive(Clone, Copy, Debug)]
+pub struct Region {
+    pub rows: (usize, usize),
+    pub cols: (usize, usize),
+    pub n: usize,
+}
+
+/// Work on a block of C right after the product has written it, on the thread that wrote it,
+/// while it is in that core's cache (bias and activation, an activation's derivative, the weight
+/// gradient's finish: see ops.rs). Called once per share, on disjoint blocks, through C's pointer.
+pub type Epilogue<'a, T> = &'a (dyn Fn(*mut T, Region) + Sync);
+
 /// A compiled kernel: its tile size and the worker that computes a share of C.
 #[derive(Clone, Copy)]
 pub struct Kernel<T> {
@@ -574,6 +587,7 @@ pub fn gemm<T: Elem>(
     beta_zero: bool,
     c: &mut [T],
     threads: usize,
+    epilogue: Option<Epilogue<T>>,
 ) {
     let kern = T::kernel(isa, n);
     let (mr, nr) = (kern.mr, kern.nr);
@@ -627,5 +641,12 @@ pub fn gemm<T: Elem>(
     });
     // SAFETY: the shares cover disjoint panels of C; the kernel's instruction set was checked to
     // be supported (isa.rs).
-    gemm::run_parts(tiles, |part| unsafe { (kern.run)(&job, part) });
+    gemm::run_parts(tiles, |part| unsafe {
+        (kern.run)(&job, part);
+        if let Some(epilogue) = epilogue {
+            let rows = (part.rows.0 * mr, (part.rows.1 * mr).min(m));
+            let cols = (part.cols.0 * nr, (part.cols.1 * nr).min(n));
+            epilogue(job.c, Region { rows, cols, n });
+        }
+    });
 }

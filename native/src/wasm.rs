@@ -95,7 +95,83 @@ unsafe fn sm<'a, T>(p: *mut T, len: usize) -> &'a mut [T] {
 macro_rules! exports {
     ($t:ty, $gemm:ident, $add_row_vector:ident, $column_means:ident, $activate:ident, $activation_backward:ident,
      $subtract:ident, $finish_weight_gradient:ident, $sgd_step:ident, $adam_step:ident, $sum_squares:ident, $sum_abs:ident,
-     $gather_rows:ident) => {
+     $gather_rows:ident, $linear_forward:ident, $linear_backward:ident, $weight_gradient:ident) => {
+        /// # Safety
+        /// See `s`.
+        #[no_mangle]
+        #[allow(clippy::too_many_arguments)]
+        pub unsafe extern "C" fn $linear_forward(
+            rows: f64,
+            fan_in: f64,
+            fan_out: f64,
+            a: *const $t,
+            a_len: usize,
+            w: *const $t,
+            w_len: usize,
+            bias: *const $t,
+            bias_len: usize,
+            code: f64,
+            out: *mut $t,
+            out_len: usize,
+        ) -> u32 {
+            status(ops::linear_forward(rows, fan_in, fan_out, s(a, a_len), s(w, w_len), s(bias, bias_len), code, sm(out, out_len)))
+        }
+
+        /// # Safety
+        /// See `s`.
+        #[no_mangle]
+        #[allow(clippy::too_many_arguments)]
+        pub unsafe extern "C" fn $linear_backward(
+            rows: f64,
+            fan_in: f64,
+            fan_out: f64,
+            delta: *const $t,
+            delta_len: usize,
+            w: *const $t,
+            w_len: usize,
+            code: f64,
+            a: *const $t,
+            a_len: usize,
+            out: *mut $t,
+            out_len: usize,
+        ) -> u32 {
+            status(ops::linear_backward(rows, fan_in, fan_out, s(delta, delta_len), s(w, w_len), code, s(a, a_len), sm(out, out_len)))
+        }
+
+        /// # Safety
+        /// See `s`.
+        #[no_mangle]
+        #[allow(clippy::too_many_arguments)]
+        pub unsafe extern "C" fn $weight_gradient(
+            fan_in: f64,
+            fan_out: f64,
+            rows: f64,
+            a: *const $t,
+            a_len: usize,
+            delta: *const $t,
+            delta_len: usize,
+            w: *const $t,
+            w_len: usize,
+            alpha: f64,
+            l1: f64,
+            divisor: f64,
+            out: *mut $t,
+            out_len: usize,
+        ) -> u32 {
+            status(ops::weight_gradient(
+                fan_in,
+                fan_out,
+                rows,
+                s(a, a_len),
+                s(delta, delta_len),
+                s(w, w_len),
+                alpha,
+                l1,
+                divisor,
+                sm(out, out_len),
+            ))
+        }
+
         /// # Safety
         /// Every (pointer, length) pair is a range of the arena (see `s`).
         #[no_mangle]
@@ -286,7 +362,10 @@ exports!(
     adam_step_f64,
     sum_squares_f64,
     sum_abs_f64,
-    gather_rows_f64
+    gather_rows_f64,
+    linear_forward_f64,
+    linear_backward_f64,
+    weight_gradient_f64
 );
 exports!(
     f32,
@@ -301,5 +380,8 @@ exports!(
     adam_step_f32,
     sum_squares_f32,
     sum_abs_f32,
-    gather_rows_f32
+    gather_rows_f32,
+    linear_forward_f32,
+    linear_backward_f32,
+    weight_gradient_f32
 );

@@ -142,9 +142,9 @@ export class Network {
     for (let l = 0; l < this.coefs.length; l++) {
       const fanIn = this.layerSizes[l];
       const fanOut = this.layerSizes[l + 1];
-      b.gemm(false, false, rows, fanOut, fanIn, 1, this.acts[l], this.coefs[l], 0, this.acts[l + 1]);
-      b.addRowVector(rows, fanOut, this.acts[l + 1], this.intercepts[l]);
-      this.activate(l, rows, fanOut, this.acts[l + 1]);
+      // gemm, bias and activation in one backend call (-1: an activation without a kernel, after)
+      b.linearForward(rows, fanIn, fanOut, this.acts[l], this.coefs[l], this.intercepts[l], this.codes[l], this.acts[l + 1]);
+      if (this.codes[l] < 0) ACTIVATIONS[this.activations[l]].forward(rows, fanOut, this.acts[l + 1]);
     }
     return this.output;
   }
@@ -203,24 +203,18 @@ export class Network {
       const fanIn = this.layerSizes[l];
       const fanOut = this.layerSizes[l + 1];
       // gW = (A^T D + alpha W [+ l1 sign W]) / n ;  gb = sum of D over rows / n
-      b.gemm(true, false, fanIn, fanOut, rows, 1, this.acts[l], this.deltas[l + 1], 0, this.coefGrads[l]);
-      b.finishWeightGradient(fanIn * fanOut, this.coefGrads[l], this.coefs[l], alpha, l1, n);
+      b.weightGradient(fanIn, fanOut, rows, this.acts[l], this.deltas[l + 1], this.coefs[l], alpha, l1, n, this.coefGrads[l]);
       b.columnMeans(rows, fanOut, this.deltas[l + 1], n, this.interceptGrads[l]);
       if (l > 0) {
-        // D_{l} = D_{l+1} W^T, then through layer l's activation
-        b.gemm(false, true, rows, fanIn, fanOut, 1, this.deltas[l + 1], this.coefs[l], 0, this.deltas[l]);
-        this.activationBackward(l - 1, rows, fanIn, this.acts[l], this.deltas[l]);
+        // D_{l} = D_{l+1} W^T, then through layer l's activation (-1: one without a kernel, after)
+        b.linearBackward(rows, fanIn, fanOut, this.deltas[l + 1], this.coefs[l], this.codes[l - 1], this.acts[l], this.deltas[l]);
+        if (this.codes[l - 1] < 0) ACTIVATIONS[this.activations[l - 1]].backward(rows, fanIn, this.acts[l], this.deltas[l]);
       }
     }
     return value;
   }
 
-  /** Layer l's activation: the backend's kernel, or TypeScript for one without a code ('exp'). */
-  private activate(l: number, rows: number, cols: number, x: FloatArray): void {
-    if (this.codes[l] >= 0) this.backend.activate(this.codes[l], rows, cols, x);
-    else ACTIVATIONS[this.activations[l]].forward(rows, cols, x);
-  }
-
+  /** Backpropagates through layer l's activation: the backend's kernel, or TypeScript for one without a code ('exp'). */
   private activationBackward(l: number, rows: number, cols: number, a: FloatArray, delta: FloatArray): void {
     if (this.codes[l] >= 0) this.backend.activationBackward(this.codes[l], rows, cols, a, delta);
     else ACTIVATIONS[this.activations[l]].backward(rows, cols, a, delta);

@@ -33,17 +33,22 @@ if (native.backend && native.addon) {
   const kernel = addon.gemmKernel();
   NATIVES.push(backend);
   for (const isa of kernel.supported.filter((i) => i !== kernel.detected)) {
+    /** Runs `call` with gemm forced onto this level. */
+    const forced = (call: () => void) => {
+      addon.setGemmIsa(isa);
+      try {
+        call();
+      } finally {
+        addon.setGemmIsa(null);
+      }
+    };
     NATIVES.push({
       ...backend,
       name: `native[${isa}]`,
-      gemm(...args) {
-        addon.setGemmIsa(isa);
-        try {
-          backend.gemm(...args);
-        } finally {
-          addon.setGemmIsa(null);
-        }
-      },
+      gemm: (...args) => forced(() => backend.gemm(...args)),
+      linearForward: (...args) => forced(() => backend.linearForward(...args)),
+      linearBackward: (...args) => forced(() => backend.linearBackward(...args)),
+      weightGradient: (...args) => forced(() => backend.weightGradient(...args)),
     });
   }
   BACKENDS.push(...NATIVES);
@@ -225,6 +230,55 @@ for (const backend of BACKENDS) {
             backend.gemm(ta, tb, m, n, k, alpha, a, b, beta, c);
             close(`gemm ${m}x${n}x${k} ta=${ta} tb=${tb} alpha=${alpha} beta=${beta}`, c, want, scale, tol);
           }
+        }
+      }
+    });
+
+    test(`${tag}: linearForward, linearBackward and weightGradient equal the calls they replace, value for value`, () => {
+      // a fused op is defined as those calls (backend.ts): the same backend must give the same
+      // numbers, bit for bit, whatever it fuses (each value is rounded at the same steps)
+      let seed = 7000;
+      const codes = [-1, ...Object.values(ACTIVATION_CODES)];
+      const shapes: [number, number, number][] = [
+        [1, 1, 1],
+        [7, 5, 3],
+        [17, 65, 33],
+        [200, 784, 128], // MNIST's first layer: packed op(A), two threads
+        [203, 401, 70], // partial row panels and column panels, k in uneven blocks
+        [150, 30, 10], // a thin output layer
+      ];
+      for (const [rows, fanIn, fanOut] of shapes) {
+        const a = rand(dtype, rows * fanIn, seed++, 0.01, 0.99); // a layer's outputs: in (0, 1) suits every f'
+        const w = rand(dtype, fanIn * fanOut, seed++);
+        const bias = rand(dtype, fanOut, seed++);
+        const delta = rand(dtype, rows * fanOut, seed++);
+        for (const code of codes) {
+          const fused = alloc(dtype, rows * fanOut).fill(Number.NaN);
+          backend.linearForward(rows, fanIn, fanOut, a, w, bias, code, fused);
+          const parts = alloc(dtype, rows * fanOut);
+          backend.gemm(false, false, rows, fanOut, fanIn, 1, a, w, 0, parts);
+          backend.addRowVector(rows, fanOut, parts, bias);
+          if (code !== -1) backend.activate(code, rows, fanOut, parts);
+          same(`linearForward ${rows}x${fanIn}x${fanOut} activation ${code}`, fused, parts);
+
+          const back = alloc(dtype, rows * fanIn).fill(Number.NaN);
+          backend.linearBackward(rows, fanIn, fanOut, delta, w, code, a, back);
+          const backParts = alloc(dtype, rows * fanIn);
+          backend.gemm(false, true, rows, fanIn, fanOut, 1, delta, w, 0, backParts);
+          if (code !== -1) backend.activationBackward(code, rows, fanIn, a, backParts);
+          same(`linearBackward ${rows}x${fanIn}x${fanOut} activation ${code}`, back, backParts);
+        }
+        for (const [alpha, l1] of [
+          [0, 0],
+          [1e-4, 0],
+          [1e-3, 2e-4],
+        ]) {
+          const g = alloc(dtype, fanIn * fanOut).fill(Number.NaN);
+          backend.weightGradient(fanIn, fanOut, rows, a, delta, w, alpha, l1, rows, g);
+          const gParts = alloc(dtype, fanIn * fanOut);
+          backend.gemm(true, false, fanIn, fanOut, rows, 1, a, delta, 0, gParts);
+          backend.finishWeightGradient(fanIn * fanOut, gParts, w, alpha, l1, rows);
+          same(`weightGradient ${fanIn}x${fanOut} over ${rows} rows, alpha ${alpha}, l1 ${l1}`, g, gParts);
         }
       }
     });
@@ -550,6 +604,10 @@ for (const nat of [native.backend, wasm.backend]) {
         ['gatherRows short dst', [f(12), f(5)], ([s, d]) => nat.gatherRows(3, s, Int32Array.from([0, 1]), 0, 2, d)],
         ['sumSquares short x', [f(3)], ([x]) => nat.sumSquares(4, x)],
         ['sumAbs short x', [f(3)], ([x]) => nat.sumAbs(4, x)],
+        ['linearForward short bias', [f(6), f(6, 1), f(1), f(4)], ([a, w, b, o]) => nat.linearForward(2, 3, 2, a, w, b, 1, o)],
+        ['linearForward short out', [f(6), f(6, 1), f(2), f(3)], ([a, w, b, o]) => nat.linearForward(2, 3, 2, a, w, b, 1, o)],
+        ['linearBackward short a', [f(4), f(6), f(5), f(6, 1)], ([d, w, a, o]) => nat.linearBackward(2, 3, 2, d, w, 1, a, o)],
+        ['weightGradient short w', [f(6), f(4), f(5), f(6, 1)], ([a, d, w, o]) => nat.weightGradient(3, 2, 2, a, d, w, 1e-4, 0, 2, o)],
       ];
       for (const [label, arrays, call] of cases) {
         const before = arrays.map(copy);
@@ -580,6 +638,7 @@ for (const nat of [native.backend, wasm.backend]) {
       const x0 = copy(x);
       throwsCode('activation code 7', 'INVALID_PARAM', () => nat.activate(7, 2, 3, x));
       throwsCode('activation code 1.5', 'INVALID_PARAM', () => nat.activate(1.5, 2, 3, x));
+      throwsCode('linearForward activation code -2', 'INVALID_PARAM', () => nat.linearForward(2, 1, 3, x0, x0, x0, -2, x));
       throwsCode('rows -1', 'INVALID_PARAM', () => nat.activate(1, -1, 3, x));
       throwsCode('cols 2.5', 'INVALID_PARAM', () => nat.addRowVector(2, 2.5, x, rand(dtype, 3, 2)));
       throwsCode('m NaN', 'INVALID_PARAM', () => nat.gemm(false, false, Number.NaN, 1, 1, 1, x, x0, 0, rand(dtype, 1, 3)));
@@ -591,6 +650,8 @@ for (const nat of [native.backend, wasm.backend]) {
       same('dst unchanged', dst, [4, 4, 4, 4, 4, 4]);
       throwsCode('gemm c is a', 'ALIASED_BUFFERS', () => nat.gemm(false, false, 2, 2, 2, 1, x, x0, 0, x));
       throwsCode('subtract out overlaps y', 'ALIASED_BUFFERS', () => nat.subtract(3, x0, x.subarray(2, 5), x.subarray(0, 3)));
+      throwsCode('linearForward out is a', 'ALIASED_BUFFERS', () => nat.linearForward(2, 3, 3, x, rand(dtype, 9, 2), rand(dtype, 3, 3), 1, x));
+      throwsCode('weightGradient out is w', 'ALIASED_BUFFERS', () => nat.weightGradient(3, 2, 2, x0, rand(dtype, 4, 4), x, 1e-4, 0, 2, x));
       same('x unchanged after aliasing', x, x0);
       // a mixed-dtype call is refused by the addon's argument conversion, before any work
       const other = dtype === 'float64' ? new Float32Array(4) : new Float64Array(4);

@@ -96,4 +96,39 @@ export interface Backend {
 
   /** Copies rows indices[start .. start+count) of src (cols wide) into dst, in that order. */
   gatherRows(cols: number, src: FloatArray, indices: Int32Array, start: number, count: number, dst: FloatArray): void;
+
+  // The layer steps: each is exactly the calls it replaces (js.ts composes them), so the same
+  // numbers; a backend may run them as one pass (the native one applies the bias, activation or
+  // finish to each thread's share of the product while it is in that core's cache). An
+  // activation code of -1 means none (the caller applies an activation that has no kernel).
+
+  /**
+   * A layer's forward pass, out = f(A W + b): gemm(false, false, rows, fanOut, fanIn, 1, a, w, 0,
+   * out), addRowVector(rows, fanOut, out, bias), then activate(activation, rows, fanOut, out).
+   */
+  linearForward(rows: number, fanIn: number, fanOut: number, a: FloatArray, w: FloatArray, bias: FloatArray, activation: number, out: FloatArray): void;
+
+  /**
+   * The delta of the layer below, out = (D W^T) * f'(a): gemm(false, true, rows, fanIn, fanOut, 1,
+   * delta, w, 0, out), then activationBackward(activation, rows, fanIn, a, out).
+   */
+  linearBackward(rows: number, fanIn: number, fanOut: number, delta: FloatArray, w: FloatArray, activation: number, a: FloatArray, out: FloatArray): void;
+
+  /**
+   * A layer's weight gradient, out = (A^T D + alpha W [+ l1 sign W]) / divisor: gemm(true, false,
+   * fanIn, fanOut, rows, 1, a, delta, 0, out), then finishWeightGradient(fanIn * fanOut, out, w,
+   * alpha, l1, divisor).
+   */
+  weightGradient(
+    fanIn: number,
+    fanOut: number,
+    rows: number,
+    a: FloatArray,
+    delta: FloatArray,
+    w: FloatArray,
+    alpha: number,
+    l1: number,
+    divisor: number,
+    out: FloatArray,
+  ): void;
 }

@@ -298,4 +298,20 @@ export const jsBackend: Backend = {
       dst.set(src.subarray(from, from + cols), r * cols);
     }
   },
+
+  linearForward(rows, fanIn, fanOut, a, w, bias, activation, out) {
+    jsBackend.gemm(false, false, rows, fanOut, fanIn, 1, a, w, 0, out);
+    jsBackend.addRowVector(rows, fanOut, out, bias);
+    if (activation !== -1) jsBackend.activate(activation, rows, fanOut, out);
+  },
+
+  linearBackward(rows, fanIn, fanOut, delta, w, activation, a, out) {
+    jsBackend.gemm(false, true, rows, fanIn, fanOut, 1, delta, w, 0, out);
+    if (activation !== -1) jsBackend.activationBackward(activation, rows, fanIn, a, out);
+  },
+
+  weightGradient(fanIn, fanOut, rows, a, delta, w, alpha, l1, divisor, out) {
+    jsBackend.gemm(true, false, fanIn, fanOut, rows, 1, a, delta, 0, out);
+    jsBackend.finishWeightGradient(fanIn * fanOut, out, w, alpha, l1, divisor);
+  },
 };

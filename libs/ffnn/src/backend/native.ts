@@ -81,6 +81,9 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
   const [gather64, gather32] = pair(addon, 'gatherRows');
   const [sq64, sq32] = pair(addon, 'sumSquares');
   const [abs64, abs32] = pair(addon, 'sumAbs');
+  const [fwd64, fwd32] = pair(addon, 'linearForward');
+  const [bwd64, bwd32] = pair(addon, 'linearBackward');
+  const [wg64, wg32] = pair(addon, 'weightGradient');
   /**
    * Whether a call runs in float32: the output's dtype, which every other array must share. A mix
    * is a DTYPE_MISMATCH error here (napi-rs would reject it with a generic argument error).
@@ -133,6 +136,15 @@ export function wrapNativeAddon(addon: NativeAddon): Backend {
     },
     gatherRows(cols, src, indices, start, count, dst) {
       (is32('gatherRows', dst, src) ? gather32 : gather64)(cols, src, indices, start, count, dst);
+    },
+    linearForward(rows, fanIn, fanOut, a, w, bias, activation, out) {
+      (is32('linearForward', out, a, w, bias) ? fwd32 : fwd64)(rows, fanIn, fanOut, a, w, bias, activation, out);
+    },
+    linearBackward(rows, fanIn, fanOut, delta, w, activation, a, out) {
+      (is32('linearBackward', out, delta, w, a) ? bwd32 : bwd64)(rows, fanIn, fanOut, delta, w, activation, a, out);
+    },
+    weightGradient(fanIn, fanOut, rows, a, delta, w, alpha, l1, divisor, out) {
+      (is32('weightGradient', out, a, delta, w) ? wg32 : wg64)(fanIn, fanOut, rows, a, delta, w, alpha, l1, divisor, out);
     },
   };
 }

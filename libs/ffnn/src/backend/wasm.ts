@@ -73,6 +73,9 @@ export function wrapWasmExports(exports: WasmExports): Backend {
   const [adam64, adam32] = pair('adam_step');
   const [sq64, sq32] = pair('sum_squares');
   const [abs64, abs32] = pair('sum_abs');
+  const [fwd64, fwd32] = pair('linear_forward');
+  const [bwd64, bwd32] = pair('linear_backward');
+  const [wg64, wg32] = pair('weight_gradient');
   const { ptrs, counts } = arena;
   // the native backend's check, with its message: every array has the output's dtype
   const differs = (f32: boolean, x?: FloatArray) => x !== undefined && x instanceof Float32Array !== f32;
@@ -170,6 +173,33 @@ export function wrapWasmExports(exports: WasmExports): Backend {
       is32('gatherRows', dst, src);
       checkGatherRows(cols, src, indices, start, count, dst);
       jsBackend.gatherRows(cols, src, indices, start, count, dst);
+    },
+    linearForward(rows, fanIn, fanOut, a, w, bias, activation, out) {
+      const f = is32('linearForward', out, a, w, bias) ? fwd32 : fwd64;
+      arena.add(a, rows * fanIn, IN);
+      arena.add(w, fanIn * fanOut, IN);
+      arena.add(bias, fanOut, IN);
+      arena.add(out, rows * fanOut, OUT);
+      arena.stage();
+      arena.finish(f(rows, fanIn, fanOut, ptrs[0], counts[0], ptrs[1], counts[1], ptrs[2], counts[2], activation, ptrs[3], counts[3]));
+    },
+    linearBackward(rows, fanIn, fanOut, delta, w, activation, a, out) {
+      const f = is32('linearBackward', out, delta, w, a) ? bwd32 : bwd64;
+      arena.add(delta, rows * fanOut, IN);
+      arena.add(w, fanIn * fanOut, IN);
+      arena.add(a, rows * fanIn, IN);
+      arena.add(out, rows * fanIn, OUT);
+      arena.stage();
+      arena.finish(f(rows, fanIn, fanOut, ptrs[0], counts[0], ptrs[1], counts[1], activation, ptrs[2], counts[2], ptrs[3], counts[3]));
+    },
+    weightGradient(fanIn, fanOut, rows, a, delta, w, alpha, l1, divisor, out) {
+      const f = is32('weightGradient', out, a, delta, w) ? wg32 : wg64;
+      arena.add(a, rows * fanIn, IN);
+      arena.add(delta, rows * fanOut, IN);
+      arena.add(w, fanIn * fanOut, IN);
+      arena.add(out, fanIn * fanOut, OUT);
+      arena.stage();
+      arena.finish(f(fanIn, fanOut, rows, ptrs[0], counts[0], ptrs[1], counts[1], ptrs[2], counts[2], alpha, l1, divisor, ptrs[3], counts[3]));
     },
   };
 }
