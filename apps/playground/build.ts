@@ -3,10 +3,11 @@
  *
  *   index.html, style.css   the page
  *   app.js                  the page's script: an IIFE (a classic script, so file:// pages run it
- *                           too) holding the worker's bundle as text, started from a Blob URL
+ *                           too) holding its two workers' bundles as text, started from Blob URLs:
+ *                           the training worker (with the digits, gzipped, and the wasm kernels)
+ *                           and the view worker (vega, for the charts)
  *
- * The worker's bundle embeds the digits (gzipped bytes) and the wasm kernels, so the site needs no
- * fetch. Both bundles are built from the libraries' TypeScript sources (the @ffnn/source export
+ * The site needs no fetch. Both bundles are built from the libraries' TypeScript sources (the @ffnn/source export
  * condition), so no library needs building first.
  *
  *   node --conditions=@ffnn/source --import tsx apps/playground/build.ts [outDir]
@@ -76,10 +77,17 @@ export async function buildSite(outDir: string = DEFAULT_OUT): Promise<BuildResu
     plugins: [virtual({ 'playground:digits': { contents: digits, loader: 'binary' } })],
   });
   const workerSource = worker.outputFiles![0].text;
+  const view = await build({ ...COMMON, entryPoints: [join(APP_ROOT, 'src/view-worker.ts')] });
+  const viewSource = view.outputFiles![0].text;
   const app = await build({
     ...COMMON,
     entryPoints: [join(APP_ROOT, 'src/main.ts')],
-    plugins: [virtual({ 'playground:worker': { contents: workerSource, loader: 'text' } })],
+    plugins: [
+      virtual({
+        'playground:worker': { contents: workerSource, loader: 'text' },
+        'playground:view-worker': { contents: viewSource, loader: 'text' },
+      }),
+    ],
   });
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -93,7 +101,8 @@ export async function buildSite(outDir: string = DEFAULT_OUT): Promise<BuildResu
     copyFileSync(join(APP_ROOT, 'src', name), join(outDir, name));
     sizes[name] = statSync(join(outDir, name)).size;
   }
-  sizes['(worker inside app.js)'] = Buffer.byteLength(workerSource);
+  sizes['(training worker inside app.js)'] = Buffer.byteLength(workerSource);
+  sizes['(view worker inside app.js)'] = Buffer.byteLength(viewSource);
   sizes['(gzipped digits inside the worker)'] = digits.length;
   return { outDir, sizes };
 }

@@ -7,7 +7,13 @@ declare module 'playground:digits' {
 }
 
 declare module 'playground:worker' {
-  /** The worker's bundle as source text (started from a Blob URL, so file:// pages work too). */
+  /** The training worker's bundle as source text (started from a Blob URL, so file:// pages work too). */
+  const source: string;
+  export default source;
+}
+
+declare module 'playground:view-worker' {
+  /** The view worker's bundle as source text. */
   const source: string;
   export default source;
 }

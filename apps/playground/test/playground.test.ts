@@ -55,6 +55,27 @@ const readProbs = async (p: Page) => {
     top: await p.getAttribute('#probs', 'data-top'),
   };
 };
+/** Waits until the probabilities shown answer the newest drawing with the page's current model. */
+const probsCurrent = (p: Page) =>
+  p.waitForFunction(
+    () => {
+      const probs = document.getElementById('probs')!.dataset;
+      const info = document.getElementById('model-info')!.dataset;
+      return probs.answered === probs.requested && probs.probs !== undefined && info.model === info.current && probs.model === info.current;
+    },
+    null,
+    WAIT,
+  );
+/** Waits until the view worker has taken the model file `name` as the current model. */
+const modelLoaded = (p: Page, name: string) =>
+  p.waitForFunction(
+    (n) => {
+      const info = document.getElementById('model-info')!.dataset;
+      return info.name === n && info.model === info.current;
+    },
+    name,
+    WAIT,
+  );
 const accuracy = async (p: Page) => Number(await p.getAttribute('#accuracy', 'data-value'));
 
 /** The probabilities @ffnn/core gives here for the page's inputs, from a model file. */
@@ -78,7 +99,7 @@ async function drawOne(p: Page) {
   await p.mouse.down();
   for (let i = 1; i <= 20; i++) await p.mouse.move(x + i * 0.3, box.y + box.height * (0.15 + (0.7 * i) / 20));
   await p.mouse.up();
-  await p.waitForFunction(() => document.getElementById('probs')!.dataset.probs !== undefined, null, WAIT);
+  await probsCurrent(p);
 }
 
 /**
@@ -216,6 +237,7 @@ test('a long run stops on request and keeps its last completed epoch', async () 
   assert.ok(stoppedAt >= 2 && stoppedAt < 500, String(stoppedAt));
   assert.match((await page.textContent('#model-info')) ?? '', new RegExp(`, ${stoppedAt} epochs,`));
   // the drawing is re-scored by the stopped model
+  await probsCurrent(page);
   const { probs } = await readProbs(page);
   stoppedProbs = probs!;
 });
@@ -236,7 +258,7 @@ test('loading the saved file through the file input gives the same predictions a
   const before = await accuracy(page);
   await page.click('#clear');
   await page.setInputFiles('#load', saved);
-  await page.waitForFunction(() => document.getElementById('model-info')!.dataset.loaded === 'saved.ffnn', null, WAIT);
+  await modelLoaded(page, 'saved.ffnn');
   await page.waitForFunction(() => document.getElementById('accuracy')!.dataset.value !== '', null, WAIT);
   assert.is(await accuracy(page), before, 'the worker scores the loaded file as the stopped model');
   await drawOne(page);
@@ -244,8 +266,10 @@ test('loading the saved file through the file input gives the same predictions a
   assertClose(probsHere(saved, input!), probs!, PROB_TOL, 'the loaded model on the page vs here');
   assert.is((await readProbs(page)).top, '1');
   // the loaded model's own loss curve is drawn (from the file), with no gradients
-  await page.waitForFunction((n) => document.getElementById('loss-chart')!.dataset.epoch === String(n), stoppedAt, WAIT);
+  await page.waitForFunction(() => document.getElementById('loss-chart')!.dataset.model === document.getElementById('model-info')!.dataset.current, null, WAIT);
+  assert.is(await page.getAttribute('#loss-chart', 'data-epoch'), String(stoppedAt));
   assert.match(await page.innerHTML('#loss-chart'), /<svg/);
+  assert.match(await page.innerHTML('#gradient-hist'), /a model file does not keep them/);
 });
 
 test('a model trained by the CLI (ffnn train --out m.ffnn) loads and predicts as @ffnn/core does here', async () => {
@@ -254,7 +278,7 @@ test('a model trained by the CLI (ffnn train --out m.ffnn) loads and predicts as
   const r = spawnSync(process.execPath, [cli, 'train', '--hidden', '32', '--epochs', '3', '--out', file], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   assert.is(r.status, 0, `ffnn train exited ${r.status}: ${r.stderr}`);
   await page.setInputFiles('#load', file);
-  await page.waitForFunction(() => document.getElementById('model-info')!.dataset.loaded === 'cli.ffnn', null, WAIT);
+  await modelLoaded(page, 'cli.ffnn');
   await page.waitForFunction(() => document.getElementById('accuracy')!.dataset.value !== '', null, WAIT);
   assert.match((await page.textContent('#model-info')) ?? '', /^784-32-10 /);
   const acc = await accuracy(page);
