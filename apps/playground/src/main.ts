@@ -81,6 +81,7 @@ trainer.onmessage = (event: MessageEvent<FromWorker>) => {
       if (m.bytes && model) model = { ...model, name: `ffnn-${m.epochs}-epochs.ffnn`, bytes: m.bytes };
       if (m.bytes) showAccuracy(m.testAccuracy, `after epoch ${m.epochs}`);
       $('epoch').dataset.final = String(m.epochs);
+      $('progress-text').textContent = m.stopped ? `stopped after epoch ${m.epochs}` : `${m.epochs} epochs`;
       $('warnings').textContent = m.warnings.join(' ');
       setStatus(m.stopped ? `stopped: the model keeps epoch ${m.epochs}` : `done: ${m.epochs} epochs`, m.stopped ? 'stopped' : 'done');
       break;
