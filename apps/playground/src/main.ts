@@ -83,7 +83,8 @@ trainer.onmessage = (event: MessageEvent<FromWorker>) => {
       $('epoch').dataset.final = String(m.epochs);
       $('progress-text').textContent = m.stopped ? `stopped after epoch ${m.epochs}` : `${m.epochs} epochs`;
       $('warnings').textContent = m.warnings.join(' ');
-      setStatus(m.stopped ? `stopped: the model keeps epoch ${m.epochs}` : `done: ${m.epochs} epochs`, m.stopped ? 'stopped' : 'done');
+      if (!m.stopped) setStatus(`done: ${m.epochs} epochs`, 'done');
+      else setStatus(m.epochs ? `stopped: the model keeps epoch ${m.epochs}` : 'stopped in the first epoch: this run made no model', 'stopped');
       break;
     case 'evaluated':
       if (m.id === evaluations) showAccuracy(m.testAccuracy, m.error ? `not scored: ${m.error}` : 'of the loaded model');

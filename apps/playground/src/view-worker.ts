@@ -81,7 +81,8 @@ async function show(m: Extract<ToView, { type: 'model' }>): Promise<void> {
     activations: clf.layerActivations,
     coefs: clf.coefs.map((c) => c.data),
     intercepts: clf.intercepts,
-    gradients: m.run?.gradients ?? null,
+    // none when the solver recorded none (or for a file)
+    gradients: m.run?.gradients.length ? m.run.gradients : null,
   };
   // between charts: answer the predictions that came in
   const charts = await renderCharts(snapshot, tick);

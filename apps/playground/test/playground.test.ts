@@ -291,7 +291,7 @@ test('a model trained by the CLI (ffnn train --out m.ffnn) loads and predicts as
   assert.ok(existsSync(SCREENSHOT));
 });
 
-test('from file://: the classic script runs and the Blob-URL worker trains', async () => {
+test('from file://: the classic script runs and the Blob-URL workers train (here with lbfgs) and draw', async () => {
   const p = await page.context().newPage();
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
@@ -299,10 +299,14 @@ test('from file://: the classic script runs and the Blob-URL worker trains', asy
   assert.is(await waitState(p, ['ready', 'error']), 'ready', (await p.textContent('#status')) ?? '');
   await p.selectOption('#depth', '1');
   await p.fill('#width-0', '16');
-  await setEpochs(p, 1);
+  await p.selectOption('#solver', 'lbfgs');
+  await setEpochs(p, 3);
   await p.click('#start');
   assert.is(await waitState(p, ['done', 'error']), 'done', (await p.textContent('#status')) ?? '');
+  assert.is(await p.getAttribute('#epoch', 'data-final'), '3');
+  await p.waitForFunction(() => document.getElementById('gradient-hist')!.dataset.epoch === '3', null, WAIT);
   assert.match((await p.textContent('#model-info')) ?? '', /^784-16-10 /);
+  for (const id of ['#loss-chart', '#weight-hist', '#gradient-hist', '#network']) assert.match(await p.innerHTML(id), /<svg/, id);
   assert.equal(errors, []);
   await p.close();
 });
