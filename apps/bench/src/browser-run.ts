@@ -22,6 +22,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const spec = JSON.parse(process.argv[3]) as BrowserRunSpec;
   const out = await runBrowserSpec(spec, digits, {
     prepareNative,
+    cpuSeconds: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    },
     onEpoch: (k, s) => process.stderr.write(`@epoch ${k} ${spec.epochs} ${s}\n`),
   });
   process.stdout.write(`${JSON.stringify(out)}\n`);

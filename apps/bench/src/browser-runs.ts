@@ -53,6 +53,12 @@ export interface BrowserRunSpec {
 /** What one run reports. */
 export interface BrowserRunOutput {
   epochSeconds: number[];
+  /**
+   * CPU seconds of the process per epoch, where the runtime tells (Node: process.cpuUsage, user +
+   * system, every thread of the process); absent in a page. On a loaded machine it shows the work
+   * of an epoch apart from the time spent waiting for a core.
+   */
+  epochCpuSeconds?: number[];
   /** Training loss per epoch (mean cross-entropy over the epoch's batches). */
   lossCurve: number[];
   accuracy: number;
@@ -124,6 +130,8 @@ export function ffnnOptions(epochs: number): Record<string, unknown> {
 export interface RunHooks {
   /** Called after each epoch (for progress lines). */
   onEpoch?: (epoch: number, seconds: number) => void;
+  /** CPU seconds of the process so far (Node); unset in a page. */
+  cpuSeconds?: () => number;
   /** Native only (Node): sets the addon's thread cap and names its kernel; returns the kernel. */
   prepareNative?: (threads: number) => string;
   /** tfjs only: where its .wasm files are (a URL prefix in a page; unset in Node: its package). */
@@ -150,6 +158,8 @@ async function runFfnnSpec(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Pr
   const xTrain = decodePixels(d.xTrain, run.dtype);
   const xTest = decodePixels(d.xTest, run.dtype);
   const epochSeconds: number[] = [];
+  const epochCpu: number[] = [];
+  let cpu = hooks.cpuSeconds?.() ?? 0;
   const clf = new FFNNClassifier({
     ...ffnnOptions(spec.epochs),
     backend: run.backend,
@@ -157,12 +167,17 @@ async function runFfnnSpec(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Pr
     onWarning: () => {},
     onEpoch: (m) => {
       epochSeconds.push(m.seconds);
+      if (hooks.cpuSeconds) {
+        const now = hooks.cpuSeconds();
+        epochCpu.push(now - cpu);
+        cpu = now;
+      }
       hooks.onEpoch?.(m.epoch, m.seconds);
     },
   });
   clf.fit({ rows: d.trainRows, cols: d.cols, data: xTrain }, Int32Array.from(d.yTrain));
   const accuracy = clf.score({ rows: d.testRows, cols: d.cols, data: xTest }, Int32Array.from(d.yTest));
-  return { epochSeconds, lossCurve: [...clf.lossCurve], accuracy, kernel, threads: 1 };
+  return { epochSeconds, ...(hooks.cpuSeconds ? { epochCpuSeconds: epochCpu } : {}), lossCurve: [...clf.lossCurve], accuracy, kernel, threads: 1 };
 }
 
 async function runTfjs(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Promise<BrowserRunOutput> {
@@ -195,7 +210,9 @@ async function runTfjs(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Promis
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(d.yTrain), 'int32'), 10));
   const epochSeconds: number[] = [];
   const lossCurve: number[] = [];
+  const epochCpu: number[] = [];
   let t0 = 0;
+  let cpu0 = 0;
   await model.fit(xs, ys, {
     batchSize: BROWSER_SGD.batchSize,
     epochs: spec.epochs,
@@ -206,10 +223,12 @@ async function runTfjs(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Promis
     callbacks: {
       onEpochBegin: async () => {
         t0 = performance.now();
+        cpu0 = hooks.cpuSeconds?.() ?? 0;
       },
       onEpochEnd: async (epoch, logs) => {
         const s = (performance.now() - t0) / 1000;
         epochSeconds.push(s);
+        if (hooks.cpuSeconds) epochCpu.push(hooks.cpuSeconds() - cpu0);
         lossCurve.push(Number(logs?.loss));
         hooks.onEpoch?.(epoch + 1, s);
       },
@@ -223,6 +242,7 @@ async function runTfjs(spec: BrowserRunSpec, d: Digits, hooks: RunHooks): Promis
   model.dispose();
   return {
     epochSeconds,
+    ...(hooks.cpuSeconds ? { epochCpuSeconds: epochCpu } : {}),
     lossCurve,
     accuracy: right / d.testRows,
     kernel: `tfjs ${tf.version.tfjs} ${build} (XNNPACK), ${threads} thread${threads === 1 ? '' : 's'}`,

@@ -80,13 +80,16 @@ test('tiny run: every row in Node and in headless Chromium, positive finite time
       assert.ok(x.accuracy > 0.1 && x.accuracy <= 1, `${name}: accuracy ${x.accuracy} is not above chance (0.1)`);
       assert.ok(x.lossCurve.every(Number.isFinite), name);
       assert.ok(x.threads >= 1 && x.kernel.length > 0, name);
+      // CPU seconds where the runtime tells them (Node), none in a page
+      if (x.where === 'node') assert.ok(typeof x.cpuSecondsPerEpoch === 'number' && x.cpuSecondsPerEpoch > 0 && Number.isFinite(x.cpuSecondsPerEpoch), name);
+      else assert.is(x.cpuSecondsPerEpoch, null, name);
     }
     assert.is(report.machine.crossOriginIsolated, true);
     const tfjs = report.results.find((x) => x.where === 'chromium' && x.run === 'tfjsMt');
     assert.is(tfjs?.tfjs?.build, 'tfjs-backend-wasm-threaded-simd.wasm');
     assert.ok(report.ratios.length >= 3);
     assert.match(r.stdout, /^machine: .+ cores/m);
-    assert.match(r.stdout, /aim: tfjs wasm f32 \(1 thr\) \/ ffnn wasm f32 = /);
+    assert.match(r.stdout, /aim: tfjs wasm f32 \(1 thr\) \/ ffnn wasm f32 = [\d.]+ on cpu s\/epoch/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
