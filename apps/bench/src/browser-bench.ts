@@ -269,7 +269,7 @@ export function aimRatios(results: readonly BrowserResult[]): BrowserReport['rat
     const check = (value: number) => (aim === '>= 3' ? value >= 3 : value <= 2);
     const wall = slow.secondsPerEpoch / fast.secondsPerEpoch;
     out.push({ name, where, basis: 'wall', value: wall, aim, met: check(wall) });
-    if (typeof slow.cpuSecondsPerEpoch === 'number' && typeof fast.cpuSecondsPerEpoch === 'number') {
+    if (typeof slow.cpuSecondsPerEpoch === 'number' && typeof fast.cpuSecondsPerEpoch === 'number' && fast.cpuSecondsPerEpoch > 0) {
       const cpu = slow.cpuSecondsPerEpoch / fast.cpuSecondsPerEpoch;
       out.push({ name, where, basis: 'cpu', value: cpu, aim, met: check(cpu) });
     }
