@@ -1,8 +1,10 @@
 /**
- * Where a training epoch's time goes, kernel by kernel: the native backend wrapped so that every
- * call is timed (performance.now() around it), over a fit on the bundled digits.
+ * Where a training epoch's time goes, kernel by kernel: the native (or wasm) backend wrapped so
+ * that every call is timed (performance.now() around it), over a fit on the bundled digits.
  *
- *   bun --conditions=@ffnn/source apps/bench/src/kernel-share.ts [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
+ *   bun --conditions=@ffnn/source apps/bench/src/kernel-share.ts [--backend native|wasm] [--net large] [--solver sgd] [--dtype float64] [--threads 1] [--epochs 3]
+ *
+ * With --backend wasm a kernel's time includes copying its arrays into wasm memory and back.
  *
  * Prints seconds per epoch in each kernel (gemm split by product: forward, weight gradient,
  * delta) and the share outside gemm. The timer adds ~50 ns a call (a few thousand calls an epoch),
@@ -11,7 +13,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FFNNClassifier } from '@ffnn/core';
-import { type Backend, loadNativeBackend } from '@ffnn/core/backend';
+import { type Backend, loadNativeBackend, loadWasmBackendSync } from '@ffnn/core/backend';
 import { loadMnist } from '@ffnn/core/node';
 import { HERE } from './machine.ts';
 import { buildOptions, fmt, formatTable, NETS, type NetName, SOLVERS, type SolverName } from './report.ts';
@@ -43,23 +45,43 @@ function timeKernels(backend: Backend, seconds: Map<string, number>): void {
 export function main(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
-    options: { net: { type: 'string' }, solver: { type: 'string' }, dtype: { type: 'string' }, threads: { type: 'string' }, epochs: { type: 'string' } },
+    options: {
+      backend: { type: 'string' },
+      net: { type: 'string' },
+      solver: { type: 'string' },
+      dtype: { type: 'string' },
+      threads: { type: 'string' },
+      epochs: { type: 'string' },
+    },
   });
   const net = (values.net ?? 'large') as NetName;
   const solver = (values.solver ?? 'sgd') as SolverName;
   if (!(net in NETS) || !(solver in SOLVERS)) throw new Error(`--net: one of ${Object.keys(NETS)}; --solver: one of ${Object.keys(SOLVERS)}`);
   const dtype = values.dtype === 'float32' ? 'float32' : 'float64';
   const epochs = Number(values.epochs ?? 3);
-  const { backend, addon, reason } = loadNativeBackend();
-  if (!backend || !addon) throw new Error(`native not loaded: ${reason}`);
-  addon.setMaxThreads(Number(values.threads ?? 1));
+  const which = values.backend ?? 'native';
+  if (which !== 'native' && which !== 'wasm') throw new Error(`--backend: native or wasm, got ${which}`);
+  let backend: Backend;
+  let kernel: string;
+  if (which === 'wasm') {
+    const w = loadWasmBackendSync();
+    if (!w.backend) throw new Error(`wasm not loaded: ${w.reason}`);
+    backend = w.backend;
+    kernel = w.description ?? 'wasm';
+  } else {
+    const { backend: b, addon, reason } = loadNativeBackend();
+    if (!b || !addon) throw new Error(`native not loaded: ${reason}`);
+    addon.setMaxThreads(Number(values.threads ?? 1));
+    backend = b;
+    kernel = addon.gemmKernel().description;
+  }
   const { train } = loadMnist();
   const seconds = new Map<string, number>();
   const epochSeconds: number[] = [];
   timeKernels(backend, seconds);
   const clf = new FFNNClassifier({
     ...buildOptions(net, solver, epochs),
-    backend: 'native',
+    backend: which,
     dtype,
     onWarning: () => {},
     onEpoch: (m: { seconds: number }) => epochSeconds.push(m.seconds),
@@ -69,7 +91,7 @@ export function main(argv: string[]): number {
   const rows = [...seconds.entries()].sort((a, b) => b[1] - a[1]);
   const gemm = rows.filter(([k]) => k.startsWith('gemm')).reduce((a, [, s]) => a + s, 0);
   console.log(
-    `${[784, ...NETS[net].hiddenLayerSizes, 10].join('-')} ${solver} native ${dtype}, ${addon.gemmKernel().description}; ${epochs} epochs, ${fmt(total / epochs)} s/epoch (timed)`,
+    `${[784, ...NETS[net].hiddenLayerSizes, 10].join('-')} ${solver} ${which} ${dtype}, ${kernel}; ${epochs} epochs, ${fmt(total / epochs)} s/epoch (timed)`,
   );
   console.log(
     formatTable(

@@ -59,7 +59,7 @@ function amdCore(name: string, family: number, model: number): string {
   return '';
 }
 
-function cpuFlags(): string[] {
+export function cpuFlags(): string[] {
   try {
     const flags = /^flags\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].split(/\s+/) ?? [];
     return ['avx', 'avx2', 'fma', 'avx512f', 'avx512_bf16'].filter((f) => flags.includes(f));
@@ -68,7 +68,7 @@ function cpuFlags(): string[] {
   }
 }
 
-function osName(): string {
+export function osName(): string {
   try {
     const pretty = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
     return `${pretty ?? 'Linux'}, kernel ${release()}`;
