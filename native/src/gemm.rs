@@ -3,12 +3,15 @@
 //! with A stored m x k (k x m when trans_a), B stored k x n (n x k when trans_b).
 //!
 //! Two kernels, both chosen at run time for the CPU (isa.rs), no BLAS linked by default:
-//! - the `gemm` crate (gemm-f64 / gemm-f32; AVX-512, AVX2+FMA or NEON kernels) for the large
-//!   products and the weight gradients;
-//! - ffnn's panel kernel (panel.rs) for the thin ones (see panel_takes: the output layer, n = 10,
-//!   and the small layers), where it beats the crate, and for every product when a lower instruction set is forced or when the CPU has
-//!   none of the crate's SIMD levels (an SSE2-only x86-64 gets the panel's SSE2 path, not the
-//!   crate's scalar one).
+//! - ffnn's blocked panel kernel (panel.rs): on AVX-512 every product but the thin weight
+//!   gradients (measured faster than the crate there, native/bench/README.md); elsewhere the thin
+//!   products (the output layer, n = 10, and the small layers: see on_panel); and every product
+//!   when a lower instruction set is forced or when the CPU has none of the crate's SIMD levels (an
+//!   SSE2-only x86-64 gets the panel's SSE2 path, not the crate's scalar one);
+//! - the `gemm` crate (gemm-f64 / gemm-f32; AVX-512, AVX2+FMA or NEON kernels) for the rest: the
+//!   large products on AVX2 and NEON, where the panel has not been measured against it on real
+//!   hardware, and the thin weight gradients A^T D (n <= PANEL_MAX_N) everywhere it has a level:
+//!   the panel's vectors run along n, 10 of 16 lanes busy, where the crate's run along m.
 //!
 //! With the opt-in cargo feature `openblas`, OpenBLAS takes the crate's place.
 //!
@@ -31,18 +34,23 @@ extern crate openblas_src;
 /// thread costs more than it saves (measured on the training shapes, see native/bench/README.md).
 pub const PARALLEL_MIN_FLOPS: usize = 1 << 22;
 
-/// Thin products go to the panel kernel: op(A) not transposed and n <= PANEL_MAX_N columns (the
-/// forward pass of the small layers and of the output layer) or a sum over k <= PANEL_MAX_N terms
-/// (their deltas D W^T). The weight gradients A^T D stay on the crate, faster there even when thin.
-/// Measured on the training shapes, see native/bench/README.md.
+/// Thin products: n <= PANEL_MAX_N columns (the forward pass of the small layers and of the
+/// output layer) or a sum over k <= PANEL_MAX_N terms (their deltas D W^T). Measured on the
+/// training shapes, see native/bench/README.md.
 pub const PANEL_MAX_N: usize = 32;
 
-/// Whether the panel kernel computes this product (when the crate's level is active).
-pub fn panel_takes(ta: bool, n: usize, k: usize) -> bool {
-    match route() {
-        Route::Auto => !ta && (n <= PANEL_MAX_N || k <= PANEL_MAX_N),
-        Route::Panel => true,
-        Route::Crate => false,
+/// Whether the panel kernel computes this product (else the crate or OpenBLAS, `large`).
+fn on_panel(active: Isa, large: Large, ta: bool, n: usize, k: usize) -> bool {
+    let thin = n <= PANEL_MAX_N || k <= PANEL_MAX_N;
+    match (route(), large) {
+        // a forced level, or no crate level on this CPU: the panel takes everything
+        (_, Large::Panel) if active != isa::detected() || !crate_has(active) => true,
+        (Route::Panel, _) => true,
+        (Route::Crate, _) => false,
+        // the panel leads (AVX-512): all but the thin weight gradients
+        (Route::Auto, Large::Panel) => !(ta && n <= PANEL_MAX_N),
+        // the crate or OpenBLAS leads: the panel takes the thin products it wins
+        (Route::Auto, _) => !ta && thin,
     }
 }
 
@@ -139,7 +147,7 @@ fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
-/// Who computes the products that are not thin (see panel_takes).
+/// Who computes the products that are not thin (see on_panel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Large {
     /// the gemm crate, at the level it dispatches to itself (the best the CPU has)
@@ -150,12 +158,17 @@ pub enum Large {
     OpenBlas,
 }
 
-/// The levels where the gemm crate computes the large products: AVX2+FMA and NEON, where ffnn's
-/// blocked panel kernel has not been measured against it on real hardware. On AVX-512 the panel
-/// kernel takes every product: measured faster than the crate's AVX-512 kernels on the training
-/// shapes (native/bench/README.md). `FFNN_GEMM_ROUTE=crate` still sends them to the crate.
+/// The crate's SIMD levels (it dispatches to them itself): AVX-512 (its `x86-v4` feature),
+/// AVX2+FMA, NEON.
 fn crate_has(isa: Isa) -> bool {
-    matches!(isa, Isa::Avx2Fma | Isa::Neon) || (isa == Isa::Avx512 && route() == Route::Crate)
+    matches!(isa, Isa::Avx512 | Isa::Avx2Fma | Isa::Neon)
+}
+
+/// Where ffnn's blocked panel kernel leads: AVX-512, measured faster than the crate's AVX-512
+/// kernels on the training shapes (native/bench/README.md). `FFNN_GEMM_ROUTE=crate` hands the
+/// large products back to the crate.
+fn panel_leads(isa: Isa) -> bool {
+    isa == Isa::Avx512 && route() != Route::Crate
 }
 
 pub fn large_route(active: Isa) -> Large {
@@ -163,7 +176,7 @@ pub fn large_route(active: Isa) -> Large {
         Large::Panel
     } else if cfg!(feature = "openblas") {
         Large::OpenBlas
-    } else if crate_has(active) {
+    } else if crate_has(active) && !panel_leads(active) {
         Large::Crate
     } else {
         Large::Panel
@@ -213,8 +226,12 @@ pub fn kernel_info() -> KernelInfo {
 pub fn describe() -> String {
     let k = kernel_info();
     let forced = if k.isa != k.detected { format!(" (forced; CPU has {})", k.detected) } else { String::new() };
-    let kernels = if k.large == "panel" || route() == Route::Panel {
+    let active = isa::active();
+    let panel_only = route() == Route::Panel || active != isa::detected() || !crate_has(active) || cfg!(target_arch = "wasm32");
+    let kernels = if panel_only {
         "ffnn panel for every product".to_string()
+    } else if k.large == "panel" {
+        format!("ffnn panel + gemm {CRATE_VERSION} for thin weight gradients (A^T D, n <= {})", k.panel_max_n)
     } else if route() == Route::Crate {
         format!("{} for every product (FFNN_GEMM_ROUTE=crate)", k.large_name)
     } else {
@@ -485,7 +502,7 @@ pub fn gemm_then<T: Scalar>(
     let (alpha_t, beta_t) = (T::from_f64(alpha), T::from_f64(beta));
     // wasm32: large_route is always Panel there (no simd128 level in the crate, one thread); the
     // cfg! makes that visible to the compiler, which then drops the crate's code (379 -> 115 KB)
-    if large == Large::Panel || panel_takes(ta, n, k) || cfg!(target_arch = "wasm32") {
+    if on_panel(active, large, ta, n, k) || cfg!(target_arch = "wasm32") {
         panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads, epilogue);
         return;
     }

@@ -1,6 +1,6 @@
-//! ffnn's own gemm kernel: every product when the machine's best level is AVX-512 or a lower
-//! instruction set is forced (isa.rs, so each SIMD path can be tested on one machine), and the thin
-//! products elsewhere (see gemm::panel_takes and native/bench/README.md).
+//! ffnn's own gemm kernel: on AVX-512 every product but the thin weight gradients, every product
+//! when a lower instruction set is forced (isa.rs, so each SIMD path can be tested on one machine),
+//! and the thin products elsewhere (see gemm::on_panel and native/bench/README.md).
 //!
 //!   C (m x n) = alpha * op(A) * op(B) + beta * C,  row-major, beta = 0 overwrites C.
 //!
