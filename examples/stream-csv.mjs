@@ -5,7 +5,7 @@
 //
 // dir (default: ffnn-stream-csv in the system's temporary folder) holds train.csv and test.csv;
 // when train.csv is missing they are written first: `rows` training rows (default 250,000, about
-// 33 MB) and a tenth as many test rows of 16 features around four labelled centres, from a fixed
+// 34 MB) and a tenth as many test rows of 16 features around four labelled centres, from a fixed
 // seed. A first pass (scan) finds the classes and counts the rows; then fitStream trains for two
 // passes, 2,000 rows per partialFit call, mixing rows through a seeded 20,000-row shuffle buffer;
 // the test file is scored batch by batch too.
