@@ -27,11 +27,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dumpElementText, requireChromium, runChromium } from '@ffnn/test-browser';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const KEEP = process.argv.includes('--keep');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SUITE = 'install:node';
 const started = Date.now();
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
@@ -678,37 +678,21 @@ async function main() {
 
     await test('in headless Chromium the bundle trains, predicts and round-trips through bytes and JSON (JS kernels; says why not native)', () => {
       assert(bundle, 'no bundle (see the failure above)');
-      assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: bash scripts/setup-chromium.sh (or set CHROMIUM)`);
+      requireChromium();
       const page = join(work, 'page.html');
       // inline: Chromium does not load module scripts from file:// URLs
       writeFileSync(
         page,
         `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${bundle.replace(/<\/script/gi, '<\\/script')}</script></body></html>`,
       );
-      const args = [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--user-data-dir=${join(work, 'chromium-profile')}`,
-        '--virtual-time-budget=20000',
-        '--dump-dom',
-        pathToFileURL(page).href,
-      ];
-      const r = must(CHROMIUM, args, { cwd: work, timeout: 120_000 });
-      const text = r.stdout.match(/<pre id="out">([\s\S]*?)<\/pre>/)?.[1];
-      assert(text !== undefined, `no <pre id="out"> in Chromium's DOM:\n${tail(r.stdout, 2000)}`);
-      assert(text !== 'not run', `the page's script did not run\n--- stderr ---\n${tail(r.stderr, 3000)}`);
-      const out = JSON.parse(
-        text
-          .replace(/&quot;/g, '"')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>')
-          .replace(/&amp;/g, '&'),
-      );
+      // Chromium's path, flags and throwaway profile: @ffnn/test-browser, imported from this repo
+      const url = pathToFileURL(page).href;
+      const text = dumpElementText(url, 'out', { budgetMs: 20_000, timeout: 120_000 });
+      if (text === 'not run') {
+        const again = runChromium(['--virtual-time-budget=20000', '--enable-logging=stderr', '--dump-dom'], url, { timeout: 120_000 });
+        throw new Error(`the page's script did not run\n--- stderr ---\n${tail(String(again.stderr ?? ''), 3000)}`);
+      }
+      const out = JSON.parse(text);
       assertEqual(out.error, null, 'error in the page');
       assertEqual(out.version, coreVersion, 'VERSION');
       assertEqual(out.backend, 'js', 'backend');

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { EXPERIMENTS } from '@ffnn/parity';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../scripts/extract.ts';
@@ -86,6 +87,25 @@ test('every guide page links formulas to the lines that implement them, and ever
   const text = guide.map((p) => readFileSync(p, 'utf8')).join('\n');
   for (const f of ['network.ts', 'losses.ts', 'optimizers.ts', 'init.ts', 'optimizers/lbfgsb.ts'])
     assert.ok(text.includes(`libs/ffnn/src/${f}#L`), `no line link into ${f}`);
+});
+
+test('6-experiments.md holds a whole run of docs/scripts/experiments.ts: every setting, both columns agreeing', () => {
+  const text = readFileSync(join(ROOT, 'docs/guide/6-experiments.md'), 'utf8');
+  const block = (name: string) => text.match(new RegExp(`<!-- experiments:${name} -->\\n([\\s\\S]*?)<!-- /experiments:${name} -->`))?.[1] ?? '';
+  assert.match(block('run'), /npx ffnn experiment all --out experiments\/ --train-size \d+/);
+  assert.match(block('run'), 'the columns agree.');
+  for (const [name, { settings }] of Object.entries(EXPERIMENTS)) {
+    const rows = block(name)
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| setting'));
+    assert.equal(
+      rows.map((r) => r.split('|')[1].trim()),
+      settings.map((s) => s.label),
+      `the ${name} table: one row per setting (npx nx run docs:experiments)`,
+    );
+    for (const r of rows) assert.ok(r.trim().endsWith('| yes |'), `${name}: ${r}`);
+    assert.ok(text.includes(`](experiments/${name}-loss.svg)`), `${name}: its loss chart is shown`);
+  }
 });
 
 test.run();

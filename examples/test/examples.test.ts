@@ -6,10 +6,14 @@
  * a last test fails when an example file has no test.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadClassifier, readCsvFile } from '@ffnn/core/node';
+import { launchChromium } from '@ffnn/test-browser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -86,10 +90,99 @@ example('sklearn-import', ALL, (rt) => {
   assert.ok(number(out, /predictProba\|: ([\d.e+-]+)/) <= 1e-12, out);
 });
 
+example('stream-csv', ALL, (rt) => {
+  // the first runtime writes the files (about 34 MB of training rows); the others read the same ones
+  const out = run('stream-csv', rt, [join(scratch, 'stream')]);
+  assert.ok(number(out, /train\.csv: ([\d.]+) MB, 250000 rows, 16 features, classes east, north, south, west/) > 20, out);
+  for (const e of [1, 2]) {
+    assert.match(out, `epoch ${e}/2: 250000 of 250000 rows`);
+    assert.match(out, `epoch ${e} done: 125 batches`);
+  }
+  assert.ok(number(out, /test accuracy: ([\d.]+)% on 25000 rows/) >= 90, out);
+  // bounded: one 4 MiB read buffer (the default chunk) and at most batchRows rows, whatever the file's size
+  assert.match(out, 'memory: read buffer 4.0 MB, largest batch 2000 rows');
+});
+
+/** Serves `dir` on 127.0.0.1 (a random port) as a static site. */
+async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.ffnn': 'application/octet-stream' };
+  const server = createServer((req, res) => {
+    const asked = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const path = asked.endsWith('/') ? `${asked}index.html` : asked;
+    try {
+      const body = readFileSync(join(dir, path));
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+tested.add('web-page/app');
+test('examples/web-page predicts in headless Chromium what Node predicts on the same model and rows', async () => {
+  // as its header says: a model from train-csv.mjs, app.mjs bundled by esbuild, the folder served
+  const site = join(scratch, 'web-page');
+  mkdirSync(site);
+  run('train-csv', 'node', [join(ROOT, 'examples/data/blobs.csv'), join(site, 'model.ffnn')]);
+  const esbuild = spawnSync(bin('esbuild'), [join(ROOT, 'examples/web-page/app.mjs'), '--bundle', '--format=esm', `--outfile=${join(site, 'app.js')}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  assert.is(esbuild.status, 0, esbuild.stderr);
+  copyFileSync(join(ROOT, 'examples/web-page/index.html'), join(site, 'index.html'));
+  // the rows: blobs.csv without its label column, the columns in another order than the model's
+  const data = readCsvFile(join(ROOT, 'examples/data/blobs.csv'), { labelColumn: 'species' });
+  const order = [2, 0, 3, 1];
+  const text = [order.map((j) => data.featureNames[j]).join(',')];
+  for (let r = 0; r < data.rows; r++) text.push(order.map((j) => String(data.X[r * data.cols + j])).join(','));
+
+  const server = await serve(site);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}?model=missing.ffnn`);
+    await page.locator('#status.error').waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('#status').textContent()) ?? '', 'no model from missing.ffnn (HTTP 404)');
+
+    await page.goto(server.url);
+    await page.locator('#predict:not([disabled]), #status.error').first().waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('#status').textContent()) ?? '', /^model loaded \(\d+ bytes, js kernels\)$/);
+    assert.match((await page.locator('#model').textContent()) ?? '', 'layers 4-16-3, classes blue, green, red, columns x1, x2, x3, x4');
+    await page.fill('#rows', text.join('\n'));
+    await page.click('#predict');
+    await page.locator('#status', { hasText: 'predicted' }).waitFor({ timeout: 30_000 });
+    const got = JSON.parse((await page.locator('#result').textContent()) ?? 'null');
+    assert.equal(errors, []);
+
+    const clf = loadClassifier(join(site, 'model.ffnn'));
+    const X = { rows: data.rows, cols: data.cols, data: data.X };
+    assert.equal(got.labels, clf.predict(X));
+    // the page runs the JS kernels; Node the native ones when built: the same sums in another order,
+    // so probabilities agree to rounding (a few ulps), far inside 1e-12
+    const p = clf.predictProba(X);
+    let worst = 0;
+    got.proba.forEach((row: number[], r: number) => row.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - p.data[r * p.cols + k])))));
+    assert.is(got.proba.length, data.rows);
+    assert.ok(worst <= 1e-12, `largest |page - node| probability difference ${worst}`);
+    assert.ok(got.labels.filter((l: string, r: number) => l === data.y?.[r]).length >= 255, "the model predicts the file's labels");
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('every examples/*.mjs has a test here', () => {
-  const files = readdirSync(join(ROOT, 'examples'))
-    .filter((f) => f.endsWith('.mjs'))
-    .map((f) => f.replace(/\.mjs$/, ''));
+  const files = [
+    ...readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.mjs')),
+    ...readdirSync(join(ROOT, 'examples/web-page'))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => `web-page/${f}`),
+  ].map((f) => f.replace(/\.mjs$/, ''));
   assert.equal(files.filter((f) => !tested.has(f)).sort(), []);
 });
 

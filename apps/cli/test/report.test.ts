@@ -7,45 +7,26 @@
  * dozens of colours) and far above an empty box (0 ink pixels, 1-2 colours).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireChromium, runChromium } from '@ffnn/test-browser';
 import { PNG } from 'pngjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ffnn.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-report-'));
 const ffnn = (...args: string[]) => spawnSync('node', [bin, ...args], { encoding: 'utf8' });
 const WIDTH = 1280;
 const HEIGHT = 4000;
 
+/** One headless run at the screenshot's size (flags, profile and binary: @ffnn/test-browser). */
 function chromium(extra: string[], url: string) {
-  const profile = mkdtempSync(join(tmpdir(), 'ffnn-chromium-'));
-  try {
-    const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--user-data-dir=${profile}`,
-      '--force-device-scale-factor=1',
-      '--hide-scrollbars',
-      `--window-size=${WIDTH},${HEIGHT}`,
-      ...extra,
-      url,
-    ];
-    const r = spawnSync(CHROMIUM, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
-    assert.is(r.status, 0, `chromium exited ${r.status}: ${r.stderr?.slice(-500)}`);
-    return r;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+  const r = runChromium([`--window-size=${WIDTH},${HEIGHT}`, ...extra], url, { timeout: 60_000 });
+  assert.is(r.status, 0, `chromium exited ${r.status}: ${r.stderr?.slice(-500)}`);
+  return r;
 }
 
 interface Chart {
@@ -98,7 +79,7 @@ function checkCharts(page: { png: PNG; charts: Chart[] }, expected: string[]): v
 }
 
 test('chromium is installed (bash scripts/setup-chromium.sh)', () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: run bash scripts/setup-chromium.sh`);
+  requireChromium();
 });
 
 test('a report with history: network, loss curves, weight and gradient histograms all render in Chromium', () => {

@@ -11,6 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dumpElementText, requireChromium } from '@ffnn/test-browser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WASM_BASE64 } from '../src/backend/wasm-bytes.ts';
@@ -92,8 +94,6 @@ for (const [label, conditions] of [
   });
 }
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
 const IN_PAGE = `import { FFNNClassifier, loadWasmBackend } from '@ffnn/core';
 import { loadNativeBackend } from '@ffnn/core/backend';
 const X = Array.from({ length: 80 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i)]);
@@ -117,7 +117,7 @@ document.getElementById('out').textContent = JSON.stringify(out);
 `;
 
 test('in headless Chromium the bundle trains on the JS kernels, round-trips through bytes, says why not native, then trains on wasm', () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: bash scripts/setup-chromium.sh`);
+  requireChromium();
   const b = bundle('chromium', IN_PAGE);
   assert.is(b.status, 0, b.stderr);
   const page = join(scratch, `bundle-page-${process.pid}.html`);
@@ -126,31 +126,8 @@ test('in headless Chromium the bundle trains on the JS kernels, round-trips thro
     page,
     `<!doctype html><html><body><pre id="out">not run</pre><script type="module">${b.code.replace(/<\/script/gi, '<\\/script')}</script></body></html>`,
   );
-  const profile = join(scratch, `chromium-profile-${process.pid}`);
   try {
-    const args = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--user-data-dir=${profile}`,
-      '--virtual-time-budget=20000',
-      '--dump-dom',
-      `file://${page}`,
-    ];
-    const r = spawnSync(CHROMIUM, args, { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 << 20 });
-    assert.is(r.status, 0, `chromium exited ${r.status}: ${r.stderr?.slice(-500)}`);
-    const text = r.stdout.match(/<pre id="out">([\s\S]*?)<\/pre>/)?.[1] ?? '';
-    const out = JSON.parse(
-      text
-        .replace(/&quot;/g, '"')
-        .replace(/&amp;/g, '&')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>'),
-    );
+    const out = JSON.parse(dumpElementText(pathToFileURL(page).href, 'out', { budgetMs: 20_000, timeout: 90_000 }));
     assert.is(out.error, null);
     assert.is(out.backend, 'js');
     assert.is(out.roundTrip, true);
@@ -175,7 +152,6 @@ test('in headless Chromium the bundle trains on the JS kernels, round-trips thro
     assert.equal(out.wasmPredictions, here.predict(X));
   } finally {
     rmSync(page, { force: true });
-    rmSync(profile, { recursive: true, force: true });
   }
 });
 
