@@ -19,7 +19,7 @@ export type FfnnErrorCode =
   | 'UNKNOWN_LABEL'
   /** A fitted attribute or prediction was asked of a model that has not been fitted. */
   | 'NOT_FITTED'
-  /** Training diverged: the loss or a weight turned non-finite (or the loss passed 1e20); the model is left as it was before the call. */
+  /** Training diverged: the loss or a weight turned non-finite (or the loss passed 1e20); the model is left as it was before the call. Not with earlyStopping: the best weights are restored and a DIVERGED warning says so. */
   | 'NON_FINITE_LOSS'
   /** backend: 'native' was asked for but the addon did not load; the message says why. */
   | 'BACKEND_UNAVAILABLE'

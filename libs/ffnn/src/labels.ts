@@ -165,11 +165,18 @@ export function encodeTargets(enc: TargetEncoding, y: TargetInput, param = 'y'):
   return out;
 }
 
-/** Row r of the encoded outputs predicted from probabilities: sklearn's thresholds and argmax. */
+/**
+ * The class index predicted for row r from the outputs: sklearn's threshold (binary) and numpy's
+ * argmax (the first maximum wins, and a NaN counts as the maximum, so a diverged network predicts
+ * as sklearn's does).
+ */
 export function decideRow(enc: TargetEncoding, p: ArrayLike<number>, offset: number): number {
   if (enc.kind === 'binary') return p[offset] > 0.5 ? 1 : 0;
-  // first maximum wins
   let best = 0;
-  for (let j = 1; j < enc.nOutputs; j++) if (p[offset + j] > p[offset + best]) best = j;
+  for (let j = 0; j < enc.nOutputs; j++) {
+    const v = p[offset + j];
+    if (Number.isNaN(v)) return j;
+    if (v > p[offset + best]) best = j;
+  }
   return best;
 }
