@@ -169,7 +169,11 @@ export class FFNNClassifier extends FFNNEstimator {
 
   // ---------------------------------------------------------------- inference
 
-  /** Class probabilities: binary gives two columns [1 - p, p]; multilabel the raw per-label outputs. */
+  /**
+   * Class probabilities: binary gives two columns [1 - p, p]; multilabel the raw per-label outputs.
+   * A single class c (classes [c]) gives two columns as sklearn does: [1 - p, p], where p, trained
+   * towards 0, is the probability of "not c".
+   */
   predictProba(Xin: MatrixInput): Matrix<Float64Array> {
     const X = this.checkedInput(Xin, 'predictProba');
     const { net, state } = this.fitted('predictProba');

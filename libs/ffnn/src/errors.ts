@@ -13,8 +13,6 @@ export type FfnnErrorCode =
   | 'EMPTY_DATA'
   /** An input value is NaN or infinite. */
   | 'NON_FINITE_INPUT'
-  /** The targets hold one class only: a classifier needs at least two. */
-  | 'SINGLE_CLASS'
   /** A label (in partialFit, classWeight or score) is not one of the model's classes. */
   | 'UNKNOWN_LABEL'
   /** A fitted attribute or prediction was asked of a model that has not been fitted. */

@@ -2,7 +2,7 @@
  * scikit-learn 1.8.0's sklearn/neural_network/tests/test_mlp.py, ported to ffnn: every test
  * function of that file is either ported here under its own name (one uvu test per pytest
  * parametrization, named `test_x[param]` as pytest names them) or listed below as not applicable.
- * test_mlp.py has 42 test functions; 41 are ported, 1 does not apply.
+ * test_mlp.py has 42 test functions; 41 are ported, 1 does not apply. None is skipped.
  *
  * Not applicable (Python mechanics only):
  *   - test_sparse_matrices[csr_matrix|csr_array]: checks scipy.sparse CSR input gives the same
@@ -776,14 +776,9 @@ test('test_mlp_loading_from_joblib_partial_fit', () => {
 });
 
 for (const [name, Est] of ESTIMATORS) {
-  // SKIPPED for MLPClassifier (the lead decides): the test's y is one class (np.full(10, 1)).
-  // scikit-learn 1.8.0 fits it (classes_ [1], 12 epochs, predict_proba with two columns for the one
-  // class); ffnn refuses a single class by design with SINGLE_CLASS ("y: expected at least 2
-  // classes, got 1 (1)"), a documented error code (README), so the fit throws before feature names
-  // matter. Supporting one-class classifiers touches the label encoding and the model file's target
-  // kinds: not a small fix. The feature-name behaviour under test passes for MLPRegressor.
-  const declare = name === 'MLPClassifier' ? test.skip : test;
-  declare(`test_preserve_feature_names[${name}]`, () => {
+  // y is one class (np.full(10, 1)): sklearn's MLPClassifier fits it (classes_ [1]), and so does
+  // ffnn's (single-class.test.ts checks that model against scikit-learn)
+  test(`test_preserve_feature_names[${name}]`, () => {
     // sklearn gh-24846: feature names survive the early-stopping split
     const cols: string[] = D.feature_names.columns;
     const X = (D.feature_names.X as Rows).map((r) => Object.fromEntries(cols.map((c, j) => [c, r[j]])));
