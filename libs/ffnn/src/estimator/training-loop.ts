@@ -233,8 +233,9 @@ export function* fitStochastic(
 
 /**
  * An early-stopping fit whose loss turned non-finite: sklearn trains its remaining epochs on NaN
- * weights (each scoring NaN) and then restores the best weights; ffnn stops after this epoch
- * (its NaN validation score is recorded), the caller restores the best weights, and says so.
+ * weights (a regressor scoring NaN, a classifier the accuracy of what NaN outputs predict) and
+ * then restores the best weights; ffnn stops after this epoch (whose validation score is
+ * recorded), the caller restores the best weights, and this says so.
  */
 function stopAtNonFinite(ctx: LoopContext, epochLoss: number): void {
   const { state } = ctx.model;
