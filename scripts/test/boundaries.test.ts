@@ -2,8 +2,10 @@
  * Module boundaries, the equivalent of nx's enforce-module-boundaries without a linter: every
  * project (apps/*, libs/*, tools/*) imports another only by its package name, through a subpath
  * that package exports, and declares it in its package.json; a relative import never leaves the
- * project's folder. The checker is tried on made-up sources first, so a checker that finds
- * nothing cannot pass for a tree that has nothing.
+ * project's folder; and no project's sources import each other in a cycle (type-only imports
+ * count: a cycle of types is still two files that cannot be understood one without the other).
+ * Each checker is tried on made-up sources first, so a checker that finds nothing cannot pass
+ * for a tree that has nothing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -105,6 +107,39 @@ function violations(): string[] {
   return found;
 }
 
+/**
+ * The import cycles among `files` (absolute paths; `read` gives a file's text): the relative
+ * imports that resolve to one of the files are the edges; each cycle is listed once, as the
+ * files it passes through (relative to ROOT), by a depth-first search.
+ */
+export function importCycles(files: readonly string[], read: (file: string) => string): string[][] {
+  const known = new Set(files);
+  const edges = new Map(
+    files.map((f) => [
+      f,
+      specifiersOf(read(f))
+        .filter((s) => s.startsWith('.'))
+        .map((s) => resolve(dirname(f), s))
+        .filter((t) => known.has(t)),
+    ]),
+  );
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string): void => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const t of edges.get(f) ?? []) {
+      if (state.get(t) === 'open') cycles.push(stack.slice(stack.indexOf(t)).map((x) => relative(ROOT, x)));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of files) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
 test('the checker reads every kind of import and finds each kind of violation', () => {
   assert.equal(
     specifiersOf(
@@ -130,6 +165,28 @@ test('the checker reads every kind of import and finds each kind of violation', 
   assert.is(violation(file, './flags.ts', cli, all), null);
   assert.is(violation(file, '@ffnn/core/node', cli, all), null);
   assert.is(violation(file, 'node:fs', cli, all), null);
+});
+
+test('the cycle checker finds a cycle through type-only imports and none in a tree without one', () => {
+  const at = (name: string) => join(ROOT, 'libs/x/src', name);
+  const texts: Record<string, string> = {
+    [at('a.ts')]: "import { b } from './b.ts';\n",
+    [at('b.ts')]: "import type { C } from './deep/c.ts';\nimport { x } from 'node:fs';\n",
+    [at('deep/c.ts')]: "export type { A } from '../a.ts';\n",
+    [at('d.ts')]: "import { a } from './a.ts';\n",
+  };
+  const read = (f: string) => texts[f];
+  assert.equal(importCycles(Object.keys(texts), read), [['libs/x/src/a.ts', 'libs/x/src/b.ts', 'libs/x/src/deep/c.ts']]);
+  texts[at('deep/c.ts')] = 'export type A = number;\n';
+  assert.equal(importCycles(Object.keys(texts), read), []);
+});
+
+test('no import cycle among the sources of any project (libs/ffnn/src above all)', () => {
+  const read = (f: string) => readFileSync(f, 'utf8');
+  const ffnn = sources(join(ROOT, 'libs/ffnn/src'));
+  assert.ok(ffnn.length >= 50, `found libs/ffnn/src's ${ffnn.length} files`);
+  assert.equal(importCycles(ffnn, read), [], 'libs/ffnn/src');
+  for (const p of projects()) assert.equal(importCycles(sources(p.root), read), [], relative(ROOT, p.root));
 });
 
 test('no project imports another but by its package name, an exported subpath and a declared dependency', () => {

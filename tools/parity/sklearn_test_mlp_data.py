@@ -7,14 +7,19 @@ Run in the parity venv (pinned scikit-learn 1.8.0):
 
 Every array is built exactly as test_mlp.py builds it at module level or inside a test
 (same loaders, same random states); floats are written as Python reprs (exact round trip).
-The only reference numbers computed here are those test_mlp.py takes from scikit-learn
-itself rather than from the MLP under test: PoissonRegressor's predictions in
-test_mlp_vs_poisson_glm_equivalent (global_random_seed = 42, conftest.py's default).
+The reference numbers computed here: those test_mlp.py takes from scikit-learn itself
+rather than from the MLP under test (PoissonRegressor's predictions in
+test_mlp_vs_poisson_glm_equivalent, global_random_seed = 42, conftest.py's default), and
+scikit-learn's own run of test_mlp_diverging_loss (its loss curve and validation scores, which
+ffnn's must equal epoch for epoch up to the first non-finite loss, where ffnn stops; NaN is
+written as null).
 """
 
 import json
+import math
 import platform
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +31,9 @@ from sklearn.datasets import (
     make_multilabel_classification,
     make_regression,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
+from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import MinMaxScaler, scale
 
 OUT = Path(__file__).resolve().parents[2] / "fixtures" / "sklearn-test-mlp.json"
@@ -36,6 +43,11 @@ GLOBAL_RANDOM_SEED = 42  # sklearn/conftest.py: default_random_seeds = [42]
 def mat(a):
     a = np.asarray(a)
     return [[float(v) for v in row] for row in a] if a.ndim == 2 else [float(v) for v in a]
+
+
+def nan_null(a):
+    """Floats with NaN as null (JSON has no NaN)."""
+    return [None if math.isnan(v) else float(v) for v in a]
 
 
 def ints(a):
@@ -94,6 +106,32 @@ def main():
         "X": mat(X),
         "y": ints(y),
         "glm_predict": mat(glm.predict(X)),
+    }
+
+    # test_mlp_diverging_loss: scikit-learn's own run of the test, with the test's parameters
+    mlp = MLPRegressor(
+        hidden_layer_sizes=100,
+        activation="identity",
+        solver="sgd",
+        alpha=0.0001,
+        learning_rate="constant",
+        learning_rate_init=1,
+        shuffle=True,
+        max_iter=20,
+        early_stopping=True,
+        n_iter_no_change=10,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(iris.data, iris.target)
+    data["diverging_loss"] = {
+        "loss_curve": nan_null(mlp.loss_curve_),
+        "validation_scores": nan_null(mlp.validation_scores_),
+        "best_validation_score": float(mlp.best_validation_score_),
+        "n_iter": int(mlp.n_iter_),
+        "predict_first_rows": mat(mlp.predict(iris.data[:10])),
     }
 
     doc = {

@@ -27,12 +27,12 @@ export type { FitOptions, TrainingProgress } from './estimator/training-loop.ts'
 export { MAX_PARAMETERS } from './network.ts';
 
 /**
- * Exact row matches (sklearn's accuracy_score; with sample weights, their weighted mean), NaN when
- * an output is not finite (as sklearn >= 1.6).
+ * Exact row matches (sklearn's accuracy_score; with sample weights, their weighted mean). Never
+ * NaN: sklearn >= 1.6 scores NaN only when the PREDICTED LABELS are not finite, and a classifier
+ * predicts its classes even from non-finite outputs (decideRow decides as numpy does).
  */
 function accuracy(enc: TargetEncoding): OutputScorer {
-  return (out, y, rows, nOut, w) => {
-    for (let i = 0; i < rows * nOut; i++) if (!Number.isFinite(out[i])) return NaN;
+  return (out, y, rows, _nOut, w) => {
     if (w) return weightedMean(rows, (r) => (rowMatches(enc, out, r, y) ? 1 : 0), w);
     let correct = 0;
     for (let r = 0; r < rows; r++) if (rowMatches(enc, out, r, y)) correct++;
@@ -169,7 +169,11 @@ export class FFNNClassifier extends FFNNEstimator {
 
   // ---------------------------------------------------------------- inference
 
-  /** Class probabilities: binary gives two columns [1 - p, p]; multilabel the raw per-label outputs. */
+  /**
+   * Class probabilities: binary gives two columns [1 - p, p]; multilabel the raw per-label outputs.
+   * A single class c (classes [c]) gives two columns as sklearn does: [1 - p, p], where p, trained
+   * towards 0, is the probability of "not c".
+   */
   predictProba(Xin: MatrixInput): Matrix<Float64Array> {
     const X = this.checkedInput(Xin, 'predictProba');
     const { net, state } = this.fitted('predictProba');

@@ -13,13 +13,11 @@ export type FfnnErrorCode =
   | 'EMPTY_DATA'
   /** An input value is NaN or infinite. */
   | 'NON_FINITE_INPUT'
-  /** The targets hold one class only: a classifier needs at least two. */
-  | 'SINGLE_CLASS'
   /** A label (in partialFit, classWeight or score) is not one of the model's classes. */
   | 'UNKNOWN_LABEL'
   /** A fitted attribute or prediction was asked of a model that has not been fitted. */
   | 'NOT_FITTED'
-  /** Training diverged: the loss or a weight turned non-finite (or the loss passed 1e20); the model is left as it was before the call. */
+  /** Training diverged: the loss or a weight turned non-finite (or the loss passed 1e20); the model is left as it was before the call. Not with earlyStopping: the best weights are restored and a DIVERGED warning says so. */
   | 'NON_FINITE_LOSS'
   /** backend: 'native' was asked for but the addon did not load; the message says why. */
   | 'BACKEND_UNAVAILABLE'

@@ -1,7 +1,8 @@
 /**
  * Targets the way scikit-learn's LabelBinarizer sees them: sorted unique classes; binary targets
  * become ONE column (1 where the label is classes[1]), multiclass targets one-hot columns in class
- * order, and an indicator matrix is multilabel (classes 0..K-1, one column each).
+ * order, and an indicator matrix is multilabel (classes 0..K-1, one column each). A single class
+ * is binary as in sklearn: one all-zero column, and every prediction is that class.
  */
 import { describeValue, FfnnError } from './errors.ts';
 import { checkMatrixSize } from './matrix.ts';
@@ -24,7 +25,7 @@ export interface TargetEncoding {
   kind: TargetKind;
   /** The classes (empty for a regressor). */
   classes: Label[];
-  /** Output units: 1 for binary, K otherwise (a regressor: one per target column). */
+  /** Output units: 1 for binary (one or two classes), K otherwise (a regressor: one per target column). */
   nOutputs: number;
 }
 
@@ -104,13 +105,11 @@ export function fitEncoding(y: TargetInput, classes?: readonly Label[]): TargetE
   const seen = uniqueLabels(classes ?? (y as ArrayLike<Label>), param);
   checkClassCount(seen.size, 'distinct labels', param);
   const cls = sortLabels(seen);
-  if (cls.length < 2) {
-    throw new FfnnError('SINGLE_CLASS', `${param}: expected at least 2 classes, got ${cls.length} (${cls.map(describeValue).join(', ')})`, {
-      param,
-      got: cls,
-    });
-  }
-  return cls.length === 2 ? { kind: 'binary', classes: cls, nOutputs: 1 } : { kind: 'multiclass', classes: cls, nOutputs: cls.length };
+  // y is not empty, so only partialFit's classes can be
+  if (cls.length === 0)
+    throw new FfnnError('INVALID_PARAM', `${param}: expected at least one class, got none`, { param, expected: 'at least one class', got: [] });
+  // one class is binary as in sklearn (LabelBinarizer): the target column is all zeros
+  return cls.length <= 2 ? { kind: 'binary', classes: cls, nOutputs: 1 } : { kind: 'multiclass', classes: cls, nOutputs: cls.length };
 }
 
 /** Encodes targets into a rows x nOutputs 0/1 matrix (Float64Array; the caller casts to its dtype). */
@@ -165,11 +164,18 @@ export function encodeTargets(enc: TargetEncoding, y: TargetInput, param = 'y'):
   return out;
 }
 
-/** Row r of the encoded outputs predicted from probabilities: sklearn's thresholds and argmax. */
+/**
+ * The class index predicted for row r from the outputs: sklearn's threshold (binary; a single class
+ * is always predicted) and numpy's argmax (the first maximum wins, and a NaN counts as the maximum,
+ * so a diverged network predicts as sklearn's does).
+ */
 export function decideRow(enc: TargetEncoding, p: ArrayLike<number>, offset: number): number {
-  if (enc.kind === 'binary') return p[offset] > 0.5 ? 1 : 0;
-  // first maximum wins
+  if (enc.kind === 'binary') return enc.classes.length === 2 && p[offset] > 0.5 ? 1 : 0;
   let best = 0;
-  for (let j = 1; j < enc.nOutputs; j++) if (p[offset + j] > p[offset + best]) best = j;
+  for (let j = 0; j < enc.nOutputs; j++) {
+    const v = p[offset + j];
+    if (Number.isNaN(v)) return j;
+    if (v > p[offset + best]) best = j;
+  }
   return best;
 }

@@ -183,9 +183,13 @@ export interface FFNNOptions {
   /** Record per-epoch weights and/or gradients in `history` (true: both). */
   history: boolean | HistoryOptions;
   /**
-   * When the loss or a weight turns non-finite: 'error' throws NON_FINITE_LOSS naming the epoch
-   * (the model is left as it was before the call); 'warn' emits a DIVERGED warning, keeps the
-   * weights from the start of the diverged epoch and stops training.
+   * When the loss or a weight turns non-finite (or the loss passes DIVERGENCE_LOSS, 1e20): 'error'
+   * throws NON_FINITE_LOSS naming the epoch (the model is left as it was before the call); 'warn'
+   * emits a DIVERGED warning, keeps the weights from the start of the diverged epoch and stops
+   * training. With earlyStopping (sgd, adam) neither applies, as in sklearn (#29504): training goes
+   * on while the loss is finite, validation scores as sklearn's (NaN for a regressor whose
+   * predictions are not finite); at the first non-finite loss it records that epoch's score, stops,
+   * restores the best weights and emits DIVERGED.
    */
   onDivergence: 'error' | 'warn';
   /** Called after every epoch with its metrics; returning false stops training. */

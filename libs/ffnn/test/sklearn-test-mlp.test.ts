@@ -2,7 +2,7 @@
  * scikit-learn 1.8.0's sklearn/neural_network/tests/test_mlp.py, ported to ffnn: every test
  * function of that file is either ported here under its own name (one uvu test per pytest
  * parametrization, named `test_x[param]` as pytest names them) or listed below as not applicable.
- * test_mlp.py has 42 test functions; 41 are ported, 1 does not apply.
+ * test_mlp.py has 42 test functions; 41 are ported, 1 does not apply. None is skipped.
  *
  * Not applicable (Python mechanics only):
  *   - test_sparse_matrices[csr_matrix|csr_array]: checks scipy.sparse CSR input gives the same
@@ -25,12 +25,13 @@
  *
  * Data: fixtures/sklearn-test-mlp.json, written by tools/parity/sklearn_test_mlp_data.py in the
  * parity venv (scikit-learn 1.8.0): digits, iris, make_regression and
- * make_multilabel_classification exactly as test_mlp.py builds them. The one reference computed
- * by scikit-learn itself is PoissonRegressor's prediction in test_mlp_vs_poisson_glm_equivalent
- * (global_random_seed 42, sklearn's default); it is compared with sklearn's own rtol 1e-4 (the
- * MLP and the GLM are different optimizers converging to the same minimum, tol 1e-7).
- * Every other tolerance is the one test_mlp.py states (assert_almost_equal's decimal d means
- * |diff| < 1.5 * 10^-d; assert_allclose's default rtol is 1e-7).
+ * make_multilabel_classification exactly as test_mlp.py builds them. Two references are computed
+ * by scikit-learn itself: PoissonRegressor's prediction in test_mlp_vs_poisson_glm_equivalent
+ * (global_random_seed 42, sklearn's default), compared with sklearn's own rtol 1e-4 (the MLP and
+ * the GLM are different optimizers converging to the same minimum, tol 1e-7); and MLPRegressor's
+ * own run of test_mlp_diverging_loss, whose curves ffnn's must equal (rtol 1e-9, the parity
+ * tolerance; reason at the test). Every other tolerance is the one test_mlp.py states
+ * (assert_almost_equal's decimal d means |diff| < 1.5 * 10^-d; assert_allclose's default rtol is 1e-7).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -775,14 +776,9 @@ test('test_mlp_loading_from_joblib_partial_fit', () => {
 });
 
 for (const [name, Est] of ESTIMATORS) {
-  // SKIPPED for MLPClassifier (the lead decides): the test's y is one class (np.full(10, 1)).
-  // scikit-learn 1.8.0 fits it (classes_ [1], 12 epochs, predict_proba with two columns for the one
-  // class); ffnn refuses a single class by design with SINGLE_CLASS ("y: expected at least 2
-  // classes, got 1 (1)"), a documented error code (README), so the fit throws before feature names
-  // matter. Supporting one-class classifiers touches the label encoding and the model file's target
-  // kinds: not a small fix. The feature-name behaviour under test passes for MLPRegressor.
-  const declare = name === 'MLPClassifier' ? test.skip : test;
-  declare(`test_preserve_feature_names[${name}]`, () => {
+  // y is one class (np.full(10, 1)): sklearn's MLPClassifier fits it (classes_ [1]), and so does
+  // ffnn's (single-class.test.ts checks that model against scikit-learn)
+  test(`test_preserve_feature_names[${name}]`, () => {
     // sklearn gh-24846: feature names survive the early-stopping split
     const cols: string[] = D.feature_names.columns;
     const X = (D.feature_names.X as Rows).map((r) => Object.fromEntries(cols.map((c, j) => [c, r[j]])));
@@ -851,17 +847,14 @@ for (const [name, Est] of ESTIMATORS) {
   });
 }
 
-// SKIPPED (the lead decides): ffnn stops a diverging fit by design, sklearn carries on with NaN.
-// Measured on this test's data: ffnn's loss curve equals sklearn's up to epoch 3 (0.8030253060695173,
-// 164619.55648484486, 8.893950634379658e+20, the same digits), where the loss passes ffnn's
-// DIVERGENCE_LOSS (1e20) and fit throws NON_FINITE_LOSS ("training diverged: the loss became
-// 889395063437966200000 (above 1e+20) in epoch 3"; onDivergence defaults to 'error'). sklearn 1.8.0
-// runs all 20 epochs (losses 1.4e68, 5.7e209, then nan), its validation_scores_ end in 16 nans, and
-// early stopping restores the best weights, so no error. With onDivergence: 'warn' ffnn stops
-// without an error but drops the diverged epoch, so validationScores never ends in NaN. Matching
-// sklearn would change ffnn's documented divergence handling (onDivergence), not a small fix.
-test.skip('test_mlp_diverging_loss', () => {
+// With early stopping a diverging fit is not an error (ffnn's DIVERGENCE_LOSS does not stop it):
+// it trains on as sklearn's does while the loss is finite, and at the first non-finite loss it
+// records that epoch's (NaN) validation score, restores the best weights and warns DIVERGED.
+// sklearn trains its remaining epochs on NaN weights (each scoring NaN) and restores the same best
+// weights, so both end with the same model and a validation curve ending in NaN.
+test('test_mlp_diverging_loss', () => {
   // sklearn #29504: a diverging model does not raise with early stopping
+  const w = collector();
   const mlp = new FFNNRegressor({
     hiddenLayerSizes: 100,
     activation: 'identity',
@@ -874,12 +867,44 @@ test.skip('test_mlp_diverging_loss', () => {
     earlyStopping: true,
     nIterNoChange: 10,
     randomState: 0,
-    ...quiet,
+    onWarning: w.onWarning,
   });
   mlp.fit(X_iris, y_iris);
   const last = mlp.validationScores![mlp.validationScores!.length - 1];
   assert.ok(Number.isNaN(last), `last validation score ${last}`);
   assert.type(last, 'number');
+
+  // beyond sklearn's assertions: scikit-learn's own run of this test (fixture: NaN is null)
+  const ref = D.diverging_loss as {
+    loss_curve: (number | null)[];
+    validation_scores: (number | null)[];
+    best_validation_score: number;
+    predict_first_rows: number[];
+  };
+  const stop = ref.loss_curve.indexOf(null) + 1; // the epoch of sklearn's first non-finite loss
+  assert.ok(stop > 1, 'sklearn diverges to a non-finite loss');
+  assert.is(mlp.nIter, stop, 'ffnn stops at the first non-finite loss');
+  // float64 tolerance: rtol 1e-9, the parity tolerance (ffnn follows sklearn's operation order;
+  // what remains is summation order and 1-ulp libm differences, ~1e-14 relative), relative here
+  // because the curves climb from 1 to 1e210. A non-finite value must meet a non-finite one: an
+  // overflowing sum gives Infinity or NaN depending on the order its terms meet (the same summation
+  // order difference), so the stop epoch's loss is NaN in sklearn and NaN or Infinity in ffnn.
+  const sameCurve = (got: readonly number[], want: (number | null)[], what: string) => {
+    assert.is(got.length, stop, `${what}: length`);
+    got.forEach((v, i) => {
+      const r = want[i];
+      if (r === null) assert.ok(!Number.isFinite(v), `${what}[${i}]: ${v}, sklearn NaN`);
+      else assert.ok(Math.abs(v - r) <= 1e-9 * Math.abs(r), `${what}[${i}]: ${v} vs sklearn ${r}`);
+    });
+  };
+  sameCurve(mlp.lossCurve, ref.loss_curve, 'lossCurve');
+  sameCurve(mlp.validationScores!, ref.validation_scores, 'validationScores');
+  allclose([mlp.bestValidationScore!], [ref.best_validation_score], 1e-9, 0, 'bestValidationScore');
+  // the best weights are restored: sklearn's final model (same rtol and reason)
+  allclose(mlp.predict(X_iris.slice(0, 10)) as number[], ref.predict_first_rows, 1e-9, 0, 'predict after the restore');
+  const diverged = w.warnings.filter((x) => x.code === 'DIVERGED');
+  assert.is(diverged.length, 1, 'one DIVERGED warning');
+  assert.match(diverged[0].message, new RegExp(`in epoch ${stop}; early stopping stopped there and restored the weights of its best validation score`));
 });
 
 test('test_mlp_sample_weight_with_early_stopping', () => {

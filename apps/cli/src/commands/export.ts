@@ -58,7 +58,9 @@ export function exportCommand(argv: string[]): number {
     layerSizes: clf.layerSizes,
     ...(isClassifier ? { classes: clf.classes.length } : { outputs: clf.nOutputs }),
   };
-  const what = isClassifier ? `${clf.classes.length} classes` : `regressor, ${clf.nOutputs} output${clf.nOutputs === 1 ? '' : 's'}`;
+  const what = isClassifier
+    ? `${clf.classes.length} class${clf.classes.length === 1 ? '' : 'es'}`
+    : `regressor, ${clf.nOutputs} output${clf.nOutputs === 1 ? '' : 's'}`;
   if (onnx) {
     const bytes = exportOnnx(clf, { dtype });
     writeFileAtomic(onnx, bytes, '--onnx');

@@ -11,7 +11,8 @@ import type { FittedState } from './fitted-state.ts';
 /**
  * A mean training loss above this is divergence even while it is finite (a float64 loss can climb
  * to 1e140 before it overflows): it is handled like a non-finite loss (onDivergence). No
- * estimator's loss on data it is learning comes near it.
+ * estimator's loss on data it is learning comes near it. Not with early stopping, which trains on
+ * while the loss is finite, as sklearn does (training-loop.ts).
  */
 export const DIVERGENCE_LOSS = 1e20;
 /** A loss this many times the best one so far draws a LOSS_EXPLODING warning (once per call). */

@@ -143,8 +143,10 @@ export function* fitStochastic(
     const epochLoss = accumulated / nTrain;
     state.t += nTrain;
     state.lossCurve.push(epochLoss);
-    const diverged = lossDiverged(epochLoss);
-    if (lastGood && o.onDivergence === 'warn' && (diverged || !allFinite(net.params))) {
+    // early stopping trains on through a diverging loss as sklearn does (the falling validation
+    // score keeps the best weights) and stops once the loss is no longer finite (stopAtNonFinite)
+    const diverged = !earlyStopping && lossDiverged(epochLoss);
+    if (!earlyStopping && lastGood && o.onDivergence === 'warn' && (diverged || !allFinite(net.params))) {
       const epoch = state.nIter;
       net.restore(lastGood);
       state.lossCurve.pop();
@@ -215,6 +217,10 @@ export function* fitStochastic(
       };
       if (o.onEpoch(metrics) === false) stop = true;
     }
+    if (earlyStopping && !Number.isFinite(epochLoss)) {
+      stopAtNonFinite(ctx, epochLoss);
+      break;
+    }
     if (stop || incremental) break;
     if (state.nIter === o.maxIter) {
       ctx.warn({ code: 'CONVERGENCE', message: `Stochastic optimizer: maximum iterations (${o.maxIter}) reached and the optimization hasn't converged yet.` });
@@ -223,6 +229,26 @@ export function* fitStochastic(
 
   if (earlyStopping && state.best) net.restore(state.best);
   checkFinalWeights(net, state.nIter);
+}
+
+/**
+ * An early-stopping fit whose loss turned non-finite: sklearn trains its remaining epochs on NaN
+ * weights (a regressor scoring NaN, a classifier the accuracy of what NaN outputs predict) and
+ * then restores the best weights; ffnn stops after this epoch (whose validation score is
+ * recorded), the caller restores the best weights, and this says so.
+ */
+function stopAtNonFinite(ctx: LoopContext, epochLoss: number): void {
+  const { state } = ctx.model;
+  const o = ctx.options;
+  ctx.model.optimizer = null; // its moments are not finite either; the next call starts afresh
+  const best = state.bestValidationScore;
+  const kept = Number.isFinite(best)
+    ? `restored the weights of its best validation score (${best})`
+    : 'restored the initial weights (no epoch had a finite validation score)';
+  ctx.warn({
+    code: 'DIVERGED',
+    message: `training diverged: the loss became ${epochLoss} in epoch ${state.nIter}; early stopping stopped there and ${kept}; try a smaller learningRateInit (now ${o.learningRateInit}) or scale the inputs`,
+  });
 }
 
 function logWeights(ctx: LoopContext): void {

@@ -172,7 +172,8 @@ export function validateDescription(json: unknown, maxParameters = MAX_PARAMETER
     fail('target must give kind (binary, multiclass, multilabel or continuous) and classes');
   }
   if (target.kind === 'continuous' && target.classes.length !== 0) fail('a continuous (regression) target has no classes');
-  if (target.kind === 'binary' && target.classes.length !== 2) fail(`a binary target has 2 classes, got ${target.classes.length}`);
+  if (target.kind === 'binary' && target.classes.length !== 1 && target.classes.length !== 2)
+    fail(`a binary target has 1 or 2 classes, got ${target.classes.length}`);
   if (target.kind === 'multiclass' && target.classes.length < 3) fail(`a multiclass target has at least 3 classes, got ${target.classes.length}`);
   if (target.kind === 'multilabel' && (target.classes.length < 1 || !target.classes.every((c, i) => c === i))) fail('a multilabel target has classes 0..K-1');
   let sorted: Label[];

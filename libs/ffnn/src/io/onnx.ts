@@ -11,6 +11,8 @@
  *   binary:       p [N, 1] -> Concat(Sub(1, p), p) = probabilities [N, 2]   (as predictProba)
  *   probabilities [N, K]
  *   label [N]:    Gather(classes, ArgMax(probabilities, axis 1)); multilabel: Cast(Greater(p, 0.5))
+ *                 (a single class c, binary as in sklearn: the classes tensor is [c, c], so the
+ *                 label is always c, as predict)
  *
  * Classes are int64 when every class is a whole number, double for other numbers, else strings.
  *
@@ -222,6 +224,8 @@ function classifierGraph(clf: FFNNClassifier, dtype: 'float32' | 'float64', coef
   const acts = clf.layerActivations;
   const kind = clf.targetKind;
   const classes = clf.classes;
+  // one class: ArgMax over [1 - p, p] may give 1, which must gather that class too (predict's rule)
+  const gathered = classes.length === 1 ? [classes[0], classes[0]] : classes;
   const L = sizes.length - 1;
   const nodes: Uint8Array[][] = [];
   const inits: Uint8Array[][] = [];
@@ -241,17 +245,17 @@ function classifierGraph(clf: FFNNClassifier, dtype: 'float32' | 'float64', coef
     labelType = INT64;
   } else {
     nodes.push(node('ArgMax', ['probabilities'], ['class_index'], 'argmax', { axis: 1, keepdims: 0 }));
-    if (classes.every((c) => typeof c === 'number' && Number.isSafeInteger(c))) {
+    if (gathered.every((c) => typeof c === 'number' && Number.isSafeInteger(c))) {
       labelType = INT64;
-      const raw = new Uint8Array(classes.length * 8);
-      classes.forEach((c, i) => new DataView(raw.buffer).setBigInt64(i * 8, BigInt(c as number), true));
-      inits.push(tensor('classes', [classes.length], { type: INT64, raw }));
-    } else if (classes.every((c) => typeof c === 'number')) {
+      const raw = new Uint8Array(gathered.length * 8);
+      gathered.forEach((c, i) => new DataView(raw.buffer).setBigInt64(i * 8, BigInt(c as number), true));
+      inits.push(tensor('classes', [gathered.length], { type: INT64, raw }));
+    } else if (gathered.every((c) => typeof c === 'number')) {
       labelType = DOUBLE;
-      inits.push(tensor('classes', [classes.length], { type: DOUBLE, raw: littleEndian(Float64Array.from(classes as number[]), 'float64') }));
+      inits.push(tensor('classes', [gathered.length], { type: DOUBLE, raw: littleEndian(Float64Array.from(gathered as number[]), 'float64') }));
     } else {
       labelType = STRING;
-      inits.push(tensor('classes', [classes.length], { type: STRING, strings: classes.map(String) }));
+      inits.push(tensor('classes', [gathered.length], { type: STRING, strings: gathered.map(String) }));
     }
     nodes.push(node('Gather', ['classes', 'class_index'], ['label'], 'label', { axis: 0 }));
   }
