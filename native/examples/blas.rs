@@ -23,6 +23,8 @@ mod isa;
 mod panel;
 #[path = "../src/real.rs"]
 mod real;
+#[path = "../src/spin_pool.rs"]
+mod spin_pool;
 
 use gemm::Scalar;
 use std::time::Instant;

@@ -24,6 +24,7 @@
 use crate::isa::{self, Isa};
 use crate::panel;
 use crate::real::Real;
+use crate::spin_pool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -108,34 +109,28 @@ pub fn threads_for(m: usize, n: usize, k: usize) -> usize {
 /// falls in, so the result does not depend on the thread count.
 pub const PARALLEL_MIN_VALUES: usize = 1 << 16;
 
-/// The chunk length an elementwise kernel over `len` values is split into: `len` itself (one part,
-/// the calling thread) below PARALLEL_MIN_VALUES, else one chunk per thread. Never 0 (chunks_mut).
-pub fn elementwise_chunk(len: usize) -> usize {
+/// How an elementwise kernel over `len` values is split: (parts, chunk length). One part (the
+/// calling thread) below PARALLEL_MIN_VALUES, else one contiguous chunk per thread.
+pub fn elementwise_split(len: usize) -> (usize, usize) {
     let threads = if len < PARALLEL_MIN_VALUES { 1 } else { max_threads() };
-    len.div_ceil(threads.max(1)).max(1)
+    let chunk = len.div_ceil(threads.max(1)).max(1);
+    (len.div_ceil(chunk).max(1), chunk)
 }
 
-/// Runs `f` on each part, the first on the calling thread and the others on our pool, and returns
-/// when all are done. The caller works instead of waiting: two parts on two cores wake one pool
-/// thread, never more threads than cores (a caller parked while every pool thread ran would leave a
-/// core idle; one running beside them all would oversubscribe). A single part runs inline.
-pub fn run_parts<X: Send>(parts: impl Iterator<Item = X>, f: impl Fn(X) + Sync) {
-    let mut parts = parts.peekable();
-    let Some(first) = parts.next() else { return };
-    if parts.peek().is_none() {
-        return f(first);
+/// Runs f(0), ..., f(parts - 1) and returns when all are done: part 0 on the calling thread, the
+/// others on ffnn's kernel threads (spin_pool.rs: spinning between the products of a batch, so a
+/// part starts within microseconds). A single part runs inline.
+pub fn run_parts(parts: usize, f: impl Fn(usize) + Sync) {
+    if parts <= 1 {
+        (0..parts).for_each(f);
+        return;
     }
-    let f = &f;
-    pool().in_place_scope(|s| {
-        for x in parts {
-            s.spawn(move |_| f(x));
-        }
-        f(first);
-    });
+    static POOL: OnceLock<spin_pool::Pool> = OnceLock::new();
+    POOL.get_or_init(|| spin_pool::Pool::new(available_cores().saturating_sub(1))).run(parts, &f);
 }
 
-/// Our one thread pool, as many threads as cores (the gemm crate runs its products inside it; ffnn's
-/// own kernels use it through run_parts, the caller taking the first part).
+/// The rayon pool the gemm crate runs its products in, as many threads as cores (ffnn's own kernels
+/// use spin_pool through run_parts).
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
     POOL.get_or_init(|| {
@@ -506,6 +501,10 @@ pub fn gemm_then<T: Scalar>(
         panel::gemm(active, ta, tb, m, n, k, alpha_t, a, b, beta_t, beta == 0.0, c, threads, epilogue);
         return;
     }
+    // Where the panel leads, the crate computes only thin weight gradients (at most a few million
+    // multiply-adds): on the calling thread, since waking the crate's rayon pool (sleeping between
+    // products) costs more than a second thread saves on them (measured on 784-32-24-16-10).
+    let threads = if large == Large::Panel { 1 } else { threads };
     #[cfg(feature = "openblas")]
     {
         T::openblas(ta, tb, m, n, k, alpha_t, a, b, beta_t, c, threads);

@@ -19,6 +19,7 @@ mod kernels;
 mod ops;
 mod panel;
 mod real;
+mod spin_pool;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

@@ -280,16 +280,43 @@ pub fn subtract<T: Real>(length: f64, p: &[T], y: &[T], out: &mut [T]) -> Res {
     Ok(())
 }
 
+/// A mutable slice the parts of an elementwise kernel share, each writing only its own chunk.
+struct Shared<T>(*mut T, usize);
+
+// SAFETY: parts touch disjoint chunks (split), so sharing the pointer between threads is sound.
+unsafe impl<T: Send> Sync for Shared<T> {}
+
+impl<T> Shared<T> {
+    fn new(s: &mut [T]) -> Self {
+        Shared(s.as_mut_ptr(), s.len())
+    }
+
+    /// # Safety
+    /// lo <= hi <= len, and no other live reference covers [lo, hi).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn chunk(&self, lo: usize, hi: usize) -> &mut [T] {
+        debug_assert!(lo <= hi && hi <= self.1);
+        std::slice::from_raw_parts_mut(self.0.add(lo), hi - lo)
+    }
+}
+
+/// Runs f(lo, hi) over contiguous chunks of [0, len): one on the calling thread below
+/// gemm::PARALLEL_MIN_VALUES, else one per thread. Each value's arithmetic is the same whichever
+/// chunk it falls in, so the result does not depend on the thread count.
+fn split(len: usize, f: impl Fn(usize, usize) + Sync) {
+    let (parts, chunk) = gemm::elementwise_split(len);
+    gemm::run_parts(parts, |t| f(t * chunk, ((t + 1) * chunk).min(len)));
+}
+
 pub fn finish_weight_gradient<T: Real>(length: f64, g: &mut [T], w: &[T], alpha: f64, l1: f64, divisor: f64) -> Res {
     const OP: &str = "finishWeightGradient";
     let len = dim(OP, "length", length)?;
     len_at_least(OP, "g", g.len(), len, "length")?;
     len_at_least(OP, "w", w.len(), len, "length")?;
     disjoint(OP, "g", g, "w", w)?;
-    let chunk = gemm::elementwise_chunk(len);
-    gemm::run_parts(g[..len].chunks_mut(chunk).zip(w[..len].chunks(chunk)), |(g, w)| {
-        kernels::finish_weight_gradient(g.len(), g, w, alpha, l1, divisor)
-    });
+    let (g, w) = (Shared::new(&mut g[..len]), &w[..len]);
+    // SAFETY (and in the steps below): each part takes its own chunk
+    split(len, |lo, hi| unsafe { kernels::finish_weight_gradient(hi - lo, g.chunk(lo, hi), &w[lo..hi], alpha, l1, divisor) });
     Ok(())
 }
 
@@ -302,10 +329,8 @@ pub fn sgd_step<T: Real>(length: f64, p: &mut [T], g: &[T], v: &mut [T], lr: f64
     disjoint(OP, "p", p, "g", g)?;
     disjoint(OP, "p", p, "v", v)?;
     disjoint(OP, "v", v, "g", g)?;
-    let chunk = gemm::elementwise_chunk(len);
-    gemm::run_parts(p[..len].chunks_mut(chunk).zip(g[..len].chunks(chunk)).zip(v[..len].chunks_mut(chunk)), |((p, g), v)| {
-        kernels::sgd_step(p.len(), p, g, v, lr, momentum, nesterov)
-    });
+    let (p, g, v) = (Shared::new(&mut p[..len]), &g[..len], Shared::new(&mut v[..len]));
+    split(len, |lo, hi| unsafe { kernels::sgd_step(hi - lo, p.chunk(lo, hi), &g[lo..hi], v.chunk(lo, hi), lr, momentum, nesterov) });
     Ok(())
 }
 
@@ -332,10 +357,10 @@ pub fn adam_step<T: Real>(
     disjoint(OP, "m", m, "g", g)?;
     disjoint(OP, "m", m, "v", v)?;
     disjoint(OP, "v", v, "g", g)?;
-    let chunk = gemm::elementwise_chunk(len);
-    let chunks = p[..len].chunks_mut(chunk).zip(g[..len].chunks(chunk));
-    gemm::run_parts(chunks.zip(m[..len].chunks_mut(chunk)).zip(v[..len].chunks_mut(chunk)), |(((p, g), m), v)| {
-        kernels::adam_step(p.len(), p, g, m, v, lr_t, beta1, beta2, epsilon)
+    let (p, g) = (Shared::new(&mut p[..len]), &g[..len]);
+    let (m, v) = (Shared::new(&mut m[..len]), Shared::new(&mut v[..len]));
+    split(len, |lo, hi| unsafe {
+        kernels::adam_step(hi - lo, p.chunk(lo, hi), &g[lo..hi], m.chunk(lo, hi), v.chunk(lo, hi), lr_t, beta1, beta2, epsilon)
     });
     Ok(())
 }

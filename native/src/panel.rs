@@ -631,18 +631,13 @@ pub fn gemm<T: Elem>(
     let parts = threads.min(row_panels.max(col_panels)).max(1);
     let share = |total: usize, t: usize| (total * t / parts, total * (t + 1) / parts);
     // SAFETY: the packing shares cover disjoint panels of the packs.
-    gemm::run_parts((0..parts).map(|t| Part { rows: share(row_panels, t), cols: share(col_panels, t) }), |part| unsafe { job.pack(part) });
+    gemm::run_parts(parts, |t| unsafe { job.pack(Part { rows: share(row_panels, t), cols: share(col_panels, t) }) });
     let by_cols = col_panels >= row_panels;
-    let tiles = (0..parts).map(|t| {
-        if by_cols {
-            Part { rows: all.rows, cols: share(col_panels, t) }
-        } else {
-            Part { rows: share(row_panels, t), cols: all.cols }
-        }
-    });
     // SAFETY: the shares cover disjoint panels of C; the kernel's instruction set was checked to
     // be supported (isa.rs).
-    gemm::run_parts(tiles, |part| unsafe {
+    gemm::run_parts(parts, |t| unsafe {
+        let part =
+            if by_cols { Part { rows: all.rows, cols: share(col_panels, t) } } else { Part { rows: share(row_panels, t), cols: all.cols } };
         (kern.run)(&job, part);
         if let Some(epilogue) = epilogue {
             let rows = (part.rows.0 * mr, (part.rows.1 * mr).min(m));
