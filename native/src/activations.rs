@@ -1,8 +1,15 @@
 //! Activations in place and their backward passes, in terms of the layer OUTPUT a = f(z).
 //! Codes match ACTIVATION_CODES in libs/ffnn/src/backend/backend.ts; the op order matches
 //! libs/ffnn/src/activations.ts (and scikit-learn's `_base.py`) operation for operation.
+//!
+//! e^x and tanh are crate::vector_math's (within 1 and 4 ulp of libm, branch-free, so the loops that call them
+//! vectorise); each pass is compiled once per instruction-set level and runs on the level the
+//! products run on (crate::isa), so the wide vectors are used where the CPU has them. The levels
+//! compute the same bits (no fused multiply-add anywhere here).
 
+use crate::isa;
 use crate::real::Real;
+use crate::vector_math::{exp, tanh};
 
 pub const IDENTITY: u32 = 0;
 pub const RELU: u32 = 1;
@@ -28,8 +35,59 @@ fn scale_by<T: Real>(a: &[T], delta: &mut [T], d: impl Fn(f64) -> f64) {
     }
 }
 
+/// Runs `$body` (a call of an `#[inline(always)]` function) compiled for the active level.
+macro_rules! on_active_isa {
+    (<$t:ident> ($($arg:ident : $ty:ty),*) $body:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f,avx2,fma")]
+        unsafe fn avx512<$t: Real>($($arg: $ty),*) {
+            $body
+        }
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn avx2<$t: Real>($($arg: $ty),*) {
+            $body
+        }
+        match isa::active() {
+            // SAFETY: the active level is one the CPU has (isa::force refuses the others)
+            #[cfg(target_arch = "x86_64")]
+            isa::Isa::Avx512 => unsafe { avx512::<$t>($($arg),*) },
+            #[cfg(target_arch = "x86_64")]
+            isa::Isa::Avx2Fma => unsafe { avx2::<$t>($($arg),*) },
+            _ => $body,
+        }
+    }};
+}
+
 /// x = f(x) over the first rows * cols entries (softmax by row). `code` < COUNT.
 pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
+    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, x: &mut [T]) forward_body(code, rows, cols, x))
+}
+
+/// delta = delta * f'(z) in place, f' from the output a. `code` < COUNT.
+pub fn backward<T: Real>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) {
+    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) backward_body(code, rows, cols, a, delta))
+}
+
+// Named functions, not closures, for the passes that call exp: a closure this size is not always
+// inlined into the loop, and a call per element keeps the loop scalar (measured: 1.2 ns an element
+// for logistic on AVX-512 instead of 0.2).
+
+/// scipy's expit: 1 / (1 + exp(-z))
+#[inline(always)]
+fn logistic(z: f64) -> f64 {
+    1.0 / (1.0 + exp(-z))
+}
+
+/// max(z, 0) + log1p(exp(-|z|)), with Math.max's NaN propagation
+#[inline(always)]
+fn softplus(z: f64) -> f64 {
+    let m = if z.is_nan() || z > 0.0 { z } else { 0.0 };
+    m + exp(-z.abs()).ln_1p()
+}
+
+#[inline(always)]
+fn forward_body<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
     let x = &mut x[..rows * cols];
     match code {
         IDENTITY => {}
@@ -44,15 +102,12 @@ pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
             }
         }
         // scipy expit: 1 / (1 + exp(-z))
-        LOGISTIC => map(x, |z| 1.0 / (1.0 + (-z).exp())),
-        TANH => map(x, f64::tanh),
+        LOGISTIC => map(x, logistic),
+        TANH => map(x, tanh),
         // z / (1 + |z|)
         SOFTSIGN => map(x, |z| z / (1.0 + z.abs())),
         // max(z, 0) + log1p(exp(-|z|)), with Math.max's NaN propagation
-        SOFTPLUS => map(x, |z| {
-            let m = if z.is_nan() || z > 0.0 { z } else { 0.0 };
-            m + (-z.abs()).exp().ln_1p()
-        }),
+        SOFTPLUS => map(x, softplus),
         // by row: subtract the max, exp, divide by the sum of the stored exps
         SOFTMAX => {
             if cols == 0 {
@@ -65,9 +120,12 @@ pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
                         max = v.to_f64();
                     }
                 }
-                let mut sum = 0.0f64;
+                // the exps in one pass (it vectorises), their sum in order in another
                 for v in row.iter_mut() {
-                    *v = T::from_f64((v.to_f64() - max).exp());
+                    *v = T::from_f64(exp(v.to_f64() - max));
+                }
+                let mut sum = 0.0f64;
+                for v in row.iter() {
                     sum += v.to_f64();
                 }
                 for v in row.iter_mut() {
@@ -79,8 +137,8 @@ pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
     }
 }
 
-/// delta = delta * f'(z) in place, f' from the output a. `code` < COUNT.
-pub fn backward<T: Real>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) {
+#[inline(always)]
+fn backward_body<T: Real>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) {
     let len = rows * cols;
     let (a, delta) = (&a[..len], &mut delta[..len]);
     match code {

@@ -20,6 +20,7 @@ mod ops;
 mod panel;
 mod real;
 mod spin_pool;
+mod vector_math;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

@@ -548,6 +548,17 @@ for (const nat of CHECKED) {
         const a = rand(dtype, m * n, 5, -5, 5);
         jsBackend.activate(code, m, n, a);
         agree(`activationBackward ${code}`, [a, rand(dtype, m * n, 6)], (b, [aa, d]) => b.activationBackward(code, m, n, aa, d), n);
+        // the edges of the kernels' own exp and tanh (native/src/vector_math.rs): overflow,
+        // subnormal and zero results, infinities, NaN, tiny inputs, the clamps at -746, 710, 20
+        const edges = [-800, -746, -745.2, -745, -740, -709, -40, -20, -1e-300, -0, 0, 1e-300, 1e-8, 0.17, 0.35, 20, 40, 709, 709.79, 710, 800];
+        const row = [...edges, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+        const x = alloc(dtype, 2 * row.length);
+        x.set(row);
+        x.set(
+          row.map((v) => -v),
+          row.length,
+        );
+        agree(`activate ${code} at the edges`, [x], (b, [xx]) => b.activate(code, 2, row.length, xx));
       }
       agree('addRowVector', [rand(dtype, m * n, 7), rand(dtype, n, 8)], (b, [x, v]) => b.addRowVector(m, n, x, v), 4);
       agree('columnMeans', [rand(dtype, m * n, 9), alloc(dtype, n)], (b, [x, o]) => b.columnMeans(m, n, x, m, o), m);
