@@ -31,9 +31,13 @@ use std::sync::OnceLock;
 #[cfg(feature = "openblas")]
 extern crate openblas_src;
 
-/// Products with fewer multiply-adds than this run on one thread: below it, waking a second
-/// thread costs more than it saves (measured on the training shapes, see native/bench/README.md).
-pub const PARALLEL_MIN_FLOPS: usize = 1 << 22;
+/// Products with fewer multiply-adds than this run on one thread: below it, handing half to a
+/// second thread costs more than it saves. Measured on an AMD EPYC (Zen 5, 2 vCPUs): the
+/// 784-32-24-16-10 net's first-layer products (200 x 784 x 32 = 5.0M) ran at 89-99 GFLOP/s on
+/// two threads against 81-92 on one, and its epoch was 5-19% faster (medians of 4-6 paired
+/// runs, f64 and f32) with them on one thread (2^24 = 16.8M) than with the earlier 2^22; the
+/// 784-128 products (20M) and larger still gain from two (784x128 weight gradient: 80 -> 137).
+pub const PARALLEL_MIN_FLOPS: usize = 1 << 24;
 
 /// Thin products: n <= PANEL_MAX_N columns (the forward pass of the small layers and of the
 /// output layer) or a sum over k <= PANEL_MAX_N terms (their deltas D W^T). Measured on the
@@ -217,7 +221,7 @@ pub fn kernel_info() -> KernelInfo {
     }
 }
 
-/// One line: "avx2-fma: gemm 0.19.0 + ffnn panel (thin: ...), 2 threads (1 below 4194304 mnk)".
+/// One line: "avx2-fma: gemm 0.19.0 + ffnn panel (thin: ...), 2 threads (1 below 16777216 mnk)".
 pub fn describe() -> String {
     let k = kernel_info();
     let forced = if k.isa != k.detected { format!(" (forced; CPU has {})", k.detected) } else { String::new() };
