@@ -16,7 +16,7 @@
 #[allow(dead_code)]
 mod gemm;
 #[path = "../src/isa.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_macros, unused_imports)]
 mod isa;
 #[path = "../src/panel.rs"]
 #[allow(dead_code)]

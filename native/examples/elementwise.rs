@@ -10,6 +10,9 @@ mod activations;
 #[path = "../src/isa.rs"]
 #[allow(dead_code)]
 mod isa;
+#[path = "../src/kernels.rs"]
+#[allow(dead_code)]
+mod kernels;
 #[path = "../src/real.rs"]
 mod real;
 #[path = "../src/vector_math.rs"]
@@ -93,6 +96,25 @@ fn table<T: Real>(rows: usize, cols: usize) {
     isa::force(None).unwrap();
 }
 
+/// The optimizer steps and the weight-gradient finish over `len` parameters, on every level.
+fn steps<T: Real>(len: usize) {
+    let z = inputs::<T>(len);
+    let (mut p, mut m, mut v) = (z.clone(), z.clone(), z.clone());
+    for v in v.iter_mut() {
+        *v = T::from_f64(v.to_f64().abs());
+    }
+    let mut row = format!("{:<7} {len:>7} values", T::DTYPE);
+    for level in isa::supported() {
+        isa::force(Some(level)).unwrap();
+        let adam = ns_per_element(len, || kernels::adam_step(len, black_box(&mut p), &z, &mut m, &mut v, 1e-3, 0.9, 0.999, 1e-8));
+        let sgd = ns_per_element(len, || kernels::sgd_step(len, black_box(&mut p), &z, &mut m, 0.1, 0.9, true));
+        let finish = ns_per_element(len, || kernels::finish_weight_gradient(len, black_box(&mut p), &z, 1e-4, 0.0, 200.0));
+        row += &format!("  {adam:>8.3} {sgd:>8.3} {finish:>8.3}");
+    }
+    println!("{row}");
+    isa::force(None).unwrap();
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let (rows, cols) = (args.first().copied().unwrap_or(200), args.get(1).copied().unwrap_or(32));
@@ -105,6 +127,16 @@ fn main() {
     println!("{head}");
     table::<f64>(rows, cols);
     table::<f32>(rows, cols);
+    println!("\nns per value, adamStep, sgdStep (Nesterov) and finishWeightGradient, by level");
+    let mut head = format!("{:<7} {:>14}", "dtype", "size");
+    for l in &levels {
+        head += &format!("  {:>8} {:>8} {:>8}", format!("{} adam", l.name()), "sgd", "finish");
+    }
+    println!("{head}");
+    for len in [rows * cols, 784 * 128] {
+        steps::<f64>(len);
+        steps::<f32>(len);
+    }
 
     let (mut worst, mut at, steps) = (0u64, 0.0, 10_000_000);
     for i in 0..=steps {

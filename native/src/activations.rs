@@ -7,7 +7,7 @@
 //! products run on (crate::isa), so the wide vectors are used where the CPU has them. The levels
 //! compute the same bits (no fused multiply-add anywhere here).
 
-use crate::isa;
+use crate::isa::on_active_isa;
 use crate::real::Real;
 use crate::vector_math::{exp, tanh};
 
@@ -35,38 +35,14 @@ fn scale_by<T: Real>(a: &[T], delta: &mut [T], d: impl Fn(f64) -> f64) {
     }
 }
 
-/// Runs `$body` (a call of an `#[inline(always)]` function) compiled for the active level.
-macro_rules! on_active_isa {
-    (<$t:ident> ($($arg:ident : $ty:ty),*) $body:expr) => {{
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx512f,avx2,fma")]
-        unsafe fn avx512<$t: Real>($($arg: $ty),*) {
-            $body
-        }
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn avx2<$t: Real>($($arg: $ty),*) {
-            $body
-        }
-        match isa::active() {
-            // SAFETY: the active level is one the CPU has (isa::force refuses the others)
-            #[cfg(target_arch = "x86_64")]
-            isa::Isa::Avx512 => unsafe { avx512::<$t>($($arg),*) },
-            #[cfg(target_arch = "x86_64")]
-            isa::Isa::Avx2Fma => unsafe { avx2::<$t>($($arg),*) },
-            _ => $body,
-        }
-    }};
-}
-
 /// x = f(x) over the first rows * cols entries (softmax by row). `code` < COUNT.
 pub fn forward<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
-    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, x: &mut [T]) forward_body(code, rows, cols, x))
+    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, x: &mut [T]) => forward_body(code, rows, cols, x))
 }
 
 /// delta = delta * f'(z) in place, f' from the output a. `code` < COUNT.
 pub fn backward<T: Real>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) {
-    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) backward_body(code, rows, cols, a, delta))
+    on_active_isa!(<T>(code: u32, rows: usize, cols: usize, a: &[T], delta: &mut [T]) => backward_body(code, rows, cols, a, delta))
 }
 
 // Named functions, not closures, for the passes that call exp: a closure this size is not always

@@ -105,3 +105,32 @@ pub fn force(isa: Option<Isa>) -> Result<Isa, String> {
     ACTIVE.store(isa as u8, Ordering::Relaxed);
     Ok(isa)
 }
+
+/// Runs `$body` (a call of an `#[inline(always)]` function generic over `T: Real`) compiled for
+/// the active level, so the elementwise loops get the wide vectors the products use: the body is
+/// instantiated inside a `#[target_feature]` function per x86-64 level (elsewhere, and below
+/// AVX2, at the build's baseline: SSE2, NEON, simd128). Only plain IEEE arithmetic is used in the
+/// bodies (no fused multiply-add), so every level computes the same bits.
+macro_rules! on_active_isa {
+    (<$t:ident> ($($arg:ident : $ty:ty),*) $(-> $ret:ty)? => $body:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f,avx2,fma")]
+        unsafe fn avx512<$t: Real>($($arg: $ty),*) $(-> $ret)? {
+            $body
+        }
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn avx2<$t: Real>($($arg: $ty),*) $(-> $ret)? {
+            $body
+        }
+        match $crate::isa::active() {
+            // SAFETY: the active level is one the CPU has (isa::force refuses the others)
+            #[cfg(target_arch = "x86_64")]
+            $crate::isa::Isa::Avx512 => unsafe { avx512::<$t>($($arg),*) },
+            #[cfg(target_arch = "x86_64")]
+            $crate::isa::Isa::Avx2Fma => unsafe { avx2::<$t>($($arg),*) },
+            _ => $body,
+        }
+    }};
+}
+pub(crate) use on_active_isa;

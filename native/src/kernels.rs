@@ -1,7 +1,10 @@
 //! The elementwise and reduction kernels of the backend contract, each a transcription of
 //! libs/ffnn/src/backend/js.ts in the same op order. Values are read into f64 and rounded once
 //! per store (see real.rs). Callers have checked every length; slices may be longer than used.
+//! Each runs compiled for the active instruction-set level (isa::on_active_isa), the same bits
+//! on every level.
 
+use crate::isa::on_active_isa;
 use crate::real::Real;
 
 #[inline(always)]
@@ -11,6 +14,11 @@ fn st<T: Real>(x: f64) -> T {
 
 /// x[i, j] += v[j]
 pub fn add_row_vector<T: Real>(rows: usize, cols: usize, x: &mut [T], v: &[T]) {
+    on_active_isa!(<T>(rows: usize, cols: usize, x: &mut [T], v: &[T]) => add_row_vector_body(rows, cols, x, v))
+}
+
+#[inline(always)]
+fn add_row_vector_body<T: Real>(rows: usize, cols: usize, x: &mut [T], v: &[T]) {
     if cols == 0 {
         return;
     }
@@ -24,6 +32,11 @@ pub fn add_row_vector<T: Real>(rows: usize, cols: usize, x: &mut [T], v: &[T]) {
 
 /// out[j] = (sum_i x[i, j]) / divisor, rows summed in order into `out` (a store per row, as js).
 pub fn column_means<T: Real>(rows: usize, cols: usize, x: &[T], divisor: f64, out: &mut [T]) {
+    on_active_isa!(<T>(rows: usize, cols: usize, x: &[T], divisor: f64, out: &mut [T]) => column_means_body(rows, cols, x, divisor, out))
+}
+
+#[inline(always)]
+fn column_means_body<T: Real>(rows: usize, cols: usize, x: &[T], divisor: f64, out: &mut [T]) {
     let out = &mut out[..cols];
     out.fill(st(0.0));
     if cols == 0 {
@@ -41,6 +54,11 @@ pub fn column_means<T: Real>(rows: usize, cols: usize, x: &[T], divisor: f64, ou
 
 /// out = p - y
 pub fn subtract<T: Real>(len: usize, p: &[T], y: &[T], out: &mut [T]) {
+    on_active_isa!(<T>(len: usize, p: &[T], y: &[T], out: &mut [T]) => subtract_body(len, p, y, out))
+}
+
+#[inline(always)]
+fn subtract_body<T: Real>(len: usize, p: &[T], y: &[T], out: &mut [T]) {
     for ((o, &pv), &yv) in out[..len].iter_mut().zip(&p[..len]).zip(&y[..len]) {
         *o = st(pv.to_f64() - yv.to_f64());
     }
@@ -60,6 +78,11 @@ fn js_sign(x: f64) -> f64 {
 
 /// g = (g + alpha * w [+ l1 * sign(w)]) / divisor
 pub fn finish_weight_gradient<T: Real>(len: usize, g: &mut [T], w: &[T], alpha: f64, l1: f64, divisor: f64) {
+    on_active_isa!(<T>(len: usize, g: &mut [T], w: &[T], alpha: f64, l1: f64, divisor: f64) => finish_weight_gradient_body(len, g, w, alpha, l1, divisor))
+}
+
+#[inline(always)]
+fn finish_weight_gradient_body<T: Real>(len: usize, g: &mut [T], w: &[T], alpha: f64, l1: f64, divisor: f64) {
     let (g, w) = (&mut g[..len], &w[..len]);
     if l1 == 0.0 {
         for (gv, &wv) in g.iter_mut().zip(w) {
@@ -75,6 +98,11 @@ pub fn finish_weight_gradient<T: Real>(len: usize, g: &mut [T], w: &[T], alpha: 
 
 /// v = momentum * v - lr * g;  p += nesterov ? momentum * v - lr * g : v
 pub fn sgd_step<T: Real>(len: usize, p: &mut [T], g: &[T], v: &mut [T], lr: f64, momentum: f64, nesterov: bool) {
+    on_active_isa!(<T>(len: usize, p: &mut [T], g: &[T], v: &mut [T], lr: f64, momentum: f64, nesterov: bool) => sgd_step_body(len, p, g, v, lr, momentum, nesterov))
+}
+
+#[inline(always)]
+fn sgd_step_body<T: Real>(len: usize, p: &mut [T], g: &[T], v: &mut [T], lr: f64, momentum: f64, nesterov: bool) {
     let (p, g, v) = (&mut p[..len], &g[..len], &mut v[..len]);
     for ((pv, &gv), vv) in p.iter_mut().zip(g).zip(v.iter_mut()) {
         let gv = gv.to_f64();
@@ -88,6 +116,12 @@ pub fn sgd_step<T: Real>(len: usize, p: &mut [T], g: &[T], v: &mut [T], lr: f64,
 /// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p += (-lrT m) / (sqrt(v) + eps)
 #[allow(clippy::too_many_arguments)]
 pub fn adam_step<T: Real>(len: usize, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) {
+    on_active_isa!(<T>(len: usize, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) => adam_step_body(len, p, g, m, v, lr_t, beta1, beta2, epsilon))
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn adam_step_body<T: Real>(len: usize, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T], lr_t: f64, beta1: f64, beta2: f64, epsilon: f64) {
     let one_minus_beta1 = 1.0 - beta1;
     let one_minus_beta2 = 1.0 - beta2;
     let (p, g, m, v) = (&mut p[..len], &g[..len], &mut m[..len], &mut v[..len]);
@@ -132,10 +166,20 @@ fn lane_sum<T: Real>(x: &[T], f: impl Fn(f64) -> f64) -> f64 {
 
 /// sum of x[i] * x[i] (the L2 penalty's np.dot(w, w))
 pub fn sum_squares<T: Real>(len: usize, x: &[T]) -> f64 {
+    on_active_isa!(<T>(len: usize, x: &[T]) -> f64 => sum_squares_body(len, x))
+}
+
+#[inline(always)]
+fn sum_squares_body<T: Real>(len: usize, x: &[T]) -> f64 {
     lane_sum(&x[..len], |v| v * v)
 }
 
 /// sum of |x[i]| (the L1 penalty)
 pub fn sum_abs<T: Real>(len: usize, x: &[T]) -> f64 {
+    on_active_isa!(<T>(len: usize, x: &[T]) -> f64 => sum_abs_body(len, x))
+}
+
+#[inline(always)]
+fn sum_abs_body<T: Real>(len: usize, x: &[T]) -> f64 {
     lane_sum(&x[..len], f64::abs)
 }

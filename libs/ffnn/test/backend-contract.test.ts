@@ -12,10 +12,11 @@
  * The error path (wrong lengths, bad codes, aliasing) is the Rust backends': js.ts is the
  * readable definition and does not validate, so those tests run for native and wasm only.
  *
- * The native gemm has one kernel path per instruction set (AVX-512, AVX2+FMA, SSE2 on x86-64; NEON
- * on arm64): the suite runs once on the best this CPU has (`native`) and once more for each lower
- * one the CPU can run, forced with the addon's setGemmIsa (`native[sse2]`, ...). A path the CPU
- * lacks cannot run here and is named in the log.
+ * The native kernels have one path per instruction set (AVX-512, AVX2+FMA, SSE2 on x86-64; NEON
+ * on arm64), products and elementwise passes alike: the suite runs once on the best this CPU has
+ * (`native`) and once more for each lower one the CPU can run, forced with the addon's setGemmIsa
+ * (`native[sse2]`, ...). A path the CPU lacks cannot run here and is named in the log. The
+ * elementwise passes use no fused multiply-add, so every level gives the same bits: a test below.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -42,14 +43,21 @@ if (native.backend && native.addon) {
         addon.setGemmIsa(null);
       }
     };
-    NATIVES.push({
-      ...backend,
-      name: `native[${isa}]`,
-      gemm: (...args) => forced(() => backend.gemm(...args)),
-      linearForward: (...args) => forced(() => backend.linearForward(...args)),
-      linearBackward: (...args) => forced(() => backend.linearBackward(...args)),
-      weightGradient: (...args) => forced(() => backend.weightGradient(...args)),
-    });
+    // every kernel on the forced level: the products and the elementwise passes (activations,
+    // optimizer steps, reductions) are all compiled per level
+    const onLevel: Record<string, unknown> = { ...backend, name: `native[${isa}]` };
+    for (const [key, value] of Object.entries(backend)) {
+      if (typeof value === 'function') {
+        onLevel[key] = (...args: unknown[]) => {
+          let result: unknown;
+          forced(() => {
+            result = (value as (...a: unknown[]) => unknown)(...args);
+          });
+          return result;
+        };
+      }
+    }
+    NATIVES.push(onLevel as unknown as Backend);
   }
   BACKENDS.push(...NATIVES);
   const missing = ['avx512', 'avx2-fma', 'sse2', 'neon'].filter((i) => !kernel.supported.includes(i));
@@ -703,6 +711,41 @@ if (native.backend && native.addon) {
         }
       } finally {
         addon.setMaxThreads(saved);
+      }
+    });
+
+    test(`native: every instruction-set level gives the same bits on the elementwise kernels (${dtype})`, () => {
+      const [rows, cols] = [37, 19];
+      const len = rows * cols;
+      /** Every elementwise kernel once, on fresh copies of the same inputs; returns every output. */
+      const run = (b: Backend): FloatArray[] => {
+        const out: FloatArray[] = [];
+        for (const code of Object.values(ACTIVATION_CODES)) {
+          const a = rand(dtype, len, 70 + code, -30, 30);
+          a[0] = Number.NaN;
+          a[1] = -750;
+          b.activate(code, rows, cols, a);
+          const delta = rand(dtype, len, 80 + code);
+          b.activationBackward(code, rows, cols, a, delta);
+          out.push(a, delta);
+        }
+        const x = rand(dtype, len, 90);
+        b.addRowVector(rows, cols, x, rand(dtype, cols, 91));
+        const means = alloc(dtype, cols);
+        b.columnMeans(rows, cols, x, rows, means);
+        const g = rand(dtype, len, 92);
+        b.finishWeightGradient(len, g, rand(dtype, len, 93), 1e-4, 1e-3, 200);
+        const [p, v] = [rand(dtype, len, 94), rand(dtype, len, 95, -0.1, 0.1)];
+        b.sgdStep(len, p, g, v, 0.1, 0.9, true);
+        const [m, v2] = [rand(dtype, len, 96, -0.1, 0.1), rand(dtype, len, 97, 0, 0.01)];
+        b.adamStep(len, p, g, m, v2, 1e-3, 0.9, 0.999, 1e-8);
+        out.push(x, means, g, p, v, m, v2, Float64Array.of(b.sumSquares(len, g), b.sumAbs(len, g)));
+        return out;
+      };
+      const want = run(NATIVES[0]);
+      for (const level of NATIVES.slice(1)) {
+        const got = run(level);
+        for (let k = 0; k < want.length; k++) same(`${level.name} output ${k}`, got[k], want[k]);
       }
     });
   }
