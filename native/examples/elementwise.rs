@@ -138,22 +138,25 @@ fn main() {
         steps::<f32>(len);
     }
 
-    let (mut worst, mut at, steps) = (0u64, 0.0, 10_000_000);
+    for (name, ours, std, lo, hi) in [
+        ("exp", vector_math::exp as fn(f64) -> f64, f64::exp as fn(f64) -> f64, -745.0, 709.78),
+        ("tanh", vector_math::tanh, f64::tanh, -21.0, 21.0),
+    ] {
+        let (worst, at) = worst_ulps(ours, std, lo, hi, 10_000_000);
+        println!("{name}: largest distance from std's {name} over 10^7 points of [{lo}, {hi}]: {worst} ulp (at {at})");
+    }
+}
+
+/// The largest distance in ulps between `ours` and `std` over `steps` + 1 points of [lo, hi],
+/// and where it is.
+fn worst_ulps(ours: fn(f64) -> f64, std: fn(f64) -> f64, lo: f64, hi: f64, steps: usize) -> (u64, f64) {
+    let (mut worst, mut at) = (0u64, lo);
     for i in 0..=steps {
-        let x = -745.0 + 1454.78 * i as f64 / steps as f64;
-        let d = (vector_math::exp(x).to_bits() as i64 - x.exp().to_bits() as i64).unsigned_abs();
+        let x = lo + (hi - lo) * i as f64 / steps as f64;
+        let d = (ours(x).to_bits() as i64 - std(x).to_bits() as i64).unsigned_abs();
         if d > worst {
             (worst, at) = (d, x);
         }
     }
-    println!("exp: largest distance from std's exp over {steps} points of [-745, 709.78]: {worst} ulp (at {at})");
-    let (mut worst, mut at) = (0u64, 0.0);
-    for i in 0..=steps {
-        let x = -21.0 + 42.0 * i as f64 / steps as f64;
-        let d = (vector_math::tanh(x).to_bits() as i64 - x.tanh().to_bits() as i64).unsigned_abs();
-        if d > worst {
-            (worst, at) = (d, x);
-        }
-    }
-    println!("tanh: largest distance from std's tanh over {steps} points of [-21, 21]: {worst} ulp (at {at})");
+    (worst, at)
 }
