@@ -128,392 +128,198 @@ pub fn parallel_min_flops() -> f64 {
     gemm::PARALLEL_MIN_FLOPS as f64
 }
 
-// ---- float64 (the parity dtype) ----
+// ---- the kernels, once per dtype: float64 (the parity dtype) and float32 (the speed dtype) ----
 
+/// One #[napi] function per kernel for the element type `$t` (named `<kernel>_<$t>`, which napi-rs
+/// exports in camelCase: gemm_f64 -> gemmF64), whose typed array napi-rs views as `$slice`.
+/// Dimensions and scalars are JS numbers (f64) in both.
 #[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn gemm_f64(
-    trans_a: bool,
-    trans_b: bool,
-    m: f64,
-    n: f64,
-    k: f64,
-    alpha: f64,
-    a: &[f64],
-    b: &[f64],
-    beta: f64,
-    mut c: Float64ArraySlice,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let c = unsafe { c.as_mut() };
-    ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
+macro_rules! dtype_bindings {
+    ($t:ident, $slice:ident) => {
+        paste::paste! {
+            #[napi]
+            #[allow(clippy::too_many_arguments)]
+            pub fn [<gemm_ $t>](
+                trans_a: bool,
+                trans_b: bool,
+                m: f64,
+                n: f64,
+                k: f64,
+                alpha: f64,
+                a: &[$t],
+                b: &[$t],
+                beta: f64,
+                mut c: $slice,
+            ) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let c = unsafe { c.as_mut() };
+                ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<add_row_vector_ $t>](rows: f64, cols: f64, mut x: $slice, v: &[$t]) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let x = unsafe { x.as_mut() };
+                ops::add_row_vector(rows, cols, x, v).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<column_means_ $t>](rows: f64, cols: f64, x: &[$t], divisor: f64, mut out: $slice) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let out = unsafe { out.as_mut() };
+                ops::column_means(rows, cols, x, divisor, out).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<activate_ $t>](activation: f64, rows: f64, cols: f64, mut x: $slice) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let x = unsafe { x.as_mut() };
+                ops::activate(activation, rows, cols, x).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<activation_backward_ $t>](activation: f64, rows: f64, cols: f64, a: &[$t], mut delta: $slice) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let delta = unsafe { delta.as_mut() };
+                ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<subtract_ $t>](length: f64, p: &[$t], y: &[$t], mut out: $slice) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let out = unsafe { out.as_mut() };
+                ops::subtract(length, p, y, out).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<finish_weight_gradient_ $t>](length: f64, mut g: $slice, w: &[$t], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let g = unsafe { g.as_mut() };
+                ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<sgd_step_ $t>](
+                length: f64,
+                mut p: $slice,
+                g: &[$t],
+                mut v: $slice,
+                lr: f64,
+                momentum: f64,
+                nesterov: bool,
+            ) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let p = unsafe { p.as_mut() };
+                let v = unsafe { v.as_mut() };
+                ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
+            }
+
+            #[napi]
+            #[allow(clippy::too_many_arguments)]
+            pub fn [<adam_step_ $t>](
+                length: f64,
+                mut p: $slice,
+                g: &[$t],
+                mut m: $slice,
+                mut v: $slice,
+                lr_t: f64,
+                beta1: f64,
+                beta2: f64,
+                epsilon: f64,
+            ) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let p = unsafe { p.as_mut() };
+                let m = unsafe { m.as_mut() };
+                let v = unsafe { v.as_mut() };
+                ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<sum_squares_ $t>](length: f64, x: &[$t]) -> Result<f64> {
+                ops::sum_squares(length, x).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<sum_abs_ $t>](length: f64, x: &[$t]) -> Result<f64> {
+                ops::sum_abs(length, x).map_err(js)
+            }
+
+            #[napi]
+            pub fn [<gather_rows_ $t>](cols: f64, src: &[$t], indices: &[i32], start: f64, count: f64, mut dst: $slice) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let dst = unsafe { dst.as_mut() };
+                ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
+            }
+
+
+            #[napi]
+            #[allow(clippy::too_many_arguments)]
+            pub fn [<linear_forward_ $t>](
+                rows: f64,
+                fan_in: f64,
+                fan_out: f64,
+                a: &[$t],
+                w: &[$t],
+                bias: &[$t],
+                activation: f64,
+                mut out: $slice,
+            ) -> Result<()> {
+                // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
+                // overlaps another argument before reading or writing.
+                let out = unsafe { out.as_mut() };
+                ops::linear_forward(rows, fan_in, fan_out, a, w, bias, activation, out).map_err(js)
+            }
+
+            #[napi]
+            #[allow(clippy::too_many_arguments)]
+            pub fn [<linear_backward_ $t>](
+                rows: f64,
+                fan_in: f64,
+                fan_out: f64,
+                delta: &[$t],
+                w: &[$t],
+                activation: f64,
+                a: &[$t],
+                mut out: $slice,
+            ) -> Result<()> {
+                // SAFETY: as in linear_forward.
+                let out = unsafe { out.as_mut() };
+                ops::linear_backward(rows, fan_in, fan_out, delta, w, activation, a, out).map_err(js)
+            }
+
+            #[napi]
+            #[allow(clippy::too_many_arguments)]
+            pub fn [<weight_gradient_ $t>](
+                fan_in: f64,
+                fan_out: f64,
+                rows: f64,
+                a: &[$t],
+                delta: &[$t],
+                w: &[$t],
+                alpha: f64,
+                l1: f64,
+                divisor: f64,
+                mut out: $slice,
+            ) -> Result<()> {
+                // SAFETY: as in linear_forward.
+                let out = unsafe { out.as_mut() };
+                ops::weight_gradient(fan_in, fan_out, rows, a, delta, w, alpha, l1, divisor, out).map_err(js)
+            }
+        }
+    };
 }
 
 #[cfg(feature = "napi")]
-#[napi]
-pub fn add_row_vector_f64(rows: f64, cols: f64, mut x: Float64ArraySlice, v: &[f64]) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let x = unsafe { x.as_mut() };
-    ops::add_row_vector(rows, cols, x, v).map_err(js)
-}
-
+dtype_bindings!(f64, Float64ArraySlice);
 #[cfg(feature = "napi")]
-#[napi]
-pub fn column_means_f64(rows: f64, cols: f64, x: &[f64], divisor: f64, mut out: Float64ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::column_means(rows, cols, x, divisor, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn activate_f64(activation: f64, rows: f64, cols: f64, mut x: Float64ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let x = unsafe { x.as_mut() };
-    ops::activate(activation, rows, cols, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn activation_backward_f64(activation: f64, rows: f64, cols: f64, a: &[f64], mut delta: Float64ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let delta = unsafe { delta.as_mut() };
-    ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn subtract_f64(length: f64, p: &[f64], y: &[f64], mut out: Float64ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::subtract(length, p, y, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn finish_weight_gradient_f64(length: f64, mut g: Float64ArraySlice, w: &[f64], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let g = unsafe { g.as_mut() };
-    ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sgd_step_f64(
-    length: f64,
-    mut p: Float64ArraySlice,
-    g: &[f64],
-    mut v: Float64ArraySlice,
-    lr: f64,
-    momentum: f64,
-    nesterov: bool,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let p = unsafe { p.as_mut() };
-    let v = unsafe { v.as_mut() };
-    ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn adam_step_f64(
-    length: f64,
-    mut p: Float64ArraySlice,
-    g: &[f64],
-    mut m: Float64ArraySlice,
-    mut v: Float64ArraySlice,
-    lr_t: f64,
-    beta1: f64,
-    beta2: f64,
-    epsilon: f64,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let p = unsafe { p.as_mut() };
-    let m = unsafe { m.as_mut() };
-    let v = unsafe { v.as_mut() };
-    ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sum_squares_f64(length: f64, x: &[f64]) -> Result<f64> {
-    ops::sum_squares(length, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sum_abs_f64(length: f64, x: &[f64]) -> Result<f64> {
-    ops::sum_abs(length, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn gather_rows_f64(cols: f64, src: &[f64], indices: &[i32], start: f64, count: f64, mut dst: Float64ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let dst = unsafe { dst.as_mut() };
-    ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
-}
-
-// ---- float32 (the speed dtype) ----
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn linear_forward_f64(
-    rows: f64,
-    fan_in: f64,
-    fan_out: f64,
-    a: &[f64],
-    w: &[f64],
-    bias: &[f64],
-    activation: f64,
-    mut out: Float64ArraySlice,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::linear_forward(rows, fan_in, fan_out, a, w, bias, activation, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn linear_backward_f64(
-    rows: f64,
-    fan_in: f64,
-    fan_out: f64,
-    delta: &[f64],
-    w: &[f64],
-    activation: f64,
-    a: &[f64],
-    mut out: Float64ArraySlice,
-) -> Result<()> {
-    // SAFETY: as in linear_forward_f64.
-    let out = unsafe { out.as_mut() };
-    ops::linear_backward(rows, fan_in, fan_out, delta, w, activation, a, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn weight_gradient_f64(
-    fan_in: f64,
-    fan_out: f64,
-    rows: f64,
-    a: &[f64],
-    delta: &[f64],
-    w: &[f64],
-    alpha: f64,
-    l1: f64,
-    divisor: f64,
-    mut out: Float64ArraySlice,
-) -> Result<()> {
-    // SAFETY: as in linear_forward_f64.
-    let out = unsafe { out.as_mut() };
-    ops::weight_gradient(fan_in, fan_out, rows, a, delta, w, alpha, l1, divisor, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn gemm_f32(
-    trans_a: bool,
-    trans_b: bool,
-    m: f64,
-    n: f64,
-    k: f64,
-    alpha: f64,
-    a: &[f32],
-    b: &[f32],
-    beta: f64,
-    mut c: Float32ArraySlice,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let c = unsafe { c.as_mut() };
-    ops::gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn add_row_vector_f32(rows: f64, cols: f64, mut x: Float32ArraySlice, v: &[f32]) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let x = unsafe { x.as_mut() };
-    ops::add_row_vector(rows, cols, x, v).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn column_means_f32(rows: f64, cols: f64, x: &[f32], divisor: f64, mut out: Float32ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::column_means(rows, cols, x, divisor, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn activate_f32(activation: f64, rows: f64, cols: f64, mut x: Float32ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let x = unsafe { x.as_mut() };
-    ops::activate(activation, rows, cols, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn activation_backward_f32(activation: f64, rows: f64, cols: f64, a: &[f32], mut delta: Float32ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let delta = unsafe { delta.as_mut() };
-    ops::activation_backward(activation, rows, cols, a, delta).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn subtract_f32(length: f64, p: &[f32], y: &[f32], mut out: Float32ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::subtract(length, p, y, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn finish_weight_gradient_f32(length: f64, mut g: Float32ArraySlice, w: &[f32], alpha: f64, l1: f64, divisor: f64) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let g = unsafe { g.as_mut() };
-    ops::finish_weight_gradient(length, g, w, alpha, l1, divisor).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sgd_step_f32(
-    length: f64,
-    mut p: Float32ArraySlice,
-    g: &[f32],
-    mut v: Float32ArraySlice,
-    lr: f64,
-    momentum: f64,
-    nesterov: bool,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let p = unsafe { p.as_mut() };
-    let v = unsafe { v.as_mut() };
-    ops::sgd_step(length, p, g, v, lr, momentum, nesterov).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn adam_step_f32(
-    length: f64,
-    mut p: Float32ArraySlice,
-    g: &[f32],
-    mut m: Float32ArraySlice,
-    mut v: Float32ArraySlice,
-    lr_t: f64,
-    beta1: f64,
-    beta2: f64,
-    epsilon: f64,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let p = unsafe { p.as_mut() };
-    let m = unsafe { m.as_mut() };
-    let v = unsafe { v.as_mut() };
-    ops::adam_step(length, p, g, m, v, lr_t, beta1, beta2, epsilon).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sum_squares_f32(length: f64, x: &[f32]) -> Result<f64> {
-    ops::sum_squares(length, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn sum_abs_f32(length: f64, x: &[f32]) -> Result<f64> {
-    ops::sum_abs(length, x).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-pub fn gather_rows_f32(cols: f64, src: &[f32], indices: &[i32], start: f64, count: f64, mut dst: Float32ArraySlice) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let dst = unsafe { dst.as_mut() };
-    ops::gather_rows(cols, src, indices, start, count, dst).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn linear_forward_f32(
-    rows: f64,
-    fan_in: f64,
-    fan_out: f64,
-    a: &[f32],
-    w: &[f32],
-    bias: &[f32],
-    activation: f64,
-    mut out: Float32ArraySlice,
-) -> Result<()> {
-    // SAFETY: the JS thread waits for this synchronous call, and ops checks that no output
-    // overlaps another argument before reading or writing.
-    let out = unsafe { out.as_mut() };
-    ops::linear_forward(rows, fan_in, fan_out, a, w, bias, activation, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn linear_backward_f32(
-    rows: f64,
-    fan_in: f64,
-    fan_out: f64,
-    delta: &[f32],
-    w: &[f32],
-    activation: f64,
-    a: &[f32],
-    mut out: Float32ArraySlice,
-) -> Result<()> {
-    // SAFETY: as in linear_forward_f32.
-    let out = unsafe { out.as_mut() };
-    ops::linear_backward(rows, fan_in, fan_out, delta, w, activation, a, out).map_err(js)
-}
-
-#[cfg(feature = "napi")]
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn weight_gradient_f32(
-    fan_in: f64,
-    fan_out: f64,
-    rows: f64,
-    a: &[f32],
-    delta: &[f32],
-    w: &[f32],
-    alpha: f64,
-    l1: f64,
-    divisor: f64,
-    mut out: Float32ArraySlice,
-) -> Result<()> {
-    // SAFETY: as in linear_forward_f32.
-    let out = unsafe { out.as_mut() };
-    ops::weight_gradient(fan_in, fan_out, rows, a, delta, w, alpha, l1, divisor, out).map_err(js)
-}
+dtype_bindings!(f32, Float32ArraySlice);
