@@ -18,3 +18,12 @@ if command -v rustup >/dev/null 2>&1; then
     grep -q "^$c" <<<"$installed" || rustup component add "$c"
   done
 fi
+
+# The arm64 build's kernels (NEON) are tested on this x86-64 machine under emulation
+# (scripts/cargo-test.mjs): a cross C toolchain to link, qemu's user-mode emulator to run, and
+# Rust's standard library for aarch64. Only when apt and rustup are there (CI and the project's
+# Debian machines); elsewhere cargo-test.mjs says the arm64 tests were skipped and why.
+if command -v apt-get >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+  bash "$(dirname "$0")/apt-install-missing.sh" setup-native gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+fi

@@ -15,6 +15,8 @@
 mod activations;
 mod gemm;
 mod isa;
+#[cfg(test)]
+mod kernel_tests;
 mod kernels;
 mod ops;
 mod panel;
