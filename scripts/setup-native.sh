@@ -19,8 +19,9 @@ if command -v rustup >/dev/null 2>&1; then
   done
 fi
 
-# The arm64 build's kernels (NEON) are tested on this x86-64 machine under emulation
-# (scripts/cargo-test.mjs): a cross C toolchain to link, qemu's user-mode emulator to run, and
+# The arm64 build (its NEON kernels, the addon under Bun for linux-aarch64) is tested on this
+# x86-64 machine under emulation (scripts/cargo-test.mjs, scripts/arm64-test.mjs): a cross C
+# toolchain to link, qemu's user-mode emulator to run, and
 # Rust's standard library for aarch64. Only when apt and rustup are there (CI and the project's
 # Debian machines); elsewhere cargo-test.mjs says the arm64 tests were skipped and why.
 if command -v apt-get >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// The arm64 (linux-arm64-gnu) build of the addon, run as an arm64 user would run it, on this
+// x86-64 machine under qemu's user-mode emulator:
+//  - builds the addon for aarch64-unknown-linux-gnu (cargo with Debian's cross linker; the
+//    toolchain comes from scripts/setup-native.sh) into native/target/arm64/;
+//  - fetches Bun for linux-aarch64 from npm (@oven/bun-linux-aarch64, the version of the
+//    workspace's own Bun, pinned below by integrity) once, into node_modules/.cache/ffnn-arm64/;
+//  - runs the backend contract suite (libs/ffnn/test/backend-contract.test.ts: every kernel on
+//    NEON and on the generic level, against the js backend) and every parity case
+//    (tools/parity/check.ts --skip-reference: js, native and wasm against the scikit-learn
+//    fixtures) under that Bun, with the arm64 addon loaded through NAPI_RS_NATIVE_LIBRARY_PATH.
+// Prints the lines scripts/run-tests.mjs adds up, suites native:arm64-contract and
+// native:arm64-parity. Where the toolchain is missing it says why and counts one skipped test
+// each. It checks correctness; emulated speed says nothing about an arm64 CPU's.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TRIPLE = 'aarch64-unknown-linux-gnu';
+const BUN = {
+  name: '@oven/bun-linux-aarch64',
+  version: '1.4.5',
+  integrity: 'sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==',
+};
+const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
+const cacheDir = join(root, 'node_modules/.cache/ffnn-arm64');
+const addonDir = join(root, 'native/target/arm64');
+const addon = join(addonDir, 'ffnn-native.linux-arm64-gnu.node');
+
+const counts = (suite, passed, failed, skipped) => console.log(`ffnn-test-counts ${JSON.stringify({ suite, passed, failed, skipped })}`);
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/** Why the arm64 suites cannot run here, or null. */
+function missing() {
+  if (!have('qemu-aarch64')) return 'qemu-aarch64 not found (Debian package qemu-user)';
+  if (!have('aarch64-linux-gnu-gcc')) return 'aarch64-linux-gnu-gcc not found (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)';
+  const targets = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
+  if (!(targets.stdout ?? '').split('\n').includes(TRIPLE)) return `Rust target ${TRIPLE} not installed (rustup target add ${TRIPLE})`;
+  return null;
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function must(cmd, args, opts = {}) {
+  const r = run(cmd, args, opts);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return r;
+}
+
+/** The arm64 Bun binary, fetched once and checked against the pinned integrity. */
+function provisionBun() {
+  const dest = join(cacheDir, `bun-${BUN.version}`);
+  const bin = join(dest, 'package/bin/bun');
+  if (existsSync(bin)) return bin;
+  console.log(`arm64-test: fetching ${BUN.name}@${BUN.version} (about 40 MB, once) into ${dest}`);
+  mkdirSync(cacheDir, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'ffnn-arm64-bun-'));
+  try {
+    const packed = must('npm', ['pack', `${BUN.name}@${BUN.version}`, '--json', '--pack-destination', scratch], { cwd: scratch });
+    const tgz = join(scratch, JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0].filename);
+    const digest = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
+    if (digest !== BUN.integrity) throw new Error(`${BUN.name}@${BUN.version}: integrity ${digest}, expected ${BUN.integrity}`);
+    const partial = `${dest}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    must('tar', ['xzf', tgz, '-C', partial]);
+    try {
+      renameSync(partial, dest);
+    } catch (e) {
+      // another run got there first
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(bin)) throw e;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return bin;
+}
+
+/** The addon for aarch64: the same crate and features as the x86-64 build, Debian's linker. */
+function buildAddon() {
+  const upper = TRIPLE.toUpperCase().replaceAll('-', '_');
+  must('cargo', ['build', '--release', '--locked', '--lib', '--target', TRIPLE], {
+    cwd: join(root, 'native'),
+    env: { ...process.env, [`CARGO_TARGET_${upper}_LINKER`]: 'aarch64-linux-gnu-gcc' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  mkdirSync(addonDir, { recursive: true });
+  copyFileSync(join(root, 'native/target', TRIPLE, 'release/libffnn_native.so'), addon);
+}
+
+/** Runs a script under the emulated arm64 Bun with the arm64 addon; returns its output. */
+function underArm64(bun, args) {
+  const r = run(QEMU[0], [...QEMU.slice(1), bun, ...args], {
+    cwd: root,
+    env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: addon, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  // a bare "N passed, N failed" line is the form of npm test's last line: label this one
+  process.stdout.write((r.stdout ?? '').replace(/^(\d+ passed, \d+ failed)/gm, 'arm64: $1'));
+  process.stderr.write(r.stderr ?? '');
+  return r;
+}
+
+const why = missing();
+if (why) {
+  console.log(`arm64-test: the arm64 addon was not tested: ${why}; bash scripts/setup-native.sh installs what it needs`);
+  counts('native:arm64-contract', 0, 0, 1);
+  counts('native:arm64-parity', 0, 0, 1);
+  process.exit(0);
+}
+let ok = true;
+try {
+  buildAddon();
+  const bun = provisionBun();
+  console.log(
+    `arm64-test: ${run(QEMU[0], [...QEMU.slice(1), bun, '--version'], {}).stdout.trim()} (linux-aarch64) under qemu-aarch64, addon ${addon.slice(root.length + 1)}`,
+  );
+
+  const contract = underArm64(bun, ['--bun', '--conditions=@ffnn/source', 'node_modules/uvu/bin.js', 'libs/ffnn/test', 'backend-contract\\.test\\.ts$']);
+  const text = contract.stdout ?? '';
+  const num = (re) => Number((text.match(re) ?? [])[1] ?? Number.NaN);
+  const [total, passed, skipped] = [num(/Total:\s+(\d+)/), num(/Passed:\s+(\d+)/), num(/Skipped:\s+(\d+)/)];
+  // the suite must have run on NEON: its first line names the levels it tested
+  const onNeon = /native gemm paths tested: neon/.test(text);
+  if (!onNeon) console.log('arm64-test: the contract suite did not report the neon level');
+  const contractOk = contract.status === 0 && Number.isFinite(total) && onNeon;
+  const failedTests = Number.isFinite(total) ? total - passed - skipped : 0;
+  counts(
+    'native:arm64-contract',
+    Number.isFinite(passed) ? passed : 0,
+    contractOk ? failedTests : Math.max(1, failedTests),
+    Number.isFinite(skipped) ? skipped : 0,
+  );
+  ok = contractOk && ok;
+
+  const parity = underArm64(bun, ['--conditions=@ffnn/source', 'tools/parity/check.ts', '--skip-reference']);
+  const m = (parity.stdout ?? '').match(/^(\d+) passed, (\d+) failed\s*$/m);
+  const parityOk = parity.status === 0 && m !== null;
+  const failedCases = m ? Number(m[2]) : 0;
+  counts('native:arm64-parity', m ? Number(m[1]) : 0, parityOk ? failedCases : Math.max(1, failedCases), 0);
+  ok = parityOk && ok;
+} catch (e) {
+  console.error(`arm64-test: ${e instanceof Error ? e.message : e}`);
+  counts('native:arm64', 0, 1, 0);
+  ok = false;
+}
+process.exit(ok ? 0 : 1);
