@@ -236,7 +236,9 @@ pub fn describe() -> String {
     } else {
         format!("{} + ffnn panel for thin products (no A^T, n or k <= {})", k.large_name, k.panel_max_n)
     };
-    format!("{}{forced}: {kernels}, {} threads (1 below {} mnk)", k.isa, k.threads, k.parallel_min_flops)
+    let threads =
+        if k.threads == 1 { "1 thread".to_string() } else { format!("{} threads (1 below {} mnk)", k.threads, k.parallel_min_flops) };
+    format!("{}{forced}: {kernels}, {threads}", k.isa)
 }
 
 /// Kept for the bench example and older callers: the large-product implementation's name.

@@ -21,7 +21,7 @@ test('the wasm module loads in this runtime, and the async loader returns the sa
   assert.ok(wasm.backend, `wasm did not load: ${wasm.reason}`);
   assert.is(wasm.reason, null);
   assert.is(wasm.backend!.name, 'wasm');
-  assert.match(wasm.description!, /^simd128: ffnn panel for every product, 1 threads/);
+  assert.match(wasm.description!, /^simd128: ffnn panel for every product, 1 thread$/);
   const again = await loadWasmBackend();
   assert.is(again.backend, wasm.backend);
   console.log(`wasm-backend: ${WASM_BYTES} bytes, ${wasm.description}`);

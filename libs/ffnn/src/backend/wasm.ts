@@ -45,7 +45,7 @@ export interface WasmLoad {
   readonly backend: Backend | null;
   /** Why it is not loaded (null when it is). */
   readonly reason: string | null;
-  /** The kernels that run, e.g. "simd128: ffnn panel for every product, 1 threads ...". */
+  /** The kernels that run, e.g. "simd128: ffnn panel for every product, 1 thread". */
   readonly description: string | null;
 }
 
