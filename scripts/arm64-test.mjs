@@ -26,7 +26,8 @@ const BUN = {
   version: '1.4.5',
   integrity: 'sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==',
 };
-const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
+/** qemu's user-mode emulator with the arm64 C library and loader where Debian's cross packages put them. */
+export const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
 const cacheDir = join(root, 'node_modules/.cache/ffnn-arm64');
 const addonDir = join(root, 'native/target/arm64');
 const addon = join(addonDir, 'ffnn-native.linux-arm64-gnu.node');
@@ -34,8 +35,8 @@ const addon = join(addonDir, 'ffnn-native.linux-arm64-gnu.node');
 const counts = (suite, passed, failed, skipped) => console.log(`ffnn-test-counts ${JSON.stringify({ suite, passed, failed, skipped })}`);
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-/** Why the arm64 suites cannot run here, or null. */
-function missing() {
+/** Why arm64 code cannot run here, or null. */
+export function arm64Missing() {
   if (!have('qemu-aarch64')) return 'qemu-aarch64 not found (Debian package qemu-user)';
   if (!have('aarch64-linux-gnu-gcc')) return 'aarch64-linux-gnu-gcc not found (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)';
   const targets = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
@@ -56,7 +57,7 @@ function must(cmd, args, opts = {}) {
 }
 
 /** The arm64 Bun binary, fetched once and checked against the pinned integrity. */
-function provisionBun() {
+export function provisionBun() {
   const dest = join(cacheDir, `bun-${BUN.version}`);
   const bin = join(dest, 'package/bin/bun');
   if (existsSync(bin)) return bin;
@@ -109,47 +110,51 @@ function underArm64(bun, args) {
   return r;
 }
 
-const why = missing();
-if (why) {
-  console.log(`arm64-test: the arm64 addon was not tested: ${why}; bash scripts/setup-native.sh installs what it needs`);
-  counts('native:arm64-contract', 0, 0, 1);
-  counts('native:arm64-parity', 0, 0, 1);
-  process.exit(0);
-}
-let ok = true;
-try {
-  buildAddon();
-  const bun = provisionBun();
-  console.log(
-    `arm64-test: ${run(QEMU[0], [...QEMU.slice(1), bun, '--version'], {}).stdout.trim()} (linux-aarch64) under qemu-aarch64, addon ${addon.slice(root.length + 1)}`,
-  );
+function main() {
+  const why = arm64Missing();
+  if (why) {
+    console.log(`arm64-test: the arm64 addon was not tested: ${why}; bash scripts/setup-native.sh installs what it needs`);
+    counts('native:arm64-contract', 0, 0, 1);
+    counts('native:arm64-parity', 0, 0, 1);
+    return true;
+  }
+  let ok = true;
+  try {
+    buildAddon();
+    const bun = provisionBun();
+    console.log(
+      `arm64-test: ${run(QEMU[0], [...QEMU.slice(1), bun, '--version'], {}).stdout.trim()} (linux-aarch64) under qemu-aarch64, addon ${addon.slice(root.length + 1)}`,
+    );
 
-  const contract = underArm64(bun, ['--bun', '--conditions=@ffnn/source', 'node_modules/uvu/bin.js', 'libs/ffnn/test', 'backend-contract\\.test\\.ts$']);
-  const text = contract.stdout ?? '';
-  const num = (re) => Number((text.match(re) ?? [])[1] ?? Number.NaN);
-  const [total, passed, skipped] = [num(/Total:\s+(\d+)/), num(/Passed:\s+(\d+)/), num(/Skipped:\s+(\d+)/)];
-  // the suite must have run on NEON: its first line names the levels it tested
-  const onNeon = /native gemm paths tested: neon/.test(text);
-  if (!onNeon) console.log('arm64-test: the contract suite did not report the neon level');
-  const contractOk = contract.status === 0 && Number.isFinite(total) && onNeon;
-  const failedTests = Number.isFinite(total) ? total - passed - skipped : 0;
-  counts(
-    'native:arm64-contract',
-    Number.isFinite(passed) ? passed : 0,
-    contractOk ? failedTests : Math.max(1, failedTests),
-    Number.isFinite(skipped) ? skipped : 0,
-  );
-  ok = contractOk && ok;
+    const contract = underArm64(bun, ['--bun', '--conditions=@ffnn/source', 'node_modules/uvu/bin.js', 'libs/ffnn/test', 'backend-contract\\.test\\.ts$']);
+    const text = contract.stdout ?? '';
+    const num = (re) => Number((text.match(re) ?? [])[1] ?? Number.NaN);
+    const [total, passed, skipped] = [num(/Total:\s+(\d+)/), num(/Passed:\s+(\d+)/), num(/Skipped:\s+(\d+)/)];
+    // the suite must have run on NEON: its first line names the levels it tested
+    const onNeon = /native gemm paths tested: neon/.test(text);
+    if (!onNeon) console.log('arm64-test: the contract suite did not report the neon level');
+    const contractOk = contract.status === 0 && Number.isFinite(total) && onNeon;
+    const failedTests = Number.isFinite(total) ? total - passed - skipped : 0;
+    counts(
+      'native:arm64-contract',
+      Number.isFinite(passed) ? passed : 0,
+      contractOk ? failedTests : Math.max(1, failedTests),
+      Number.isFinite(skipped) ? skipped : 0,
+    );
+    ok = contractOk && ok;
 
-  const parity = underArm64(bun, ['--conditions=@ffnn/source', 'tools/parity/check.ts', '--skip-reference']);
-  const m = (parity.stdout ?? '').match(/^(\d+) passed, (\d+) failed\s*$/m);
-  const parityOk = parity.status === 0 && m !== null;
-  const failedCases = m ? Number(m[2]) : 0;
-  counts('native:arm64-parity', m ? Number(m[1]) : 0, parityOk ? failedCases : Math.max(1, failedCases), 0);
-  ok = parityOk && ok;
-} catch (e) {
-  console.error(`arm64-test: ${e instanceof Error ? e.message : e}`);
-  counts('native:arm64', 0, 1, 0);
-  ok = false;
+    const parity = underArm64(bun, ['--conditions=@ffnn/source', 'tools/parity/check.ts', '--skip-reference']);
+    const m = (parity.stdout ?? '').match(/^(\d+) passed, (\d+) failed\s*$/m);
+    const parityOk = parity.status === 0 && m !== null;
+    const failedCases = m ? Number(m[2]) : 0;
+    counts('native:arm64-parity', m ? Number(m[1]) : 0, parityOk ? failedCases : Math.max(1, failedCases), 0);
+    ok = parityOk && ok;
+  } catch (e) {
+    console.error(`arm64-test: ${e instanceof Error ? e.message : e}`);
+    counts('native:arm64', 0, 1, 0);
+    ok = false;
+  }
+  return ok;
 }
-process.exit(ok ? 0 : 1);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(main() ? 0 : 1);

@@ -475,8 +475,10 @@ async function main() {
       if (native.error) throw new Error(native.error);
       const out = join(tarballs, 'native');
       must(process.execPath, [join(root, 'scripts/pack-native.mjs'), 'pack', '--out', out], { cwd: root });
+      // @ffnn/native and this host's platform package (the linux-arm64-gnu one is for another cpu:
+      // npm would refuse it here; pack-native.mjs check installs it for arm64 and runs it in qemu)
       nativeTarballs = readdirSync(out)
-        .filter((f) => f.endsWith('.tgz'))
+        .filter((f) => /^ffnn-native-\d/.test(f) || f.startsWith('ffnn-native-linux-x64-gnu-'))
         .map((f) => join(out, f));
       const names = nativeTarballs.map((f) => f.split(sep).pop());
       assert(

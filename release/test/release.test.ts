@@ -4,10 +4,10 @@
  * provenance, and `npm publish --dry-run` of every publishable package as npm would publish it.
  * The dry runs use the dist/ that nx built (--ignore-scripts: a real publish runs prepack, which
  * rebuilds dist/; here other test targets read dist/ at the same time, so it must not be
- * deleted under them). @ffnn/native and its linux-x64-gnu package are packed by
- * scripts/pack-native.mjs (which adds the optionalDependencies at pack time) and the tarballs
- * dry-run published; the other platform packages carry binaries built on their own runners
- * (darwin, windows, linux-arm64), so here only their fields are checked.
+ * deleted under them). @ffnn/native and its linux-x64-gnu and linux-arm64-gnu packages are
+ * packed by scripts/pack-native.mjs (which adds the optionalDependencies at pack time) and the
+ * tarballs dry-run published; the other platform packages carry binaries built on their own
+ * runners (darwin, windows), so here only their fields are checked.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -151,8 +151,8 @@ for (const [dir, expected] of [
   });
 }
 
-test('npm publish --dry-run @ffnn/native and @ffnn/native-linux-x64-gnu (tarballs from scripts/pack-native.mjs)', async () => {
-  if (!(process.platform === 'linux' && process.arch === 'x64')) return; // pack-native builds linux-x64-gnu on that host only
+test('npm publish --dry-run @ffnn/native, @ffnn/native-linux-x64-gnu and @ffnn/native-linux-arm64-gnu (tarballs from scripts/pack-native.mjs)', async () => {
+  if (!(process.platform === 'linux' && process.arch === 'x64')) return; // pack-native builds the linux packages on that host only
   const { pack } = await import(join(ROOT, 'scripts/pack-native.mjs'));
   const out = mkdtempSync(join(tmpdir(), 'ffnn-native-publish-'));
   try {
@@ -160,9 +160,12 @@ test('npm publish --dry-run @ffnn/native and @ffnn/native-linux-x64-gnu (tarball
     const main = dryRun(t.main.file, out);
     assert.is(main.id, `@ffnn/native@${version}`);
     assert.ok(main.files.includes('index.js') && main.files.includes('binding.js'), main.files.join(' '));
-    const platform = dryRun(t.platform.file, out);
-    assert.is(platform.id, `@ffnn/native-linux-x64-gnu@${version}`);
-    assert.ok(platform.files.includes('ffnn-native.linux-x64-gnu.node'), platform.files.join(' '));
+    assert.equal(Object.keys(t.platforms).sort(), ['linux-arm64-gnu', 'linux-x64-gnu']);
+    for (const [name, tarball] of Object.entries(t.platforms) as [string, { file: string }][]) {
+      const platform = dryRun(tarball.file, out);
+      assert.is(platform.id, `@ffnn/native-${name}@${version}`);
+      assert.ok(platform.files.includes(`ffnn-native.${name}.node`), platform.files.join(' '));
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
