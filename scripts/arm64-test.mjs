@@ -13,11 +13,11 @@
 // native:arm64-parity. Where the toolchain is missing it says why and counts one skipped test
 // each. It checks correctness; emulated speed says nothing about an arm64 CPU's.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchPinnedTarball } from './npm-fetch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TRIPLE = 'aarch64-unknown-linux-gnu';
@@ -65,10 +65,7 @@ export function provisionBun() {
   mkdirSync(cacheDir, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'ffnn-arm64-bun-'));
   try {
-    const packed = must('npm', ['pack', `${BUN.name}@${BUN.version}`, '--json', '--pack-destination', scratch], { cwd: scratch });
-    const tgz = join(scratch, JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0].filename);
-    const digest = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
-    if (digest !== BUN.integrity) throw new Error(`${BUN.name}@${BUN.version}: integrity ${digest}, expected ${BUN.integrity}`);
+    const tgz = fetchPinnedTarball(BUN, scratch);
     const partial = `${dest}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });

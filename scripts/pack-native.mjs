@@ -30,13 +30,13 @@
 // prepack refuses a package.json without them, so a bare `npm pack` in native/ cannot ship a
 // package that never installs its addon.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arm64Missing, provisionBun, QEMU } from './arm64-test.mjs';
+import { fetchPinnedTarball } from './npm-fetch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
@@ -137,10 +137,7 @@ function provisionToolchain({ triple, toolchain }) {
   console.log(`pack-native: fetching ${toolchain.name}@${toolchain.version} (about 49 MB, once) into ${dest}`);
   const scratch = mkdtempSync(join(tmpdir(), 'ffnn-napi-cross-'));
   try {
-    const packed = must('npm', ['pack', `${toolchain.name}@${toolchain.version}`, '--json', '--pack-destination', scratch], { cwd: scratch });
-    const tgz = join(scratch, JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0].filename);
-    const digest = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
-    if (digest !== toolchain.integrity) throw new Error(`${toolchain.name}@${toolchain.version}: integrity ${digest}, expected ${toolchain.integrity}`);
+    const tgz = fetchPinnedTarball(toolchain, scratch);
     must('tar', ['xzf', tgz, '-C', scratch]);
     const partial = `${dest}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
