@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The arm64 (linux-arm64-gnu) build of the addon, run as an arm64 user would run it, on this
 // x86-64 machine under qemu's user-mode emulator:
-//  - builds the addon for aarch64-unknown-linux-gnu (cargo with Debian's cross linker; the
-//    toolchain comes from scripts/setup-native.sh) into native/target/arm64/;
+//  - takes the addon that ships, native/npm/linux-arm64-gnu/ffnn-native.linux-arm64-gnu.node
+//    (built by `node scripts/pack-native.mjs build-dist`, which nx runs first);
 //  - fetches Bun for linux-aarch64 from npm (@oven/bun-linux-aarch64, the version of the
 //    workspace's own Bun, pinned below by integrity) once, into node_modules/.cache/ffnn-arm64/;
 //  - runs the backend contract suite (libs/ffnn/test/backend-contract.test.ts: every kernel on
@@ -10,17 +10,19 @@
 //    (tools/parity/check.ts --skip-reference: js, native and wasm against the scikit-learn
 //    fixtures) under that Bun, with the arm64 addon loaded through NAPI_RS_NATIVE_LIBRARY_PATH.
 // Prints the lines scripts/run-tests.mjs adds up, suites native:arm64-contract and
-// native:arm64-parity. Where the toolchain is missing it says why and counts one skipped test
-// each. It checks correctness; emulated speed says nothing about an arm64 CPU's.
+// native:arm64-parity. Where the emulator or the cross toolchain is missing (scripts/setup-native.sh
+// installs them) it says why and counts one skipped test each. It checks correctness; emulated
+// speed says nothing about an arm64 CPU's. Also the home of what scripts/cargo-test.mjs and
+// scripts/pack-native.mjs need to run arm64 code here: the triple, the emulator, the check.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchPinnedTarball } from './npm-fetch.mjs';
+import { unpackPinnedOnce } from './npm-fetch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TRIPLE = 'aarch64-unknown-linux-gnu';
+/** The Rust target of the arm64 build. */
+export const AARCH64 = 'aarch64-unknown-linux-gnu';
 const BUN = {
   name: '@oven/bun-linux-aarch64',
   version: '1.4.5',
@@ -29,8 +31,7 @@ const BUN = {
 /** qemu's user-mode emulator with the arm64 C library and loader where Debian's cross packages put them. */
 export const QEMU = ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'];
 const cacheDir = join(root, 'node_modules/.cache/ffnn-arm64');
-const addonDir = join(root, 'native/target/arm64');
-const addon = join(addonDir, 'ffnn-native.linux-arm64-gnu.node');
+const addon = join(root, 'native/npm/linux-arm64-gnu/ffnn-native.linux-arm64-gnu.node');
 
 const counts = (suite, passed, failed, skipped) => console.log(`ffnn-test-counts ${JSON.stringify({ suite, passed, failed, skipped })}`);
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -40,7 +41,7 @@ export function arm64Missing() {
   if (!have('qemu-aarch64')) return 'qemu-aarch64 not found (Debian package qemu-user)';
   if (!have('aarch64-linux-gnu-gcc')) return 'aarch64-linux-gnu-gcc not found (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)';
   const targets = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
-  if (!(targets.stdout ?? '').split('\n').includes(TRIPLE)) return `Rust target ${TRIPLE} not installed (rustup target add ${TRIPLE})`;
+  if (!(targets.stdout ?? '').split('\n').includes(AARCH64)) return `Rust target ${AARCH64} not installed (rustup target add ${AARCH64})`;
   return null;
 }
 
@@ -60,39 +61,13 @@ function must(cmd, args, opts = {}) {
 export function provisionBun() {
   const dest = join(cacheDir, `bun-${BUN.version}`);
   const bin = join(dest, 'package/bin/bun');
-  if (existsSync(bin)) return bin;
-  console.log(`arm64-test: fetching ${BUN.name}@${BUN.version} (about 40 MB, once) into ${dest}`);
-  mkdirSync(cacheDir, { recursive: true });
-  const scratch = mkdtempSync(join(tmpdir(), 'ffnn-arm64-bun-'));
-  try {
-    const tgz = fetchPinnedTarball(BUN, scratch);
-    const partial = `${dest}.partial-${process.pid}`;
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
-    must('tar', ['xzf', tgz, '-C', partial]);
-    try {
-      renameSync(partial, dest);
-    } catch (e) {
-      // another run got there first
-      rmSync(partial, { recursive: true, force: true });
-      if (!existsSync(bin)) throw e;
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return bin;
-}
-
-/** The addon for aarch64: the same crate and features as the x86-64 build, Debian's linker. */
-function buildAddon() {
-  const upper = TRIPLE.toUpperCase().replaceAll('-', '_');
-  must('cargo', ['build', '--release', '--locked', '--lib', '--target', TRIPLE], {
-    cwd: join(root, 'native'),
-    env: { ...process.env, [`CARGO_TARGET_${upper}_LINKER`]: 'aarch64-linux-gnu-gcc' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  unpackPinnedOnce(BUN, dest, {
+    label: 'arm64-test',
+    size: 'about 40 MB',
+    ready: () => existsSync(bin),
+    unpack: (tgz, _scratch, into) => must('tar', ['xzf', tgz, '-C', into]),
   });
-  mkdirSync(addonDir, { recursive: true });
-  copyFileSync(join(root, 'native/target', TRIPLE, 'release/libffnn_native.so'), addon);
+  return bin;
 }
 
 /** Runs a script under the emulated arm64 Bun with the arm64 addon; returns its output. */
@@ -117,7 +92,8 @@ function main() {
   }
   let ok = true;
   try {
-    buildAddon();
+    if (!existsSync(addon))
+      throw new Error(`${addon.slice(root.length + 1)} is missing: run node scripts/pack-native.mjs build-dist (nx run native:build-dist)`);
     const bun = provisionBun();
     console.log(
       `arm64-test: ${run(QEMU[0], [...QEMU.slice(1), bun, '--version'], {}).stdout.trim()} (linux-aarch64) under qemu-aarch64, addon ${addon.slice(root.length + 1)}`,

@@ -11,9 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AARCH64, arm64Missing, QEMU } from './arm64-test.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const AARCH64 = 'aarch64-unknown-linux-gnu';
 const args = ['test', '--release', '--locked', '--lib', '--no-default-features'];
 
 /** Runs `cargo ...args` in native/ and prints its counts line; true when it passed. */
@@ -38,18 +38,8 @@ function suite(name, extraArgs, env = {}) {
   return run.status === 0;
 }
 
-/** Why the arm64 suite cannot run here, or null when it can. */
-function aarch64Missing() {
-  const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  if (!have('qemu-aarch64')) return 'qemu-aarch64 not found (Debian package qemu-user)';
-  if (!have('aarch64-linux-gnu-gcc')) return 'aarch64-linux-gnu-gcc not found (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)';
-  const targets = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' });
-  if (!(targets.stdout ?? '').split('\n').includes(AARCH64)) return `Rust target ${AARCH64} not installed (rustup target add ${AARCH64})`;
-  return null;
-}
-
 let ok = suite('native:cargo', []);
-const missing = aarch64Missing();
+const missing = arm64Missing();
 if (missing) {
   console.log(`cargo-test: the arm64 (NEON) tests did not run: ${missing}; bash scripts/setup-native.sh installs what they need`);
   console.log(`ffnn-test-counts ${JSON.stringify({ suite: 'native:cargo-aarch64', passed: 0, failed: 0, skipped: 1 })}`);
@@ -58,8 +48,7 @@ if (missing) {
   ok =
     suite('native:cargo-aarch64', ['--target', AARCH64], {
       [`CARGO_TARGET_${upper}_LINKER`]: 'aarch64-linux-gnu-gcc',
-      // the emulator finds the arm64 C library and loader where the cross packages put them
-      [`CARGO_TARGET_${upper}_RUNNER`]: 'qemu-aarch64 -L /usr/aarch64-linux-gnu',
+      [`CARGO_TARGET_${upper}_RUNNER`]: QEMU.join(' '),
     }) && ok;
 }
 process.exit(ok ? 0 : 1);

@@ -30,13 +30,13 @@
 // prepack refuses a package.json without them, so a bare `npm pack` in native/ cannot ship a
 // package that never installs its addon.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arm64Missing, provisionBun, QEMU } from './arm64-test.mjs';
-import { fetchPinnedTarball } from './npm-fetch.mjs';
+import { unpackPinnedOnce } from './npm-fetch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
@@ -131,29 +131,19 @@ function provisionToolchain({ triple, toolchain }) {
   const dest = napiToolchainDir(triple);
   if (existsSync(join(dest, 'package.json'))) {
     const have = readJson(join(dest, 'package.json'));
-    if (have.name === toolchain.name && have.version === toolchain.version) return dest;
-    throw new Error(`${dest} holds ${have.name}@${have.version}, expected ${toolchain.name}@${toolchain.version}: remove that folder and run again`);
+    if (have.name !== toolchain.name || have.version !== toolchain.version)
+      throw new Error(`${dest} holds ${have.name}@${have.version}, expected ${toolchain.name}@${toolchain.version}: remove that folder and run again`);
   }
-  console.log(`pack-native: fetching ${toolchain.name}@${toolchain.version} (about 49 MB, once) into ${dest}`);
-  const scratch = mkdtempSync(join(tmpdir(), 'ffnn-napi-cross-'));
-  try {
-    const tgz = fetchPinnedTarball(toolchain, scratch);
-    must('tar', ['xzf', tgz, '-C', scratch]);
-    const partial = `${dest}.partial-${process.pid}`;
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
-    // the toolchain is an xz tarball inside the npm package (xz-utils, as on every Debian)
-    must('tar', ['xJf', join(scratch, 'package', `${triple}.tar.xz`), '-C', partial]);
-    try {
-      renameSync(partial, dest);
-    } catch (e) {
-      // another run got there first
-      rmSync(partial, { recursive: true, force: true });
-      if (!existsSync(join(dest, 'package.json'))) throw e;
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  unpackPinnedOnce(toolchain, dest, {
+    label: 'pack-native',
+    size: 'about 49 MB',
+    ready: () => existsSync(join(dest, 'package.json')),
+    unpack: (tgz, scratch, into) => {
+      must('tar', ['xzf', tgz, '-C', scratch]);
+      // the toolchain is an xz tarball inside the npm package (xz-utils, as on every Debian)
+      must('tar', ['xJf', join(scratch, 'package', `${triple}.tar.xz`), '-C', into]);
+    },
+  });
   return dest;
 }
 
