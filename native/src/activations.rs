@@ -2,10 +2,10 @@
 //! Codes match ACTIVATION_CODES in libs/ffnn/src/backend/backend.ts; the op order matches
 //! libs/ffnn/src/activations.ts (and scikit-learn's `_base.py`) operation for operation.
 //!
-//! e^x and tanh are crate::vector_math's (within 1 and 4 ulp of libm, branch-free, so the loops that call them
-//! vectorise); each pass is compiled once per instruction-set level and runs on the level the
-//! products run on (crate::isa), so the wide vectors are used where the CPU has them. The levels
-//! compute the same bits (no fused multiply-add anywhere here).
+//! e^x and tanh are crate::vector_math's (within 1 and 4 ulp of libm, branch-free, so the loops
+//! that call them vectorise); each pass is compiled once per instruction-set level and runs on the
+//! level the products run on (crate::isa), so the wide vectors are used where the CPU has them.
+//! The levels compute the same bits (no fused multiply-add anywhere here).
 
 use crate::isa::on_active_isa;
 use crate::real::Real;
@@ -77,12 +77,10 @@ fn forward_body<T: Real>(code: u32, rows: usize, cols: usize, x: &mut [T]) {
                 *v = T::from_f64(if z <= 0.0 { 0.0 } else { z });
             }
         }
-        // scipy expit: 1 / (1 + exp(-z))
         LOGISTIC => map(x, logistic),
         TANH => map(x, tanh),
         // z / (1 + |z|)
         SOFTSIGN => map(x, |z| z / (1.0 + z.abs())),
-        // max(z, 0) + log1p(exp(-|z|)), with Math.max's NaN propagation
         SOFTPLUS => map(x, softplus),
         // by row: subtract the max, exp, divide by the sum of the stored exps
         SOFTMAX => {

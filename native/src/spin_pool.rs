@@ -112,7 +112,8 @@ impl Pool {
             }
         };
         let used = (parts - 1).min(self.slots.len());
-        // SAFETY: the lifetime is erased only until every helper has finished this job (below).
+        // SAFETY: the lifetime is erased only until every helper that takes its part has finished
+        // it (below); a helper that finds its part taken by the caller never reads the job.
         let erased: *const (dyn Fn(usize) + Sync) = unsafe { std::mem::transmute(f) };
         for (i, slot) in self.slots[..used].iter().enumerate() {
             // SAFETY: this helper finished its last job or never took it (see below), so it does
