@@ -20,10 +20,10 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 # The arm64 build (its NEON kernels, the addon under Bun for linux-aarch64) is tested on this
-# x86-64 machine under emulation (scripts/cargo-test.mjs, scripts/arm64-test.mjs): a cross C
-# toolchain to link, qemu's user-mode emulator to run, and
-# Rust's standard library for aarch64. Only when apt and rustup are there (CI and the project's
-# Debian machines); elsewhere cargo-test.mjs says the arm64 tests were skipped and why.
+# x86-64 machine under emulation (scripts/cargo-test.mjs, scripts/arm64-test.mjs, pack-native.mjs
+# check): a cross C toolchain to link, qemu's user-mode emulator to run, and Rust's standard
+# library for aarch64. Only when apt and rustup are there (CI and the project's Debian machines);
+# elsewhere those scripts say the arm64 tests were skipped and why.
 if command -v apt-get >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
   bash "$(dirname "$0")/apt-install-missing.sh" setup-native gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu

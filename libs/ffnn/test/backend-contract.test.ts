@@ -34,11 +34,11 @@ if (native.backend && native.addon) {
   const kernel = addon.gemmKernel();
   NATIVES.push(backend);
   for (const isa of kernel.supported.filter((i) => i !== kernel.detected)) {
-    /** Runs `call` with gemm forced onto this level. */
-    const forced = (call: () => void) => {
+    /** Runs `call` with the kernels forced onto this level; returns what it returns. */
+    const forced = <R>(call: () => R): R => {
       addon.setGemmIsa(isa);
       try {
-        call();
+        return call();
       } finally {
         addon.setGemmIsa(null);
       }
@@ -47,15 +47,7 @@ if (native.backend && native.addon) {
     // optimizer steps, reductions) are all compiled per level
     const onLevel: Record<string, unknown> = { ...backend, name: `native[${isa}]` };
     for (const [key, value] of Object.entries(backend)) {
-      if (typeof value === 'function') {
-        onLevel[key] = (...args: unknown[]) => {
-          let result: unknown;
-          forced(() => {
-            result = (value as (...a: unknown[]) => unknown)(...args);
-          });
-          return result;
-        };
-      }
+      if (typeof value === 'function') onLevel[key] = (...args: unknown[]) => forced(() => (value as (...a: unknown[]) => unknown)(...args));
     }
     NATIVES.push(onLevel as unknown as Backend);
   }
